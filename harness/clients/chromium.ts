@@ -1,0 +1,34 @@
+/**
+ * Chromium through the mock proxy. Flags come from measurements on this machine
+ * (shared/reference/platform-notes.md): background networking off, Google hosts bypassed and
+ * unresolvable so nothing but the case traffic reaches the proxy, and the origin's leaf key pinned
+ * by SPKI so the origin is trusted without ignoreHTTPSErrors (which doubles the CONNECTs).
+ */
+import { chromium, type LaunchOptions } from '@playwright/test';
+import type { Engine, LaunchSetup } from './engine';
+
+export const chromiumEngine: Engine = {
+  name: 'chromium',
+  label: 'Chromium',
+  lineage2015: 'chrome',
+  launchOptions({ executablePath, proxyPort, spki }: LaunchSetup): LaunchOptions {
+    return {
+      executablePath,
+      headless: true,
+      proxy: { server: `http://127.0.0.1:${proxyPort}`, bypass: '*.google.com,*.googleapis.com,*.gstatic.com' },
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        `--ignore-certificate-errors-spki-list=${spki}`,
+        '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
+      ],
+    };
+  },
+  contextOptions: {},
+  launch: (options) => chromium.launch(options),
+};

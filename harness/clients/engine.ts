@@ -1,0 +1,29 @@
+/**
+ * The client interface: one file per engine (chromium.ts, firefox.ts) fills it in.
+ */
+import type { Browser, BrowserContextOptions, LaunchOptions } from '@playwright/test';
+import type { EngineName } from './executables';
+import type { Browser2015 } from '../cases/history-2015';
+
+export interface LaunchSetup {
+  executablePath: string;
+  proxyPort: number;
+  /** base64 sha256 of the origin leaf key's SPKI. */
+  spki: string;
+}
+
+export interface Engine {
+  name: EngineName;
+  label: string;
+  /** The 2015 browser whose observations this engine's are compared with. */
+  lineage2015: Browser2015;
+  launchOptions(setup: LaunchSetup): LaunchOptions;
+  contextOptions: BrowserContextOptions;
+  launch(options: LaunchOptions): Promise<Browser>;
+}
+
+/** The launch options as recorded in results (no environment dump: only what was set for the browser). */
+export function describeLaunch(options: LaunchOptions): Record<string, unknown> {
+  const { env, ...rest } = options;
+  return { ...rest, ...(env ? { env: Object.fromEntries(Object.entries(env).filter(([k]) => k.startsWith('MOZ_'))) } : {}) };
+}

@@ -1,0 +1,150 @@
+/**
+ * Runs one fixture in one client and returns the raw record. Everything the browser does is an
+ * observation (including navigation errors and timeouts within the fixture's bound); only failures
+ * of the harness itself throw, as HarnessError.
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Browser, Page } from '@playwright/test';
+import type { Lab } from './lab';
+import type { LoadedFixture } from '../cases/load';
+import type { Step } from '../cases/schema';
+import { normaliseNavigationError } from './navigation-error';
+import { PROXY_BODY_MARKER, type CaseRecord, type NavigationRecord } from '../observe/record';
+
+export class HarnessError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HarnessError';
+  }
+}
+
+/** The longest a script can legitimately keep a case busy: its declared waits and holds. */
+export function declaredWaitMs(fixture: LoadedFixture): number {
+  const stepMs = (s: Step) => (s.do === 'wait' || s.do === 'hold' ? s.ms : s.do === 'send' ? (s.gapMs ?? 0) * ((s.segments?.length ?? 1) - 1) : 0);
+  return fixture.proxy.exchanges.reduce((sum, ex) => sum + ex.steps.reduce((a, s) => a + stepMs(s), 0), 0);
+}
+
+async function guarded<T>(what: string, p: Promise<T>, ms: number, notes: string[]): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
+      }),
+    ]);
+  } catch (e) {
+    notes.push(`${what} failed: ${(e as Error).message.split('\n')[0]}`);
+    return undefined;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function describePage(page: Page, marker: string, notes: string[]): Promise<Pick<NavigationRecord, 'finalUrl' | 'title' | 'text' | 'originMarkerFound' | 'proxyMarkerFound'>> {
+  const finalUrl = page.url();
+  const title = (await guarded('reading the title', page.title(), 3000, notes)) ?? '';
+  const html = (await guarded('reading the page', page.content(), 3000, notes)) ?? '';
+  const text = (await guarded('reading the text', page.evaluate(() => document.body?.innerText ?? ''), 3000, notes)) ?? '';
+  return {
+    finalUrl,
+    title,
+    text: text.slice(0, 2000),
+    originMarkerFound: html.includes(marker),
+    proxyMarkerFound: [html, title, finalUrl].some((s) => s.includes(PROXY_BODY_MARKER)),
+  };
+}
+
+export interface RunOptions {
+  screenshotPath?: string;
+}
+
+export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOptions = {}): Promise<CaseRecord> {
+  if (!lab.browser || !lab.client) throw new HarnessError('the lab has no browser open');
+  const nonce = randomBytes(4).toString('hex');
+  const host = `${fixture.id}-${nonce}.connect.test`;
+  const marker = `origin-marker-${randomBytes(8).toString('hex')}`;
+  const notes: string[] = [];
+  const session = lab.proxy.openCase(host, fixture.proxy, { host });
+  lab.origin.register(host, { marker });
+  const t0 = session.startedAbs;
+  const rel = (at: number) => Math.round((at - t0) * 10) / 10;
+
+  // Credentials are browser-wide state in Firefox (a proxy identity is then sent pre-emptively
+  // on every later CONNECT), so a case with credentials gets a browser of its own.
+  let browser: Browser = lab.browser;
+  let ownBrowser: Browser | undefined;
+  if (fixture.client.credentials) {
+    ownBrowser = await lab.launch().catch((e: Error) => {
+      throw new HarnessError(`launching a separate browser for a credentials case failed: ${e.message}`, { cause: e });
+    });
+    browser = ownBrowser;
+    notes.push('ran in a browser of its own (credentials are browser-wide state)');
+  }
+
+  let navigation: NavigationRecord | undefined;
+  let screenshot: string | undefined;
+  let contextClosedAt = 0;
+  let settledAt = 0;
+  try {
+    const context = await browser
+      .newContext(lab.contextOptions(fixture.client.credentials ? { httpCredentials: fixture.client.credentials } : {}))
+      .catch((e: Error) => {
+        throw new HarnessError(`creating a browser context failed: ${e.message}`, { cause: e });
+      });
+    try {
+      const page = await context.newPage();
+      const url = fixture.client.url.replaceAll('{host}', host);
+      const navStart = performance.now();
+      let committed = false;
+      let status: number | undefined;
+      let error: NavigationRecord['error'];
+      try {
+        const response = await page.goto(url, { timeout: fixture.client.timeoutMs, waitUntil: 'load' });
+        committed = true;
+        status = response?.status();
+      } catch (e) {
+        if (!browser.isConnected()) throw new HarnessError(`the browser went away during navigation: ${(e as Error).message}`, { cause: e });
+        error = normaliseNavigationError(e);
+      }
+      const durationMs = Math.round(performance.now() - navStart);
+      const seen = await describePage(page, marker, notes);
+      navigation = { url, committed, ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), durationMs, ...seen };
+      if (options.screenshotPath) {
+        const shot = await guarded('the screenshot', page.screenshot({ path: options.screenshotPath, timeout: 5000 }), 7000, notes);
+        if (shot) screenshot = options.screenshotPath;
+      }
+      await session.settled(fixture.proxy.settleMs, declaredWaitMs(fixture) + fixture.proxy.settleMs + 3000);
+      settledAt = rel(performance.now());
+    } finally {
+      contextClosedAt = rel(performance.now());
+      await guarded('closing the context', context.close(), 10_000, notes);
+    }
+  } finally {
+    if (ownBrowser) await ownBrowser.close().catch(() => {});
+    lab.proxy.closeCase(session);
+    lab.origin.unregister(host);
+  }
+
+  const connections = session.traces();
+  const origin = lab.origin
+    .take(connections.flatMap((c) => (c.originPort !== undefined ? [c.originPort] : [])))
+    .map(({ at, ...e }) => ({ ...e, t: rel(at) }))
+    .sort((a, b) => a.t - b.t);
+
+  return {
+    caseId: fixture.id,
+    fixtureFile: fixture.file,
+    host,
+    marker,
+    client: lab.client,
+    startedAt: session.startedAt,
+    ...(fixture.client.credentials ? { credentials: fixture.client.credentials } : {}),
+    ...(navigation ? { navigation } : {}),
+    ...(screenshot ? { screenshot } : {}),
+    connections,
+    origin,
+    harness: { contextClosedAt, settledAt, durationMs: Math.round(performance.now() - t0), notes },
+  };
+}

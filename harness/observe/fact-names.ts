@@ -1,0 +1,38 @@
+/**
+ * The vocabulary of observations. Every fact is derived from raw evidence (wire log, origin log,
+ * navigation result) by harness/observe/facts.ts; fixtures refer to facts only by these names, so
+ * a typo in a fixture is a load-time error rather than a silently unmatched rule.
+ *
+ * `stable: false` marks measurements (timings) that vary run to run: they are shown in the report
+ * but may not be pinned in expectations or used in verdict rules.
+ */
+export const FACTS = {
+  page: { stable: true, means: 'What the user ends up looking at: "loaded" (the origin\'s page, proven by its marker), "error page", "proxy body shown" (the proxy\'s response body rendered), "other content", or "no outcome" (the navigation did not finish within the fixture\'s bound).' },
+  error: { stable: true, means: 'The navigation\'s error code, normalised: net::ERR_* for Chromium, NS_ERROR_* for Firefox, "timeout" for no outcome within the bound, "none" on success.' },
+  'origin-tls': { stable: true, means: 'What the TLS origin behind the tunnel saw for this case: "completed", "failed: <reason>" or "none".' },
+  'origin-requests': { stable: true, means: 'How many HTTP requests for the case host reached the origin through tunnels.' },
+  connects: { stable: true, means: 'How many CONNECT requests for the case host reached the proxy before the harness closed the browser context.' },
+  connections: { stable: true, means: 'How many TCP connections the browser opened to the proxy for the case host.' },
+  'request-line': { stable: true, means: 'The first request\'s request line, with the case host written as {host}.' },
+  'request-version': { stable: true, means: 'The HTTP version of the first request.' },
+  'request-target': { stable: true, means: 'The form of the first request\'s target: "authority-form host:port", "authority-form without port", "absolute-form", "origin-form" or "other".' },
+  'request-headers': { stable: true, means: 'Header field names of the first request in wire order.' },
+  'request-headers-values': { stable: false, means: 'Header fields of the first request in wire order with values (User-Agent varies with the version, so this is shown, not pinned).' },
+  'host-header': { stable: true, means: 'The Host field value of the first request ({host} for the case host), or "absent".' },
+  'host-first': { stable: true, means: '"yes" when Host is the first header field, "no" when it is later, "absent" when missing.' },
+  'proxy-connection': { stable: true, means: 'The Proxy-Connection field value of the first request, or "absent".' },
+  connection: { stable: true, means: 'The Connection field value of the first request, or "absent".' },
+  'request-content': { stable: true, means: 'What the first request says about content: "none", or the Content-Length / Transfer-Encoding it carried.' },
+  'early-bytes': { stable: true, means: 'Bytes the browser sent after the first request head and before the proxy\'s first response byte: "none", "TLS handshake" (starts 0x16 0x03) or "other".' },
+  'first-close': { stable: true, means: 'On the first connection, who closed first while the case was live: "browser (FIN)", "browser (RST)", "proxy" (the script ended it), or "neither" (still open when the harness closed the context).' },
+  'browser-close-ms': { stable: false, means: 'Milliseconds from the proxy\'s last byte to the browser closing the first connection (absent when the browser did not close first).' },
+  'auth-retry': { stable: true, means: 'Whether a CONNECT carrying Proxy-Authorization followed the first one: "none", "same connection" or "new connection" (decided by TCP connection identity).' },
+  'auth-sent': { stable: true, means: 'The Proxy-Authorization the browser sent: "none", "Basic (the configured credentials)", "Basic (other credentials)" or the scheme it used.' },
+  'proxy-body-shown': { stable: true, means: '"yes" when the proxy\'s body marker appears in the page text, title or URL of the https origin; "no" otherwise.' },
+} as const;
+
+export type FactName = keyof typeof FACTS;
+export const FACT_NAMES = Object.keys(FACTS) as [FactName, ...FactName[]];
+export const STABLE_FACT_NAMES = FACT_NAMES.filter((f) => FACTS[f].stable) as [FactName, ...FactName[]];
+export type FactValue = string | number;
+export type Facts = Partial<Record<FactName, FactValue>>;

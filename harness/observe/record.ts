@@ -1,0 +1,55 @@
+/**
+ * The raw record of one case run in one client: everything needed to recompute every fact and
+ * verdict later, and nothing computed from it. Stored as-is in the run's results JSON.
+ */
+import type { ConnectionTrace } from '../proxy/trace';
+import type { OriginEvent } from '../origin/tls-origin';
+
+export interface ClientInfo {
+  /** Engine name as the suite knows it (chromium, firefox). */
+  name: string;
+  label: string;
+  /** Full version as the browser reports it. */
+  version: string;
+  executablePath: string;
+}
+
+export interface NavigationRecord {
+  url: string;
+  /** The navigation resolved (a response was committed) rather than throwing. */
+  committed: boolean;
+  status?: number;
+  error?: { code: string; raw: string };
+  finalUrl: string;
+  title: string;
+  /** The first 2000 characters of the page's text, for evidence. */
+  text: string;
+  originMarkerFound: boolean;
+  proxyMarkerFound: boolean;
+  durationMs: number;
+}
+
+export interface CaseRecord {
+  caseId: string;
+  fixtureFile: string;
+  host: string;
+  marker: string;
+  client: ClientInfo;
+  startedAt: string;
+  credentials?: { username: string; password: string };
+  navigation?: NavigationRecord;
+  /** Relative path (from the results JSON) of the screenshot, when one was taken. */
+  screenshot?: string;
+  connections: ConnectionTrace[];
+  origin: (Omit<OriginEvent, 'at'> & { t: number })[];
+  harness: {
+    /** ms from case start when the harness began closing the context: later closes are its own. */
+    contextClosedAt: number;
+    settledAt: number;
+    durationMs: number;
+    notes: string[];
+  };
+}
+
+/** The literal that fixtures put in proxy bodies so the report can tell whether a body leaked. */
+export const PROXY_BODY_MARKER = 'CC-PROXY-BODY';

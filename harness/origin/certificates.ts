@@ -1,0 +1,88 @@
+/**
+ * Run-time certificates: one CA per harness instance, and per-host leaf certificates that all share
+ * one key pair. Sharing the leaf key keeps a single SPKI pin valid for every case host, which is
+ * what lets Chromium accept the origin via --ignore-certificate-errors-spki-list without the
+ * "abort the handshake, reconnect" double CONNECT that ignoreHTTPSErrors causes.
+ */
+import 'reflect-metadata';
+import * as x509 from '@peculiar/x509';
+import { webcrypto, createHash, randomBytes } from 'node:crypto';
+
+x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+
+const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
+
+function pem(label: string, der: ArrayBuffer): string {
+  const b64 = Buffer.from(der).toString('base64').replace(/.{64}/g, '$&\n');
+  return `-----BEGIN ${label}-----\n${b64.trimEnd()}\n-----END ${label}-----\n`;
+}
+
+export interface CertificateAuthority {
+  caPem: string;
+  /** base64(sha256(SPKI)) of the shared leaf key: the value Chromium's SPKI flag wants. */
+  leafSpkiSha256: string;
+  leafKeyPem: string;
+  /** PEM chain (leaf then CA) for a host, generated on first use and cached. */
+  chainFor(host: string): Promise<string>;
+}
+
+export async function createCertificateAuthority(name = 'connect-conformance test CA'): Promise<CertificateAuthority> {
+  const subtle = webcrypto.subtle;
+  const caKeys = (await subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const leafKeys = (await subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const notBefore = new Date(Date.now() - 24 * 3600_000);
+  const notAfter = new Date(Date.now() + 7 * 24 * 3600_000);
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomBytes(8).toString('hex'),
+    name: `CN=${name}`,
+    notBefore,
+    notAfter,
+    signingAlgorithm: ALG,
+    keys: caKeys,
+    extensions: [
+      new x509.BasicConstraintsExtension(true, 0, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+      await x509.SubjectKeyIdentifierExtension.create(caKeys.publicKey),
+    ],
+  });
+  const spki = await subtle.exportKey('spki', leafKeys.publicKey);
+  const leafKeyPem = pem('PRIVATE KEY', await subtle.exportKey('pkcs8', leafKeys.privateKey));
+  const caPem = ca.toString('pem');
+  const cache = new Map<string, Promise<string>>();
+
+  async function issue(host: string): Promise<string> {
+    const leaf = await x509.X509CertificateGenerator.create({
+      serialNumber: randomBytes(8).toString('hex'),
+      subject: `CN=${host}`,
+      issuer: ca.subject,
+      notBefore,
+      notAfter,
+      signingAlgorithm: ALG,
+      publicKey: leafKeys.publicKey,
+      signingKey: caKeys.privateKey,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+        new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: host }]),
+        await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+      ],
+    });
+    return `${leaf.toString('pem').trim()}\n${caPem.trim()}\n`;
+  }
+
+  return {
+    caPem,
+    leafKeyPem,
+    leafSpkiSha256: createHash('sha256').update(Buffer.from(spki)).digest('base64'),
+    chainFor(host: string) {
+      const key = host.toLowerCase();
+      let p = cache.get(key);
+      if (!p) {
+        p = issue(key);
+        cache.set(key, p);
+      }
+      return p;
+    },
+  };
+}

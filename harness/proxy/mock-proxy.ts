@@ -1,0 +1,201 @@
+/**
+ * The scripted mock proxy: raw TCP on 127.0.0.1 so a fixture can send any bytes at all.
+ *
+ * Isolation: every case run owns a unique host name; a connection belongs to the case named by its
+ * first request's authority. Connections for hosts that no running case owns (a browser's
+ * background traffic, a stale retry) are refused and listed as strays. The only socket the proxy
+ * ever opens is to the in-process origin, and only for a case's `tunnel` step.
+ */
+import net from 'node:net';
+import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { ProxyConnection } from './connection';
+import { headerValue, requestAuthority, type RequestHead } from '../wire/http-head';
+import type { Exchange, ProxyScript } from '../cases/schema';
+import type { ConnectionTrace, StrayRequest } from './trace';
+
+export interface TunnelTarget {
+  /** Opens a socket to the in-process origin (TLS for CONNECT, plain for absolute-form requests). */
+  connect(kind: 'tls' | 'plain'): Promise<net.Socket>;
+}
+
+const REFUSAL = 'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 42\r\nConnection: close\r\n\r\nconnect-conformance: no case owns this host';
+
+export class CaseSession extends EventEmitter {
+  readonly startedAbs = performance.now();
+  readonly startedAt = new Date().toISOString();
+  readonly connections: ProxyConnection[] = [];
+  private busy = 0;
+  private requestCount = 0;
+  lastActivity = performance.now();
+
+  constructor(
+    readonly host: string,
+    readonly script: ProxyScript,
+    readonly vars: Readonly<Record<string, string>> = {},
+  ) {
+    super();
+  }
+
+  touch(): void {
+    this.lastActivity = performance.now();
+    this.emit('activity');
+  }
+
+  /** True while some connection is executing steps (not idle awaiting a request, not finished). */
+  get isBusy(): boolean {
+    return this.busy > 0;
+  }
+
+  pick(head: RequestHead, conn: ProxyConnection, requestOnConnection: number): { exchange: Exchange; index: number } {
+    this.requestCount++;
+    const connection = this.connections.indexOf(conn) + 1;
+    const auth = headerValue(head, 'proxy-authorization') !== undefined ? 'present' : 'absent';
+    const index = this.script.exchanges.findIndex((ex) => {
+      const w = ex.when;
+      if (!w) return true;
+      return (
+        (w.proxyAuthorization === undefined || w.proxyAuthorization === auth) &&
+        (w.connection === undefined || w.connection === connection) &&
+        (w.requestOnConnection === undefined || w.requestOnConnection === requestOnConnection)
+      );
+    });
+    return { exchange: this.script.exchanges[index]!, index };
+  }
+
+  async adopt(conn: ProxyConnection, first: RequestHead, target: TunnelTarget): Promise<void> {
+    this.connections.push(conn);
+    conn.onActivity = () => this.touch();
+    this.touch();
+    let head: RequestHead | undefined = first;
+    let onConnection = 0;
+    while (head) {
+      onConnection++;
+      const { exchange, index } = this.pick(head, conn, onConnection);
+      conn.log('exchange', undefined, `exchanges[${index}]${exchange.note ? ` (${exchange.note})` : ''}`);
+      this.busy++;
+      let terminal = false;
+      try {
+        for (const step of exchange.steps) {
+          const kind = head.method === 'CONNECT' ? 'tls' : 'plain';
+          if ((await conn.run(step, () => target.connect(kind), this.vars)) === 'terminal') {
+            terminal = true;
+            break;
+          }
+        }
+      } finally {
+        this.busy--;
+        this.touch();
+      }
+      if (terminal || conn.isClosed) return;
+      head = await conn.nextRequest(this.script.requestTimeoutMs);
+    }
+    if (!conn.isClosed) {
+      // The client stayed silent past the request timeout, or half-closed: the proxy closes.
+      conn.log('proxy-close', undefined, 'no further request');
+      conn.socket.end();
+      conn.socket.destroySoon();
+    }
+  }
+
+  /** Resolves once no step is executing and nothing has happened for quietMs. */
+  async settled(quietMs: number, boundMs: number): Promise<void> {
+    const deadline = performance.now() + boundMs;
+    for (;;) {
+      const now = performance.now();
+      if (now >= deadline) return;
+      if (!this.isBusy && now - this.lastActivity >= quietMs) return;
+      await new Promise((r) => setTimeout(r, Math.min(25, deadline - now)));
+    }
+  }
+
+  shutdown(): void {
+    this.connections.forEach((c) => c.shutdown());
+  }
+
+  traces(): ConnectionTrace[] {
+    return this.connections.map((c, i) => c.trace(this.startedAbs, i + 1));
+  }
+}
+
+export class MockProxy {
+  private server: net.Server;
+  private sessions = new Map<string, CaseSession>();
+  private nextId = 1;
+  private open = new Set<net.Socket>();
+  readonly strays: StrayRequest[] = [];
+  port = 0;
+
+  constructor(
+    private readonly target: TunnelTarget,
+    private readonly firstRequestTimeoutMs = 10_000,
+  ) {
+    // allowHalfOpen: a client FIN must not make Node end our side; the script decides.
+    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+  }
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
+    });
+    this.port = (this.server.address() as net.AddressInfo).port;
+    return this.port;
+  }
+
+  /** Registers a case; its host must be unique to this run. */
+  openCase(host: string, script: ProxyScript, vars: Record<string, string> = {}): CaseSession {
+    const key = host.toLowerCase();
+    if (this.sessions.has(key)) throw new Error(`host ${host} already belongs to a running case`);
+    const session = new CaseSession(key, script, vars);
+    this.sessions.set(key, session);
+    return session;
+  }
+
+  closeCase(session: CaseSession): void {
+    session.shutdown();
+    this.sessions.delete(session.host);
+  }
+
+  get openSockets(): number {
+    return this.open.size;
+  }
+
+  private accept(socket: net.Socket): void {
+    this.open.add(socket);
+    socket.on('close', () => this.open.delete(socket));
+    const conn = new ProxyConnection(socket, this.nextId++);
+    void this.route(conn).catch((err) => {
+      conn.log('note', undefined, `proxy error: ${(err as Error).message}`);
+      socket.destroy();
+    });
+  }
+
+  private async route(conn: ProxyConnection): Promise<void> {
+    const head = await conn.nextRequest(this.firstRequestTimeoutMs);
+    if (!head) {
+      conn.socket.destroy();
+      return;
+    }
+    const authority = requestAuthority(head);
+    const session = authority ? this.sessions.get(authority.host) : undefined;
+    if (!session) {
+      this.strays.push({
+        at: new Date().toISOString(),
+        connectionId: conn.id,
+        requestLine: `${head.method} ${head.target} ${head.version}`.slice(0, 300),
+        ...(authority ? { host: authority.host } : {}),
+      });
+      conn.socket.end(REFUSAL);
+      conn.socket.destroySoon();
+      return;
+    }
+    await session.adopt(conn, head, this.target);
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.sessions.values()) s.shutdown();
+    for (const s of this.open) s.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
