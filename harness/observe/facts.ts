@@ -1,0 +1,122 @@
+/**
+ * Derives the facts (harness/observe/fact-names.ts) from a raw case record. Pure and
+ * deterministic: the report recomputes them from stored evidence, so changing a definition here
+ * re-reads old runs rather than trusting what was written at the time.
+ */
+import { beginsTlsHandshake } from '../wire/bytes';
+import { headerValue } from '../wire/http-head';
+import type { ConnectionTrace } from '../proxy/trace';
+import type { CaseRecord } from './record';
+import type { Facts } from './fact-names';
+
+const b64 = (s: string) => Buffer.from(s, 'base64');
+
+function withHost(text: string, host: string): string {
+  return text.split(host).join('{host}');
+}
+
+/** Events of a connection that happened while the case was live (before the harness closed it). */
+function liveEvents(c: ConnectionTrace, rec: CaseRecord) {
+  return c.events.filter((e) => e.t < rec.harness.contextClosedAt);
+}
+
+function pageFact(rec: CaseRecord): string {
+  const nav = rec.navigation;
+  if (!nav) return 'no outcome';
+  if (nav.originMarkerFound) return 'loaded';
+  if (nav.proxyMarkerFound) return 'proxy body shown';
+  if (nav.error?.code === 'timeout') return 'no outcome';
+  if (nav.error) return 'error page';
+  return 'other content';
+}
+
+function targetForm(target: string, method: string): string {
+  if (/^https?:\/\//i.test(target)) return 'absolute-form';
+  if (target.startsWith('/')) return 'origin-form';
+  if (method === 'CONNECT' || /^[^/\s]+$/.test(target)) {
+    return /:\d+$/.test(target) ? 'authority-form host:port' : 'authority-form without port';
+  }
+  return 'other';
+}
+
+function earlyBytesFact(c: ConnectionTrace | undefined): string {
+  if (!c) return 'none';
+  const early = b64(c.earlyBytes);
+  if (early.length === 0) return 'none';
+  return beginsTlsHandshake(early) ? 'TLS handshake' : 'other';
+}
+
+function firstClose(c: ConnectionTrace | undefined, rec: CaseRecord): { who: string; browserMs?: number } {
+  if (!c) return { who: 'neither' };
+  const live = liveEvents(c, rec);
+  const first = live.find((e) => ['client-fin', 'client-rst', 'proxy-fin', 'proxy-close', 'proxy-rst', 'origin-fin'].includes(e.kind));
+  if (!first) return { who: 'neither' };
+  if (first.kind === 'client-fin' || first.kind === 'client-rst') {
+    const lastSent = [...live].reverse().find((e) => e.kind === 'p2c' && e.t <= first.t);
+    return { who: first.kind === 'client-fin' ? 'browser (FIN)' : 'browser (RST)', ...(lastSent ? { browserMs: Math.round(first.t - lastSent.t) } : {}) };
+  }
+  return { who: 'proxy' };
+}
+
+function authFacts(rec: CaseRecord): { retry: string; sent: string } {
+  const requests = rec.connections.flatMap((c) => c.requests.filter((r) => r.t < rec.harness.contextClosedAt).map((r) => ({ conn: c.id, r })));
+  requests.sort((a, b) => a.r.t - b.r.t);
+  const first = requests[0];
+  const withAuth = requests.find((x) => headerValue(x.r.head, 'proxy-authorization') !== undefined);
+  if (!first || !withAuth) return { retry: 'none', sent: 'none' };
+  const value = headerValue(withAuth.r.head, 'proxy-authorization')!;
+  let sent = value.split(' ')[0] ?? value;
+  if (/^basic$/i.test(sent) && rec.credentials) {
+    const expected = Buffer.from(`${rec.credentials.username}:${rec.credentials.password}`).toString('base64');
+    sent = value.split(' ')[1] === expected ? 'Basic (the configured credentials)' : 'Basic (other credentials)';
+  }
+  const retry = withAuth === first ? 'sent with the first request' : withAuth.conn === first.conn ? 'same connection' : 'new connection';
+  return { retry, sent };
+}
+
+function originTls(rec: CaseRecord): string {
+  if (rec.origin.some((e) => e.kind === 'handshake-completed')) return 'completed';
+  const failed = rec.origin.find((e) => e.kind === 'handshake-failed');
+  return failed ? `failed: ${failed.detail}` : 'none';
+}
+
+export function computeFacts(rec: CaseRecord): Facts {
+  const conns = [...rec.connections].sort((a, b) => a.openedAt - b.openedAt);
+  const firstConn = conns.find((c) => c.requests.length > 0);
+  const firstReq = firstConn?.requests[0]?.head;
+  const close = firstClose(firstConn, rec);
+  const auth = authFacts(rec);
+  const facts: Facts = {
+    page: pageFact(rec),
+    error: rec.navigation?.error?.code ?? (rec.navigation ? 'none' : 'no navigation'),
+    'origin-tls': originTls(rec),
+    'origin-requests': rec.origin.filter((e) => e.kind === 'request' && e.path !== '/favicon.ico').length,
+    connects: conns.flatMap((c) => c.requests).filter((r) => r.head.method === 'CONNECT' && r.t < rec.harness.contextClosedAt).length,
+    connections: conns.filter((c) => c.openedAt < rec.harness.contextClosedAt).length,
+    'early-bytes': earlyBytesFact(firstConn),
+    'first-close': close.who,
+    'auth-retry': auth.retry,
+    'auth-sent': auth.sent,
+    'proxy-body-shown': rec.navigation?.proxyMarkerFound ? 'yes' : 'no',
+  };
+  if (close.browserMs !== undefined) facts['browser-close-ms'] = close.browserMs;
+  if (firstReq) {
+    const hostValue = headerValue(firstReq, 'host');
+    const hostIndex = firstReq.headers.findIndex((h) => h.name.toLowerCase() === 'host');
+    const cl = headerValue(firstReq, 'content-length');
+    const te = headerValue(firstReq, 'transfer-encoding');
+    Object.assign(facts, {
+      'request-line': withHost(`${firstReq.method} ${firstReq.target} ${firstReq.version}`, rec.host),
+      'request-version': firstReq.version,
+      'request-target': targetForm(firstReq.target, firstReq.method),
+      'request-headers': firstReq.headers.map((h) => h.name).join(', '),
+      'request-headers-values': withHost(firstReq.headers.map((h) => `${h.name}: ${h.value}`).join(' | '), rec.host),
+      'host-header': hostValue === undefined ? 'absent' : withHost(hostValue, rec.host),
+      'host-first': hostIndex < 0 ? 'absent' : hostIndex === 0 ? 'yes' : 'no',
+      'proxy-connection': headerValue(firstReq, 'proxy-connection') ?? 'absent',
+      connection: headerValue(firstReq, 'connection') ?? 'absent',
+      'request-content': cl === undefined && te === undefined ? 'none' : [cl !== undefined ? `Content-Length: ${cl}` : '', te !== undefined ? `Transfer-Encoding: ${te}` : ''].filter(Boolean).join(', '),
+    } satisfies Facts);
+  }
+  return facts;
+}

@@ -1,0 +1,57 @@
+/**
+ * Templating for the report: preact's h through htm tagged templates, rendered to a string.
+ * Every interpolated value is escaped by the renderer (text and attributes); nothing here builds
+ * markup by string concatenation, which is what keeps hostile proxy bytes inert.
+ */
+import { h, type VNode } from 'preact';
+import htm from 'htm';
+import { render } from 'preact-render-to-string';
+
+export const html = htm.bind(h) as (strings: TemplateStringsArray, ...values: unknown[]) => VNode;
+
+export function page(title: string, body: VNode, css: string): string {
+  return '<!doctype html>\n' + render(html`<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <meta name="viewport" content="width=device-width, initial-scale=1" />
+    <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'" />
+    <title>${title}</title>
+    <style>${css}</style>
+  </head>
+  <body>${body}</body>
+</html>`);
+}
+
+export const CSS = `
+:root { --pass:#1b7f3b; --fail:#b3261e; --ns:#a15c00; --info:#3f5f8a; --err:#6b2a86; --na:#777; }
+body { font: 14px/1.45 system-ui, sans-serif; margin: 1.2rem 1.6rem; color: #1d1d1f; background: #fafafa; }
+h1 { font-size: 1.45rem; margin: 0 0 .3rem; } h2 { font-size: 1.15rem; margin: 1.6rem 0 .5rem; } h3 { font-size: 1rem; margin: 1.1rem 0 .4rem; }
+a { color: #0b57d0; }
+.meta { color: #555; margin: .2rem 0 1rem; }
+table { border-collapse: collapse; background: #fff; }
+th, td { border: 1px solid #d8d8d8; padding: .35rem .5rem; vertical-align: top; text-align: left; }
+th { background: #f0f0f0; font-weight: 600; }
+.matrix td.case { min-width: 15rem; max-width: 22rem; }
+.matrix td.cell { min-width: 13rem; max-width: 20rem; }
+.matrix td.h2015 { min-width: 10rem; max-width: 16rem; color: #333; background: #f7f7f2; font-size: 13px; }
+.group th { background: #e7ecf3; font-size: 1rem; }
+.v { display: inline-block; font-weight: 700; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: 12px; letter-spacing: .02em; }
+.v-pass { background: var(--pass); } .v-fail { background: var(--fail); } .v-non-strict { background: var(--ns); }
+.v-informational { background: var(--info); } .v-harness-error { background: var(--err); } .v-not-available { background: var(--na); }
+.cell-pass { border-left: 4px solid var(--pass); } .cell-fail { border-left: 4px solid var(--fail); }
+.cell-non-strict { border-left: 4px solid var(--ns); } .cell-informational { border-left: 4px solid var(--info); }
+.cell-harness-error { border-left: 4px solid var(--err); } .cell-not-available { border-left: 4px solid var(--na); }
+.facts { margin: .25rem 0 0; padding: 0; list-style: none; font-size: 12.5px; }
+.facts li { margin: 0; } .facts b { font-weight: 600; color: #444; }
+.hist { font-size: 12.5px; margin-top: .3rem; }
+.same { color: #1b7f3b; } .changed { color: #a15c00; font-weight: 600; } .nc { color: #777; }
+.exp-mismatch, .exp-missing { color: #b3261e; font-size: 12px; }
+.totals td { text-align: center; }
+code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
+pre { background: #fff; border: 1px solid #ddd; padding: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
+.wire td { font-size: 12px; } .wire .c2p { background: #eef5ff; } .wire .p2c { background: #fff4e5; } .wire .ev { color: #555; background: #fafafa; }
+.wire td.bytes { max-width: 60rem; white-space: pre-wrap; word-break: break-all; font-family: ui-monospace, monospace; }
+img.shot { max-width: 320px; border: 1px solid #ccc; }
+.note { color: #555; font-size: 12.5px; }
+.legend span { margin-right: .8rem; }
+`;

@@ -1,0 +1,129 @@
+/**
+ * Playwright reporter that turns the suite's attachments into one raw results JSON per run, copies
+ * the screenshots beside it and renders the HTML report. Runs in Playwright's main process, so it
+ * sees every worker's cases.
+ */
+import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import os from 'node:os';
+import { createRequire } from 'node:module';
+import { loadFixtures, type LoadedFixture } from '../cases/load';
+import { resolveExecutable, type EngineName } from '../clients/executables';
+import { ENGINES } from '../clients/engines';
+import type { CaseRecord } from '../observe/record';
+import { REPORTS_DIR, RESULTS_FORMAT, type CaseResult, type ClientRun, type RunResults } from './results';
+import { writeReport } from './write-report';
+
+function runId(d: Date): string {
+  return d.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+  } catch {
+    return undefined;
+  }
+}
+
+function attachmentJson<T>(result: TestResult, name: string): T | undefined {
+  const a = result.attachments.find((x) => x.name === name);
+  if (!a) return undefined;
+  const text = a.body ? a.body.toString('utf8') : a.path ? readFileSync(a.path, 'utf8') : undefined;
+  return text ? (JSON.parse(text) as T) : undefined;
+}
+
+export default class ResultsReporter implements Reporter {
+  private started = new Date();
+  private results: CaseResult[] = [];
+  private clients: Record<string, ClientRun> = {};
+  private fixtures: LoadedFixture[] = [];
+  private runDir = '';
+  private id = '';
+
+  printsToStdio(): boolean {
+    return false;
+  }
+
+  onBegin(_config: FullConfig, suite: Suite): void {
+    this.id = runId(this.started);
+    this.runDir = join(REPORTS_DIR, 'runs', this.id);
+    try {
+      this.fixtures = loadFixtures();
+    } catch {
+      this.fixtures = []; // the spec file reports the fixture errors itself
+    }
+    for (const project of suite.suites.map((s) => s.project()).filter((p) => p !== undefined)) {
+      const name = project.name as EngineName;
+      const engine = ENGINES[name];
+      const exe = resolveExecutable(name);
+      this.clients[name] = { label: engine?.label ?? name, available: !!exe.path, ...(exe.path ? { executablePath: exe.path } : { note: exe.how }) };
+    }
+  }
+
+  onTestEnd(test: TestCase, result: TestResult): void {
+    const client = test.parent.project()?.name ?? 'unknown';
+    const caseId = test.title;
+    const record = attachmentJson<CaseRecord>(result, 'case-record');
+    const lab = attachmentJson<{ launchMs: number; launchConfig: Record<string, unknown>; client: { version: string } }>(result, 'lab');
+    const expectation = attachmentJson<{ status: CaseResult['expectation'] }>(result, 'expectation');
+    if (lab && this.clients[client]) {
+      Object.assign(this.clients[client]!, { version: lab.client.version, launchMs: Math.round(lab.launchMs), launchConfig: lab.launchConfig });
+    }
+    const base = { caseId, client, durationMs: result.duration };
+    if (result.status === 'skipped') {
+      this.results.push({ ...base, status: 'skipped', harnessError: result.annotations?.find((a) => a.type === 'skip')?.description ?? test.annotations.find((a) => a.type === 'skip')?.description ?? 'skipped' });
+      return;
+    }
+    if (!record) {
+      const why = result.errors.map((e) => e.message ?? String(e.value)).join('\n') || `test ended with status ${result.status}`;
+      this.results.push({ ...base, status: 'harness-error', harnessError: stripAnsi(why) });
+      return;
+    }
+    const shot = result.attachments.find((a) => a.name === 'screenshot' && a.path && existsSync(a.path));
+    if (shot?.path) {
+      const dest = join(this.runDir, 'screenshots', client, `${caseId}.png`);
+      mkdirSync(join(this.runDir, 'screenshots', client), { recursive: true });
+      copyFileSync(shot.path, dest);
+      record.screenshot = relative(this.runDir, dest);
+    } else {
+      delete record.screenshot;
+    }
+    this.results.push({ ...base, status: 'observed', record, ...(expectation?.status ? { expectation: expectation.status } : {}) });
+  }
+
+  async onEnd(result: FullResult): Promise<void> {
+    if (this.results.length === 0) return;
+    const require = createRequire(import.meta.url);
+    const results: RunResults = {
+      format: RESULTS_FORMAT,
+      run: {
+        id: this.id,
+        startedAt: this.started.toISOString(),
+        finishedAt: new Date().toISOString(),
+        mode: process.env.CC_EXPECTATIONS === 'observe' ? 'observe' : 'enforce',
+        host: { os: `${os.type()} ${os.release()}`, arch: os.arch(), node: process.version },
+        playwright: (require('@playwright/test/package.json') as { version: string }).version,
+        ...(gitCommit() ? { commit: gitCommit() } : {}),
+      },
+      clients: this.clients,
+      fixtures: this.fixtures,
+      results: this.results.sort((a, b) => a.caseId.localeCompare(b.caseId) || a.client.localeCompare(b.client)),
+    };
+    mkdirSync(this.runDir, { recursive: true });
+    const resultsPath = join(this.runDir, 'results.json');
+    writeFileSync(resultsPath, JSON.stringify(results));
+    const { index } = writeReport(results, resultsPath);
+    const errors = this.results.filter((r) => r.status === 'harness-error').length;
+    console.log(`\nconnect-conformance: ${this.results.length} case runs (${errors} harness errors), run status ${result.status}`);
+    console.log(`  raw results: ${relative(process.cwd(), resultsPath)}`);
+    console.log(`  report:      ${relative(process.cwd(), index)}`);
+  }
+}
+
+function stripAnsi(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\u001b\[[0-9;]*m/g, '');
+}

@@ -1,0 +1,66 @@
+/**
+ * Verdicts and the 2015 comparison, computed from facts at render time (never stored by hand).
+ */
+import type { Fixture } from '../cases/schema';
+import { requirement, type Verdict } from '../cases/requirements';
+import { LINEAGES_2015, type Browser2015 } from '../cases/history-2015';
+import type { FactName, Facts, FactValue } from '../observe/fact-names';
+
+export type FactMatch = Partial<Record<FactName, FactValue | FactValue[]>>;
+
+export function matches(when: FactMatch, facts: Facts): boolean {
+  return Object.entries(when).every(([name, want]) => {
+    const have = facts[name as FactName];
+    if (have === undefined) return false;
+    return Array.isArray(want) ? want.some((w) => String(w) === String(have)) : String(want) === String(have);
+  });
+}
+
+export interface CheckResult {
+  requirement: string;
+  level: string;
+  verdict: Verdict;
+  means: string;
+  /** Index of the matching outcome, or "otherwise". */
+  matched: number | 'otherwise';
+}
+
+export function evaluateChecks(fixture: Pick<Fixture, 'checks'>, facts: Facts): CheckResult[] {
+  return fixture.checks.map((c) => {
+    const i = c.outcomes.findIndex((o) => matches(o.when, facts));
+    const hit = i >= 0 ? c.outcomes[i]! : c.otherwise;
+    return { requirement: c.requirement, level: requirement(c.requirement)?.level ?? '?', verdict: hit.verdict, means: hit.means, matched: i >= 0 ? i : 'otherwise' };
+  });
+}
+
+const SEVERITY: Record<Verdict, number> = { fail: 3, 'non-strict': 2, informational: 1, pass: 0 };
+
+/** The cell's verdict: the worst of its checks. */
+export function worstVerdict(results: CheckResult[]): Verdict {
+  return results.reduce<Verdict>((w, r) => (SEVERITY[r.verdict] > SEVERITY[w] ? r.verdict : w), 'pass');
+}
+
+export interface HistoryComparison {
+  browser2015: Browser2015;
+  cite: string;
+  observed: string;
+  status: 'same' | 'changed' | 'not comparable';
+  /** Per fact: 2015 value vs now. */
+  diffs: { fact: FactName; was: string; now: string }[];
+  reason?: string;
+}
+
+/** Compares a modern client's facts with the 2015 row of its lineage (Chromium ↔ Chrome, Firefox ↔ Firefox). */
+export function compareWith2015(fixture: Pick<Fixture, 'history2015'>, clientName: string, facts: Facts): HistoryComparison | undefined {
+  const entry = (Object.entries(LINEAGES_2015) as [Browser2015, (typeof LINEAGES_2015)[Browser2015]][]).find(([, l]) => l.modern === clientName);
+  if (!entry) return undefined;
+  const [browser2015] = entry;
+  const h = fixture.history2015?.[browser2015];
+  if (!h) return undefined;
+  const names = Object.keys(h.facts) as FactName[];
+  if (names.length === 0) return { browser2015, cite: h.cite, observed: h.observed, status: 'not comparable', diffs: [], ...(h.comparable ? { reason: h.comparable } : {}) };
+  const diffs = names
+    .filter((f) => !matches({ [f]: h.facts[f] } as FactMatch, facts))
+    .map((f) => ({ fact: f, was: Array.isArray(h.facts[f]) ? (h.facts[f] as FactValue[]).join(' or ') : String(h.facts[f]), now: facts[f] === undefined ? '(not observed)' : String(facts[f]) }));
+  return { browser2015, cite: h.cite, observed: h.observed, status: diffs.length ? 'changed' : 'same', diffs };
+}

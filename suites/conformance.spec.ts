@@ -1,0 +1,39 @@
+/**
+ * Every fixture, in every client project. The test is red on a harness error and, unless
+ * CC_EXPECTATIONS=observe (npm run report), when an observed fact differs from expectations/.
+ * A browser failing an RFC requirement is a finding shown in the report, not a red test.
+ */
+import { test, expect } from './lab-test';
+import { loadFixtures } from '../harness/cases/load';
+import { runCase, HarnessError } from '../harness/clients/run-case';
+import { computeFacts } from '../harness/observe/facts';
+import { checkExpectations, describeMismatch, loadExpectations, pinnedFacts } from '../harness/verdicts/expectations';
+
+const fixtures = loadFixtures();
+const enforce = process.env.CC_EXPECTATIONS !== 'observe';
+
+for (const fixture of fixtures) {
+  test(fixture.id, { annotation: { type: 'group', description: fixture.group } }, async ({ lab }, testInfo) => {
+    const screenshotPath = testInfo.outputPath('screenshot.png');
+    let record;
+    try {
+      record = await runCase(lab, fixture, { screenshotPath });
+    } catch (e) {
+      throw e instanceof HarnessError ? e : new HarnessError(`harness error: ${(e as Error).message}`, { cause: e });
+    }
+    await testInfo.attach('case-record', { body: JSON.stringify(record), contentType: 'application/json' });
+    await testInfo.attach('lab', {
+      body: JSON.stringify({ launchMs: lab.launchMs, launchConfig: lab.launchConfig, client: lab.client }),
+      contentType: 'application/json',
+    });
+    if (record.screenshot) await testInfo.attach('screenshot', { path: record.screenshot, contentType: 'image/png' });
+
+    const facts = computeFacts(record);
+    const status = checkExpectations(fixture, facts, loadExpectations(lab.engine.name));
+    await testInfo.attach('expectation', { body: JSON.stringify({ status, observed: pinnedFacts(fixture, facts) }), contentType: 'application/json' });
+    if (status.status !== 'match') {
+      testInfo.annotations.push({ type: 'expectation-' + status.status, description: describeMismatch(lab.engine.name, fixture.id, status) });
+    }
+    if (enforce) expect(status.status === 'match', describeMismatch(lab.engine.name, fixture.id, status)).toBe(true);
+  });
+}
