@@ -4,9 +4,10 @@
  */
 import type { Browser, BrowserContextOptions } from '@playwright/test';
 import { performance } from 'node:perf_hooks';
-import { createCertificateAuthority, type CertificateAuthority } from '../origin/certificates';
-import { TlsOrigin } from '../origin/tls-origin';
-import { MockProxy } from '../proxy/mock-proxy';
+import type { CertificateAuthority } from '../origin/certificates';
+import type { TlsOrigin } from '../origin/tls-origin';
+import type { MockProxy } from '../proxy/mock-proxy';
+import { startTestbed, type Testbed } from '../proxy/testbed';
 import { describeLaunch, type Engine } from './engine';
 import { resolveExecutable } from './executables';
 import type { ClientInfo } from '../observe/record';
@@ -14,11 +15,19 @@ import type { ClientInfo } from '../observe/record';
 export class Lab {
   private constructor(
     readonly engine: Engine,
-    readonly ca: CertificateAuthority,
-    readonly origin: TlsOrigin,
-    readonly proxy: MockProxy,
+    private readonly testbed: Testbed,
     readonly executablePath: string,
   ) {}
+
+  get ca(): CertificateAuthority {
+    return this.testbed.ca;
+  }
+  get origin(): TlsOrigin {
+    return this.testbed.origin;
+  }
+  get proxy(): MockProxy {
+    return this.testbed.proxy;
+  }
 
   browser: Browser | undefined;
   client: ClientInfo | undefined;
@@ -28,12 +37,7 @@ export class Lab {
   static async start(engine: Engine): Promise<Lab> {
     const exe = resolveExecutable(engine.name);
     if (!exe.path) throw new Error(`${engine.label} is not available: ${exe.how}`);
-    const ca = await createCertificateAuthority();
-    const origin = new TlsOrigin(ca);
-    await origin.listen();
-    const proxy = new MockProxy({ connect: (kind) => origin.connect(kind) });
-    await proxy.listen();
-    return new Lab(engine, ca, origin, proxy, exe.path);
+    return new Lab(engine, await startTestbed(), exe.path);
   }
 
   /** Launches a browser wired to this lab's proxy. */
@@ -58,7 +62,6 @@ export class Lab {
 
   async close(): Promise<void> {
     await this.browser?.close().catch(() => {});
-    await this.proxy.close();
-    await this.origin.close();
+    await this.testbed.close();
   }
 }

@@ -66,6 +66,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   const host = `${fixture.id}-${nonce}.connect.test`;
   const marker = `origin-marker-${randomBytes(8).toString('hex')}`;
   const notes: string[] = [];
+  const strayStart = lab.proxy.strays.length;
   const session = lab.proxy.openCase(host, fixture.proxy, { host });
   lab.origin.register(host, { marker });
   const t0 = session.startedAbs;
@@ -145,6 +146,6 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     ...(screenshot ? { screenshot } : {}),
     connections,
     origin,
-    harness: { contextClosedAt, settledAt, durationMs: Math.round(performance.now() - t0), notes },
+    harness: { contextClosedAt, settledAt, durationMs: Math.round(performance.now() - t0), notes, strays: lab.proxy.strays.slice(strayStart) },
   };
 }

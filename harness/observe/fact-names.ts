@@ -26,7 +26,8 @@ export const FACTS = {
   'early-bytes': { stable: true, means: 'Bytes the browser sent after the first request head and before the proxy\'s first response byte: "none", "TLS handshake" (starts 0x16 0x03) or "other".' },
   'first-close': { stable: true, means: 'On the first connection, who closed first while the case was live: "browser (FIN)", "browser (RST)", "proxy" (the script ended it), or "neither" (still open when the harness closed the context).' },
   'browser-close-ms': { stable: false, means: 'Milliseconds from the proxy\'s last byte to the browser closing the first connection (absent when the browser did not close first).' },
-  'auth-retry': { stable: true, means: 'Whether a CONNECT carrying Proxy-Authorization followed the first one: "none", "same connection" or "new connection" (decided by TCP connection identity).' },
+  'auth-retry': { stable: true, means: 'Where the first CONNECT carrying Proxy-Authorization came, relative to the 407 it answers (the latest one before it): "same connection", "new connection", "sent with the first request" (pre-emptive) or "none". Decided by TCP connection identity in the proxy.' },
+  challenges: { stable: true, means: 'How many 407 responses the proxy sent before the first request carrying Proxy-Authorization (or in all, when none came).' },
   'auth-sent': { stable: true, means: 'The Proxy-Authorization the browser sent: "none", "Basic (the configured credentials)", "Basic (other credentials)" or the scheme it used.' },
   'proxy-body-shown': { stable: true, means: '"yes" when the proxy\'s body marker appears in the page text, title or URL of the https origin; "no" otherwise.' },
 } as const;

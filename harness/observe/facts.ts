@@ -58,24 +58,48 @@ function firstClose(c: ConnectionTrace | undefined, rec: CaseRecord): { who: str
   return { who: 'proxy' };
 }
 
-function authFacts(rec: CaseRecord): { retry: string; sent: string } {
+const is407 = (data: string | undefined) => /^HTTP\/1\.[01] 407/.test(b64(data ?? '').subarray(0, 12).toString('latin1'));
+
+function authFacts(rec: CaseRecord): { retry: string; sent: string; challenges: number } {
   const requests = rec.connections.flatMap((c) => c.requests.filter((r) => r.t < rec.harness.contextClosedAt).map((r) => ({ conn: c.id, r })));
   requests.sort((a, b) => a.r.t - b.r.t);
   const first = requests[0];
   const withAuth = requests.find((x) => headerValue(x.r.head, 'proxy-authorization') !== undefined);
-  if (!first || !withAuth) return { retry: 'none', sent: 'none' };
+  // 407s the proxy sent before the first authorised request (from the wire, not the script).
+  const untilAuth = withAuth?.r.t ?? Infinity;
+  const challenges = rec.connections
+    .flatMap((c) => c.events)
+    .filter((e) => e.kind === 'p2c' && e.t < untilAuth && e.t < rec.harness.contextClosedAt && is407(e.data)).length;
+  if (!first || !withAuth) return { retry: 'none', sent: 'none', challenges };
   const value = headerValue(withAuth.r.head, 'proxy-authorization')!;
   let sent = value.split(' ')[0] ?? value;
   if (/^basic$/i.test(sent) && rec.credentials) {
     const expected = Buffer.from(`${rec.credentials.username}:${rec.credentials.password}`).toString('base64');
     sent = value.split(' ')[1] === expected ? 'Basic (the configured credentials)' : 'Basic (other credentials)';
   }
-  const retry = withAuth === first ? 'sent with the first request' : withAuth.conn === first.conn ? 'same connection' : 'new connection';
-  return { retry, sent };
+  // The retried request answers the latest 407 before it; [40] asks whether it came on that 407's
+  // connection. (An earlier, abandoned connection — Chromium sometimes opens one — does not count.)
+  const challengeConn = rec.connections
+    .flatMap((c) => c.events.filter((e) => e.kind === 'p2c' && e.t < withAuth.r.t && is407(e.data)).map((e) => ({ conn: c.id, t: e.t })))
+    .sort((a, b) => b.t - a.t)[0];
+  const retry = withAuth === first || !challengeConn ? 'sent with the first request' : withAuth.conn === challengeConn.conn ? 'same connection' : 'new connection';
+  return { retry, sent, challenges };
+}
+
+/** Bytes the browser sent into tunnels (after a tunnel-open event). */
+function tunnelledBytes(rec: CaseRecord): number {
+  return rec.connections.reduce((sum, c) => {
+    const open = c.events.findIndex((e) => e.kind === 'tunnel-open');
+    if (open < 0) return sum;
+    return sum + c.events.slice(open).filter((e) => e.kind === 'c2p').reduce((n, e) => n + b64(e.data ?? '').length, 0);
+  }, 0);
 }
 
 function originTls(rec: CaseRecord): string {
   if (rec.origin.some((e) => e.kind === 'handshake-completed')) return 'completed';
+  // A tunnel the browser closed without sending a byte is no handshake attempt, whatever the
+  // origin's TLS stack reports when its socket goes away.
+  if (tunnelledBytes(rec) === 0) return 'none';
   const failed = rec.origin.find((e) => e.kind === 'handshake-failed');
   return failed ? `failed: ${failed.detail}` : 'none';
 }
@@ -97,6 +121,7 @@ export function computeFacts(rec: CaseRecord): Facts {
     'first-close': close.who,
     'auth-retry': auth.retry,
     'auth-sent': auth.sent,
+    challenges: auth.challenges,
     'proxy-body-shown': rec.navigation?.proxyMarkerFound ? 'yes' : 'no',
   };
   if (close.browserMs !== undefined) facts['browser-close-ms'] = close.browserMs;

@@ -2,7 +2,7 @@
  * The raw record of one case run in one client: everything needed to recompute every fact and
  * verdict later, and nothing computed from it. Stored as-is in the run's results JSON.
  */
-import type { ConnectionTrace } from '../proxy/trace';
+import type { ConnectionTrace, StrayRequest } from '../proxy/trace';
 import type { OriginEvent } from '../origin/tls-origin';
 
 export interface ClientInfo {
@@ -48,6 +48,8 @@ export interface CaseRecord {
     settledAt: number;
     durationMs: number;
     notes: string[];
+    /** Requests for hosts no case owned (background traffic) refused while this case ran. */
+    strays: StrayRequest[];
   };
 }
 

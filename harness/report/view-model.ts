@@ -33,6 +33,9 @@ export interface Matrix {
   totals: Record<string, Record<CellVerdict, number>>;
 }
 
+/** Families in the order a reader meets them: the request, then answers from best to worst. */
+export const GROUP_ORDER = ['request form', '2xx', 'early data', '1xx', 'non-2xx', '407', 'transport faults'] as const;
+
 export const VERDICT_ORDER: CellVerdict[] = ['pass', 'fail', 'non-strict', 'informational', 'harness error', 'not available'];
 
 export function buildCell(fixture: LoadedFixture, client: string, result: CaseResult | undefined): Cell {
@@ -58,5 +61,7 @@ export function buildMatrix(run: RunResults): Matrix {
     rows.push({ fixture, cells });
     groups.set(fixture.group, rows);
   }
-  return { clients, groups: [...groups].map(([group, rows]) => ({ group, rows })), totals };
+  const order = GROUP_ORDER as readonly string[];
+  const rank = (g: string) => (order.includes(g) ? order.indexOf(g) : order.length);
+  return { clients, groups: [...groups].sort(([a], [b]) => rank(a) - rank(b)).map(([group, rows]) => ({ group, rows })), totals };
 }

@@ -18,7 +18,8 @@ export interface ExpectationFile {
   client: string;
   recordedWith: string;
   updatedAt: string;
-  cases: Record<string, Partial<Record<FactName, FactValue>>>;
+  /** A list of values marks a fact seen to vary between runs of the same browser (intermittent). */
+  cases: Record<string, Partial<Record<FactName, FactValue | FactValue[]>>>;
 }
 
 export function expectationPath(client: string, dir = EXPECTATIONS_DIR): string {
@@ -35,7 +36,7 @@ export function loadExpectations(client: string, dir = EXPECTATIONS_DIR): Expect
 
 export type ExpectationStatus =
   | { status: 'match' }
-  | { status: 'mismatch'; differences: { fact: FactName; expected: FactValue | undefined; observed: FactValue | undefined }[]; recordedWith: string }
+  | { status: 'mismatch'; differences: { fact: FactName; expected: FactValue | FactValue[] | undefined; observed: FactValue | undefined }[]; recordedWith: string }
   | { status: 'missing'; reason: string };
 
 export function checkExpectations(fixture: Pick<Fixture, 'id' | 'observe'>, facts: Facts, file: ExpectationFile | undefined): ExpectationStatus {
@@ -43,8 +44,10 @@ export function checkExpectations(fixture: Pick<Fixture, 'id' | 'observe'>, fact
   if (!file || !expected) {
     return { status: 'missing', reason: `no expectation recorded for "${fixture.id}"${file ? '' : ' (no expectations file for this client)'}` };
   }
+  const accepts = (want: FactValue | FactValue[] | undefined, have: FactValue | undefined) =>
+    Array.isArray(want) ? want.some((w) => String(w) === String(have)) : String(want) === String(have);
   const differences = fixture.observe
-    .filter((f) => String(expected[f]) !== String(facts[f]))
+    .filter((f) => !accepts(expected[f], facts[f]))
     .map((f) => ({ fact: f, expected: expected[f], observed: facts[f] }));
   return differences.length ? { status: 'mismatch', differences, recordedWith: file.recordedWith } : { status: 'match' };
 }

@@ -1,0 +1,36 @@
+/**
+ * A CA, a TLS origin and a mock proxy wired together: what every client (browser or Node) runs
+ * against. Used by the browser lab and by the unit tests with real Node clients.
+ */
+import { createCertificateAuthority, type CertificateAuthority } from '../origin/certificates';
+import { TlsOrigin } from '../origin/tls-origin';
+import { MockProxy } from './mock-proxy';
+
+export interface Testbed {
+  ca: CertificateAuthority;
+  origin: TlsOrigin;
+  proxy: MockProxy;
+  close(): Promise<void>;
+}
+
+export async function startTestbed(): Promise<Testbed> {
+  const ca = await createCertificateAuthority();
+  const origin = new TlsOrigin(ca);
+  await origin.listen();
+  const proxy = new MockProxy({ connect: (kind) => origin.connect(kind) });
+  try {
+    await proxy.listen();
+  } catch (e) {
+    await origin.close();
+    throw new Error(`the mock proxy could not listen on 127.0.0.1: ${(e as Error).message}`, { cause: e });
+  }
+  return {
+    ca,
+    origin,
+    proxy,
+    async close() {
+      await proxy.close();
+      await origin.close();
+    },
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * npm run report [-- --update-expectations] [-- <playwright args>]
+ *
+ * Runs every fixture in every available client with expectations in observe mode (a changed
+ * browser is reported, not fatal), then prints where the report is. With --update-expectations
+ * the observed facts are written to expectations/<client>.json.
+ *
+ * Exit codes: 0 report written; 2 harness errors (the report is still written); 3 no results.
+ */
+import { spawnSync } from 'node:child_process';
+import { relative } from 'node:path';
+import { latestResultsPath, readResults } from '../harness/report/results';
+import { buildMatrix } from '../harness/report/view-model';
+import { updateExpectationsFrom } from '../harness/verdicts/update-expectations';
+
+const args = process.argv.slice(2);
+const update = args.includes('--update-expectations');
+const passThrough = args.filter((a) => a !== '--update-expectations');
+const before = latestResultsPath();
+
+console.log('connect-conformance: running every fixture in every available client…');
+const run = spawnSync('npx', ['playwright', 'test', ...passThrough], {
+  stdio: 'inherit',
+  env: { ...process.env, CC_EXPECTATIONS: 'observe' },
+});
+const resultsPath = latestResultsPath();
+if (!resultsPath || resultsPath === before) {
+  console.error('connect-conformance: the run produced no results (see the output above).');
+  process.exit(3);
+}
+const results = readResults(resultsPath);
+const matrix = buildMatrix(results);
+console.log('\nVerdicts per client:');
+for (const c of matrix.clients) {
+  const t = matrix.totals[c.name]!;
+  console.log(`  ${(c.label + ' ' + (c.version ?? '(not available)')).padEnd(32)} ${Object.entries(t).filter(([, n]) => n).map(([v, n]) => `${n} ${v}`).join(', ')}`);
+}
+const changed = results.results.filter((r) => r.expectation && r.expectation.status !== 'match');
+if (changed.length && !update) {
+  console.log(`\n${changed.length} case run(s) differ from expectations/ (shown in the report); after a deliberate browser upgrade run: npm run expectations:update`);
+}
+if (update) {
+  for (const p of updateExpectationsFrom(results)) console.log(`updated ${relative(process.cwd(), p)}`);
+}
+console.log(`\nReport: ${relative(process.cwd(), 'reports/index.html')}  (raw results: ${relative(process.cwd(), resultsPath)})`);
+const harnessErrors = results.results.filter((r) => r.status === 'harness-error').length;
+if (harnessErrors) {
+  console.error(`${harnessErrors} harness error(s): see the report's purple cells.`);
+  process.exit(2);
+}
+if (run.status !== 0 && run.status !== 1) process.exit(run.status ?? 1);

@@ -1,0 +1,135 @@
+import { expect } from 'chai';
+import { computeFacts } from '../harness/observe/facts';
+import { evaluateChecks, compareWith2015, worstVerdict } from '../harness/verdicts/evaluate';
+import { checkExpectations } from '../harness/verdicts/expectations';
+import { normaliseNavigationError } from '../harness/clients/navigation-error';
+import type { CaseRecord } from '../harness/observe/record';
+import type { ConnectionTrace, WireEvent } from '../harness/proxy/trace';
+import { parseRequestHead } from '../harness/wire/http-head';
+import { loadFixtures } from '../harness/cases/load';
+
+const HOST = 'case-1234.connect.test';
+const b64 = (s: string | Buffer) => Buffer.from(s as string, typeof s === 'string' ? 'latin1' : undefined).toString('base64');
+
+function conn(id: number, requests: { t: number; text: string }[], events: WireEvent[], early = ''): ConnectionTrace {
+  return {
+    id, index: id, clientPort: 50000 + id, openedAt: events[0]?.t ?? 0, earlyBytes: b64(early),
+    requests: requests.map((r) => ({ t: r.t, head: parseRequestHead(Buffer.from(r.text, 'latin1'))!, raw: b64(r.text) })),
+    events,
+  };
+}
+
+function record(partial: Partial<CaseRecord>): CaseRecord {
+  return {
+    caseId: 'x', fixtureFile: 'fixtures/x.json', host: HOST, marker: 'm',
+    client: { name: 'chromium', label: 'Chromium', version: '1', executablePath: '/x' },
+    startedAt: '2026-01-01T00:00:00Z', connections: [], origin: [],
+    harness: { contextClosedAt: 1000, settledAt: 990, durationMs: 1000, notes: [], strays: [] },
+    ...partial,
+  };
+}
+
+const head = (extra = '') => `CONNECT ${HOST}:443 HTTP/1.1\r\nHost: ${HOST}:443\r\nProxy-Connection: keep-alive\r\nUser-Agent: UA\r\n${extra}\r\n`;
+const ev = (t: number, kind: WireEvent['kind'], data?: string): WireEvent => ({ t, kind, ...(data !== undefined ? { data: b64(data) } : {}) });
+
+describe('facts from raw evidence', () => {
+  it('reads the request form with the host written as {host}', () => {
+    const f = computeFacts(record({ connections: [conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(1, 'c2p', head())])] }));
+    expect(f['request-line']).to.equal('CONNECT {host}:443 HTTP/1.1');
+    expect(f['request-headers']).to.equal('Host, Proxy-Connection, User-Agent');
+    expect(f['host-first']).to.equal('yes');
+    expect(f['request-target']).to.equal('authority-form host:port');
+    expect(f['host-header']).to.equal('{host}:443');
+    expect(f['request-content']).to.equal('none');
+  });
+
+  it('classifies early bytes', () => {
+    const tls = computeFacts(record({ connections: [conn(1, [{ t: 1, text: head() }], [ev(0, 'open')], '\x16\x03\x01\x00')] }));
+    expect(tls['early-bytes']).to.equal('TLS handshake');
+    const other = computeFacts(record({ connections: [conn(1, [{ t: 1, text: head() }], [ev(0, 'open')], 'GET')] }));
+    expect(other['early-bytes']).to.equal('other');
+  });
+
+  it('says who closed first, ignoring closes after the harness closed the context', () => {
+    const browser = computeFacts(record({ connections: [conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(2, 'p2c', 'HTTP/1.1 403 x\r\n\r\n'), ev(9, 'client-fin'), ev(20, 'proxy-close')])] }));
+    expect(browser['first-close']).to.equal('browser (FIN)');
+    expect(browser['browser-close-ms']).to.equal(7);
+    const proxy = computeFacts(record({ connections: [conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(2, 'p2c', 'x'), ev(3000, 'proxy-close'), ev(3001, 'client-fin')])], harness: { contextClosedAt: 5000, settledAt: 0, durationMs: 0, notes: [], strays: [] } }));
+    expect(proxy['first-close']).to.equal('proxy');
+    const neither = computeFacts(record({ connections: [conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(1200, 'client-fin')])] }));
+    expect(neither['first-close']).to.equal('neither');
+  });
+
+  it('decides connection reuse after a 407 by connection identity', () => {
+    const challenge = 'HTTP/1.1 407 Auth\r\n\r\n';
+    const auth = head('Proxy-Authorization: Basic YWxpY2U6d29uZGVybGFuZA==\r\n');
+    const same = computeFacts(record({
+      credentials: { username: 'alice', password: 'wonderland' },
+      connections: [conn(7, [{ t: 1, text: head() }, { t: 5, text: auth }], [ev(0, 'open'), ev(2, 'p2c', challenge)])],
+    }));
+    expect(same['auth-retry']).to.equal('same connection');
+    expect(same['auth-sent']).to.equal('Basic (the configured credentials)');
+    expect(same.challenges).to.equal(1);
+    const fresh = computeFacts(record({
+      connections: [conn(7, [{ t: 1, text: head() }], [ev(0, 'open'), ev(2, 'p2c', challenge)]), conn(8, [{ t: 6, text: auth }], [ev(5, 'open')])],
+    }));
+    expect(fresh['auth-retry']).to.equal('new connection');
+    expect(fresh['auth-sent']).to.equal('Basic');
+  });
+
+  it('proves a loaded tunnel by the origin marker, and a leak by the proxy marker', () => {
+    const nav = { url: 'u', committed: true, finalUrl: 'u', title: '', text: '', durationMs: 1, originMarkerFound: true, proxyMarkerFound: false };
+    expect(computeFacts(record({ navigation: nav })).page).to.equal('loaded');
+    expect(computeFacts(record({ navigation: { ...nav, originMarkerFound: false, proxyMarkerFound: true } })).page).to.equal('proxy body shown');
+    expect(computeFacts(record({ navigation: { ...nav, committed: false, originMarkerFound: false, error: { code: 'net::ERR_X', raw: '' } } })).error).to.equal('net::ERR_X');
+  });
+});
+
+describe('verdicts and the 2015 comparison', () => {
+  const fixture = loadFixtures().find((f) => f.id === 'status-100-then-200')!;
+
+  it('maps facts to the first matching outcome, else "otherwise"', () => {
+    expect(evaluateChecks(fixture, { page: 'loaded' })[0]).to.include({ verdict: 'pass', matched: 0 });
+    expect(evaluateChecks(fixture, { page: 'error page' })[0]).to.include({ verdict: 'fail', matched: 'otherwise' });
+  });
+
+  it('takes the worst verdict for a cell', () => {
+    expect(worstVerdict([{ verdict: 'pass' }, { verdict: 'non-strict' }, { verdict: 'informational' }] as never)).to.equal('non-strict');
+  });
+
+  it('compares with the 2015 row of the same lineage only', () => {
+    expect(compareWith2015(fixture, 'chromium', { page: 'error page' })).to.include({ status: 'same', browser2015: 'chrome', cite: '[38]' });
+    const changed = compareWith2015(fixture, 'firefox', { page: 'loaded' })!;
+    expect(changed.status).to.equal('changed');
+    expect(changed.diffs).to.deep.equal([{ fact: 'page', was: 'error page', now: 'loaded' }]);
+    expect(compareWith2015(fixture, 'webkit', { page: 'loaded' })).to.equal(undefined);
+  });
+});
+
+describe('expectations', () => {
+  const fixture = { id: 'c', observe: ['page', 'error'] as const } as never;
+  const file = (cases: Record<string, unknown>) => ({ client: 'chromium', recordedWith: '1.0', updatedAt: '', cases }) as never;
+
+  it('matches, mismatches with the differing facts, or is missing', () => {
+    expect(checkExpectations(fixture, { page: 'loaded', error: 'none' }, file({ c: { page: 'loaded', error: 'none' } })).status).to.equal('match');
+    const mm = checkExpectations(fixture, { page: 'error page', error: 'none' }, file({ c: { page: 'loaded', error: 'none' } }));
+    expect(mm).to.deep.include({ status: 'mismatch' });
+    expect((mm as { differences: unknown[] }).differences).to.deep.equal([{ fact: 'page', expected: 'loaded', observed: 'error page' }]);
+    expect(checkExpectations(fixture, { page: 'loaded' }, file({})).status).to.equal('missing');
+  });
+
+  it('accepts any of the values listed for an intermittent fact', () => {
+    const f = file({ c: { page: ['loaded', 'error page'], error: 'none' } });
+    expect(checkExpectations(fixture, { page: 'error page', error: 'none' }, f).status).to.equal('match');
+  });
+});
+
+describe('navigation error normalisation', () => {
+  it('takes net::ERR_* from Chromium and NS_ERROR_* from a later line of Firefox', () => {
+    expect(normaliseNavigationError(new Error('page.goto: net::ERR_TUNNEL_CONNECTION_FAILED at https://x/')).code).to.equal('net::ERR_TUNNEL_CONNECTION_FAILED');
+    expect(normaliseNavigationError(new Error('page.goto: Protocol error (browsingContext.navigate): unknown error\nMessage: Error: NS_ERROR_PROXY_FORBIDDEN at https://x/')).code).to.equal('NS_ERROR_PROXY_FORBIDDEN');
+    const t = new Error('page.goto: Timeout 100ms exceeded.');
+    t.name = 'TimeoutError';
+    expect(normaliseNavigationError(t).code).to.equal('timeout');
+  });
+});
