@@ -15,7 +15,7 @@ export default defineConfig<SuiteOptions>({
   forbidOnly: !!process.env.CI,
   outputDir: 'test-results',
   reporter: [
-    [process.env.CI ? 'line' : 'list'],
+    [process.env.CC_CONSOLE_REPORTER ?? (process.env.CI ? 'line' : 'list')],
     ['./harness/report/playwright-reporter.ts'],
   ],
   projects: [

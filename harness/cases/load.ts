@@ -83,7 +83,7 @@ export function parseFixture(file: string, text: string): LoadedFixture {
   } catch (e) {
     throw new FixtureError(file, [{ field: '', message: `not valid JSON: ${(e as Error).message}` }]);
   }
-  const parsed = fixtureSchema.safeParse(json);
+  const parsed = fixtureSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) {
     throw new FixtureError(
       file,
@@ -96,11 +96,13 @@ export function parseFixture(file: string, text: string): LoadedFixture {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
+  let message = issue.message;
   if (issue.code === 'invalid_union' && 'errors' in issue) {
-    const inner = issue.errors.flat().map((e) => `${fieldPath(e.path) ? fieldPath(e.path) + ': ' : ''}${e.message}`);
-    return `${issue.message} (${[...new Set(inner)].join('; ')})`;
+    const inner = [...new Set(issue.errors.flat().map((e) => `${fieldPath(e.path) ? fieldPath(e.path) + ': ' : ''}${e.message}`))];
+    if (inner.length) message += ` (${inner.join('; ')})`;
   }
-  return issue.message;
+  if (issue.input !== undefined && typeof issue.input !== 'object') message += `; got ${JSON.stringify(issue.input).slice(0, 80)}`;
+  return message;
 }
 
 function listJson(dir: string): string[] {

@@ -42,6 +42,7 @@ export default class ResultsReporter implements Reporter {
   private fixtures: LoadedFixture[] = [];
   private runDir = '';
   private id = '';
+  private counts = { passed: 0, failed: 0, skipped: 0 };
 
   printsToStdio(): boolean {
     return false;
@@ -72,6 +73,9 @@ export default class ResultsReporter implements Reporter {
     if (lab && this.clients[client]) {
       Object.assign(this.clients[client]!, { version: lab.client.version, launchMs: Math.round(lab.launchMs), launchConfig: lab.launchConfig });
     }
+    if (result.status === 'passed') this.counts.passed++;
+    else if (result.status === 'skipped') this.counts.skipped++;
+    else this.counts.failed++;
     const base = { caseId, client, durationMs: result.duration };
     if (result.status === 'skipped') {
       this.results.push({ ...base, status: 'skipped', harnessError: result.annotations?.find((a) => a.type === 'skip')?.description ?? test.annotations.find((a) => a.type === 'skip')?.description ?? 'skipped' });
@@ -117,9 +121,12 @@ export default class ResultsReporter implements Reporter {
     writeFileSync(resultsPath, JSON.stringify(results));
     const { index } = writeReport(results, resultsPath);
     const errors = this.results.filter((r) => r.status === 'harness-error').length;
-    console.log(`\nconnect-conformance: ${this.results.length} case runs (${errors} harness errors), run status ${result.status}`);
+    const mismatches = this.results.filter((r) => r.expectation && r.expectation.status !== 'match').length;
+    console.log(`\nconnect-conformance: ${this.results.length} case runs, ${errors} harness error(s), ${mismatches} differing from expectations/`);
     console.log(`  raw results: ${relative(process.cwd(), resultsPath)}`);
     console.log(`  report:      ${relative(process.cwd(), index)}`);
+    // The plain closing line CI tools read.
+    console.log(`browsers: ${this.counts.passed} passed, ${this.counts.failed} failed${this.counts.skipped ? `, ${this.counts.skipped} skipped` : ''}`);
   }
 }
 
