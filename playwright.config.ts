@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import type { SuiteOptions } from './suites/lab-test';
+import { resolveExecutable } from './harness/clients/executables';
 
 /**
  * Projects are the clients. Each worker runs one browser; cases spread over workers and are kept
@@ -7,7 +8,6 @@ import type { SuiteOptions } from './suites/lab-test';
  */
 export default defineConfig<SuiteOptions>({
   testDir: 'suites',
-  testMatch: /.*\.spec\.ts$/,
   fullyParallel: true,
   workers: process.env.CC_WORKERS ? Number(process.env.CC_WORKERS) : 2,
   retries: 0,
@@ -19,7 +19,13 @@ export default defineConfig<SuiteOptions>({
     ['./harness/report/playwright-reporter.ts'],
   ],
   projects: [
-    { name: 'chromium', use: { engineName: 'chromium' } },
-    { name: 'firefox', use: { engineName: 'firefox' } },
+    { name: 'chromium', testMatch: /conformance\.spec\.ts$/, use: { engineName: 'chromium' } },
+    { name: 'firefox', testMatch: /conformance\.spec\.ts$/, use: { engineName: 'firefox' } },
+    // The report itself, opened from disk in Chromium: rendering, filters, evidence, hostile bytes.
+    {
+      name: 'report-ui',
+      testMatch: /report-ui\.spec\.ts$/,
+      use: { browserName: 'chromium', launchOptions: { executablePath: resolveExecutable('chromium').path, args: ['--no-sandbox'] } },
+    },
   ],
 });

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { latestResultsPath, readResults } from '../harness/report/results';
 import { declaredWaitMs } from '../harness/clients/run-case';
+import { CLIENT_PROJECT_ARGS } from '../harness/clients/engines';
 
 const repeatArg = process.argv.indexOf('--repeat');
 const repeat = repeatArg > 0 ? Number(process.argv[repeatArg + 1]) : 1;
@@ -19,7 +20,7 @@ const quantile = (xs: number[], q: number) => {
 for (let i = 1; i <= repeat; i++) {
   const before = latestResultsPath();
   const t0 = performance.now();
-  const run = spawnSync('npx', ['playwright', 'test'], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CC_EXPECTATIONS: 'observe', CC_CONSOLE_REPORTER: 'dot' } });
+  const run = spawnSync('npx', ['playwright', 'test', ...CLIENT_PROJECT_ARGS], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CC_EXPECTATIONS: 'observe', CC_CONSOLE_REPORTER: 'dot' } });
   const wall = performance.now() - t0;
   const path = latestResultsPath();
   if (!path || path === before) {

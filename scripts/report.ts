@@ -12,10 +12,13 @@ import { relative } from 'node:path';
 import { latestResultsPath, readResults } from '../harness/report/results';
 import { buildMatrix } from '../harness/report/view-model';
 import { updateExpectationsFrom } from '../harness/verdicts/update-expectations';
+import { CLIENT_PROJECT_ARGS } from '../harness/clients/engines';
 
 const args = process.argv.slice(2);
 const update = args.includes('--update-expectations');
 const passThrough = args.filter((a) => a !== '--update-expectations');
+// The report's own UI tests are not part of a report run unless asked for.
+if (!passThrough.some((a) => a.startsWith('--project'))) passThrough.push(...CLIENT_PROJECT_ARGS);
 const before = latestResultsPath();
 
 console.log('connect-conformance: running every fixture in every available client…');

@@ -6,19 +6,26 @@
 import { h, type VNode } from 'preact';
 import htm from 'htm';
 import { render } from 'preact-render-to-string';
+import { createHash } from 'node:crypto';
 
 export const html = htm.bind(h) as (strings: TemplateStringsArray, ...values: unknown[]) => VNode;
 
-export function page(title: string, body: VNode, css: string): string {
+/**
+ * A whole page. The Content-Security-Policy allows no script but the page's own (by hash) and no
+ * inline event handlers, so even a hypothetical escaping bug could not run proxy bytes as script.
+ */
+export function page(title: string, body: VNode, options: { script?: string } = {}): string {
+  const scriptHash = options.script ? `'sha256-${createHash('sha256').update(options.script).digest('base64')}'` : "'none'";
+  const csp = `default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src ${scriptHash}; base-uri 'none'; form-action 'none'`;
   return '<!doctype html>\n' + render(html`<html lang="en">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
-    <meta http-equiv="Content-Security-Policy" content="default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'" />
+    <meta http-equiv="Content-Security-Policy" content=${csp} />
     <title>${title}</title>
-    <style>${css}</style>
+    <style>${CSS}</style>
   </head>
-  <body>${body}</body>
+  <body>${body}${options.script ? html`<script dangerouslySetInnerHTML=${{ __html: options.script }}></script>` : null}</body>
 </html>`);
 }
 
@@ -37,7 +44,8 @@ th { background: #f0f0f0; font-weight: 600; }
 .group th { background: #e7ecf3; font-size: 1rem; }
 .v { display: inline-block; font-weight: 700; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: 12px; letter-spacing: .02em; }
 .v-pass { background: var(--pass); } .v-fail { background: var(--fail); } .v-non-strict { background: var(--ns); }
-.v-informational { background: var(--info); } .v-harness-error { background: var(--err); } .v-not-available { background: var(--na); }
+.v-informational { background: var(--info); } .v-unsupported { background: #8d6e63; } .v-harness-error { background: var(--err); } .v-not-available { background: var(--na); }
+.cell-unsupported { border-left: 4px solid #8d6e63; }
 .cell-pass { border-left: 4px solid var(--pass); } .cell-fail { border-left: 4px solid var(--fail); }
 .cell-non-strict { border-left: 4px solid var(--ns); } .cell-informational { border-left: 4px solid var(--info); }
 .cell-harness-error { border-left: 4px solid var(--err); } .cell-not-available { border-left: 4px solid var(--na); }
@@ -54,4 +62,10 @@ pre { background: #fff; border: 1px solid #ddd; padding: .5rem; overflow-x: auto
 img.shot { max-width: 320px; border: 1px solid #ccc; }
 .note { color: #555; font-size: 12.5px; }
 .legend span { margin-right: .8rem; }
+#filters { background: #fff; border: 1px solid #ddd; padding: .4rem .7rem; display: inline-flex; gap: 1.2rem; align-items: center; flex-wrap: wrap; }
+#filters label { white-space: nowrap; }
+.covered-no { color: #b3261e; font-weight: 600; } .untestable { color: #555; font-style: italic; }
+.t-regressed { color: #b3261e; font-weight: 700; } .t-improved { color: #1b7f3b; font-weight: 700; } .t-changed { color: #a15c00; font-weight: 700; }
+.t-added, .t-removed { color: #3f5f8a; font-weight: 700; }
+nav.top a { margin-right: 1rem; }
 `;

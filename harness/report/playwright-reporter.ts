@@ -59,6 +59,7 @@ export default class ResultsReporter implements Reporter {
     for (const project of suite.suites.map((s) => s.project()).filter((p) => p !== undefined)) {
       const name = project.name as EngineName;
       const engine = ENGINES[name];
+      if (!engine) continue; // not a client (e.g. the report's own UI tests)
       const exe = resolveExecutable(name);
       this.clients[name] = { label: engine?.label ?? name, available: !!exe.path, ...(exe.path ? { executablePath: exe.path } : { note: exe.how }) };
     }
@@ -67,15 +68,16 @@ export default class ResultsReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     const client = test.parent.project()?.name ?? 'unknown';
     const caseId = test.title;
+    if (result.status === 'passed') this.counts.passed++;
+    else if (result.status === 'skipped') this.counts.skipped++;
+    else this.counts.failed++;
+    if (!this.clients[client]) return; // not a client project (the report's UI tests)
     const record = attachmentJson<CaseRecord>(result, 'case-record');
     const lab = attachmentJson<{ launchMs: number; launchConfig: Record<string, unknown>; client: { version: string } }>(result, 'lab');
     const expectation = attachmentJson<{ status: CaseResult['expectation'] }>(result, 'expectation');
     if (lab && this.clients[client]) {
       Object.assign(this.clients[client]!, { version: lab.client.version, launchMs: Math.round(lab.launchMs), launchConfig: lab.launchConfig });
     }
-    if (result.status === 'passed') this.counts.passed++;
-    else if (result.status === 'skipped') this.counts.skipped++;
-    else this.counts.failed++;
     const base = { caseId, client, durationMs: result.duration };
     if (result.status === 'skipped') {
       this.results.push({ ...base, status: 'skipped', harnessError: result.annotations?.find((a) => a.type === 'skip')?.description ?? test.annotations.find((a) => a.type === 'skip')?.description ?? 'skipped' });
@@ -99,7 +101,10 @@ export default class ResultsReporter implements Reporter {
   }
 
   async onEnd(result: FullResult): Promise<void> {
-    if (this.results.length === 0) return;
+    if (this.results.length === 0) {
+      if (this.counts.passed + this.counts.failed) console.log(`browsers: ${this.counts.passed} passed, ${this.counts.failed} failed`);
+      return;
+    }
     const require = createRequire(import.meta.url);
     const results: RunResults = {
       format: RESULTS_FORMAT,

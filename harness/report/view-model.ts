@@ -9,7 +9,7 @@ import { compareWith2015, evaluateChecks, worstVerdict, type CheckResult, type H
 import type { Verdict } from '../cases/requirements';
 import type { CaseResult, RunResults } from './results';
 
-export type CellVerdict = Verdict | 'harness error' | 'not available';
+export type CellVerdict = Verdict | 'unsupported' | 'harness error' | 'not available';
 
 export interface Cell {
   client: string;
@@ -36,7 +36,7 @@ export interface Matrix {
 /** Families in the order a reader meets them: the request, then answers from best to worst. */
 export const GROUP_ORDER = ['request form', '2xx', 'early data', '1xx', 'non-2xx', '407', 'transport faults'] as const;
 
-export const VERDICT_ORDER: CellVerdict[] = ['pass', 'fail', 'non-strict', 'informational', 'harness error', 'not available'];
+export const VERDICT_ORDER: CellVerdict[] = ['pass', 'fail', 'non-strict', 'informational', 'unsupported', 'harness error', 'not available'];
 
 export function buildCell(fixture: LoadedFixture, client: string, result: CaseResult | undefined): Cell {
   if (!result || result.status === 'skipped') return { client, verdict: 'not available', summary: result?.harnessError ?? 'not run' };

@@ -1,0 +1,39 @@
+/** Small pieces shared by the report pages. */
+import type { VNode } from 'preact';
+import { html } from './html';
+import type { Cell } from './view-model';
+import type { LoadedFixture } from '../cases/load';
+
+export const cls = (v: string) => v.replace(/[^a-z0-9]+/gi, '-');
+
+export function verdictBadge(v: string): VNode {
+  return html`<span class=${`v v-${cls(v)}`}>${v}</span>`;
+}
+
+export function historyLine(cell: Cell): VNode | null {
+  const h = cell.history;
+  if (!h) return null;
+  if (h.status === 'same') return html`<div class="hist same">same as 2015 ${h.cite}</div>`;
+  if (h.status === 'not comparable') return html`<div class="hist nc">2015 ${h.cite}: not comparable${h.reason ? ` (${h.reason})` : ''}</div>`;
+  return html`<div class="hist changed">changed since 2015 ${h.cite}: ${h.diffs.map((d) => `${d.fact} was ${d.was}, now ${d.now}`).join('; ')}</div>`;
+}
+
+export function expectationLine(cell: Cell): VNode | null {
+  const e = cell.result?.expectation;
+  if (!e || e.status === 'match') return null;
+  if (e.status === 'missing') return html`<div class="exp-missing">no committed expectation</div>`;
+  return html`<div class="exp-mismatch">differs from expectations (recorded with ${e.recordedWith}): ${e.differences.map((d) => `${d.fact} expected ${Array.isArray(d.expected) ? d.expected.join(' or ') : String(d.expected)}`).join('; ')}</div>`;
+}
+
+export function factsList(fixture: LoadedFixture, cell: Cell): VNode {
+  return html`<ul class="facts">${fixture.observe.map((f) => html`<li><b>${f}</b>: ${String(cell.facts?.[f] ?? '(not observed)')}</li>`)}</ul>`;
+}
+
+export function topNav(prefix: string): VNode {
+  return html`<nav class="top"><a href=${`${prefix}index.html`}>matrix</a><a href=${`${prefix}coverage.html`}>requirement coverage</a><a href=${`${prefix}results.json`}>raw results</a><a href=${`${prefix}junit.xml`}>JUnit</a></nav>`;
+}
+
+/** Text with `code` spans, as the requirement table writes them; every part stays escaped text. */
+export function prose(text: string): (string | VNode)[] {
+  return text.split('`').map((part, i) => (i % 2 ? html`<code>${part}</code>` : part));
+}

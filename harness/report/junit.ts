@@ -1,0 +1,55 @@
+/**
+ * JUnit XML for CI: one testsuite per client, one testcase per case × client. The suite's own
+ * semantics decide the status, exactly as `npm test` does: a harness error is an <error>, an
+ * observation that differs from expectations/ is a <failure> whose message names each fact with
+ * expected and observed values, an unavailable client is <skipped>. Verdicts against the RFCs are
+ * findings, carried as properties and in system-out, not failures.
+ */
+import junitBuilder from 'junit-report-builder';
+import type { RunResults } from './results';
+import { buildMatrix } from './view-model';
+
+export function junitXml(run: RunResults): string {
+  const builder = junitBuilder.newBuilder().name('connect-conformance');
+  const matrix = buildMatrix(run);
+  for (const client of matrix.clients) {
+    const suite = builder
+      .testSuite()
+      .name(`${client.name}${client.version ? ` ${client.version}` : ''}`)
+      .timestamp(run.run.startedAt)
+      .property('client', client.name)
+      .property('version', client.version ?? 'not available');
+    for (const group of matrix.groups) {
+      for (const row of group.rows) {
+        const cell = row.cells.find((c) => c.client === client.name)!;
+        const tc = suite
+          .testCase()
+          .className(`connect-conformance.${client.name}.${group.group.replace(/[^a-z0-9]+/gi, '_')}`)
+          .name(row.fixture.id)
+          .file(row.fixture.file)
+          .time((cell.result?.durationMs ?? 0) / 1000)
+          .property('verdict', cell.verdict);
+        for (const c of cell.checks ?? []) tc.property(`requirement ${c.requirement}`, `${c.verdict}: ${c.means}`);
+        if (cell.history) tc.property('2015', `${cell.history.cite} ${cell.history.status}`);
+        const out = [`${row.fixture.title}`, `verdict: ${cell.verdict}`, `observed: ${cell.summary}`];
+        const e = cell.result?.expectation;
+        if (!cell.result || cell.result.status === 'skipped') {
+          tc.skipped();
+          out.push(`not run: ${cell.summary}`);
+        } else if (cell.result.status === 'harness-error') {
+          tc.error(`harness error: ${(cell.result.harnessError ?? '').split('\n')[0]}`, 'HarnessError', cell.result.harnessError ?? '');
+        } else if (e && e.status === 'mismatch') {
+          tc.failure(
+            `observation differs from expectations/${client.name}.json (recorded with ${e.recordedWith}): ` +
+              e.differences.map((d) => `${d.fact}: expected ${JSON.stringify(d.expected)}, observed ${JSON.stringify(d.observed)}`).join('; '),
+            'ExpectationMismatch',
+          );
+        } else if (e && e.status === 'missing') {
+          tc.failure(`${e.reason}; observed ${cell.summary}`, 'MissingExpectation');
+        }
+        tc.standardOutput(out.join('\n'));
+      }
+    }
+  }
+  return builder.build();
+}

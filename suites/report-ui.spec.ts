@@ -1,0 +1,90 @@
+/**
+ * The report as a person sees it: opened from disk in Chromium, no server. Built from a synthetic
+ * run whose wire bytes, titles and errors are hostile, so the same pages prove that filters work,
+ * evidence shows, and nothing from the data runs as script.
+ */
+import { test, expect, type Page } from '@playwright/test';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { hostileRun, HOSTILE } from '../test/support/hostile-run';
+import { writeReport } from '../harness/report/write-report';
+
+async function openReport(page: Page, dir: string): Promise<{ runDir: string; dialogs: string[] }> {
+  const runDir = join(dir, 'runs', 'hostile');
+  mkdirSync(join(runDir, 'screenshots', 'chromium'), { recursive: true });
+  // A real PNG for the evidence: a screenshot of a blank page.
+  await page.setContent('<body style="background:#4a8">screenshot</body>');
+  writeFileSync(join(runDir, 'screenshots', 'chromium', 'shot.png'), await page.screenshot());
+  const run = hostileRun('screenshots/chromium/shot.png');
+  writeFileSync(join(runDir, 'results.json'), JSON.stringify(run));
+  writeReport(run, join(runDir, 'results.json'), { topDir: dir });
+  const dialogs: string[] = [];
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  return { runDir, dialogs };
+}
+
+const pwned = (page: Page) => page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned);
+
+test('the matrix renders, and its filters change what is shown', async ({ page }, testInfo) => {
+  const { dialogs } = await openReport(page, testInfo.outputPath('report'));
+  await page.goto(pathToFileURL(testInfo.outputPath('report', 'index.html')).href);
+  const rows = page.locator('tr.case-row');
+  await expect(rows).toHaveCount(2);
+  await expect(page.locator('tr#status-403-held-open td.cell[data-client="firefox"]')).toContainText('harness error');
+  await expect(page.locator('tr#status-403-held-open td.cell[data-client="chromium"]')).toContainText('differs from expectations');
+  await expect(page.locator('#f-count')).toHaveText('2 of 2 cases shown');
+
+  await page.locator('#f-bad').check();
+  await expect(page.locator('tr#baseline-200')).toBeHidden();
+  await expect(page.locator('tr#status-403-held-open')).toBeVisible();
+  await expect(page.locator('#f-count')).toHaveText('1 of 2 cases shown');
+  await page.locator('#f-bad').uncheck();
+
+  await page.locator('#f-client').selectOption('firefox');
+  await expect(page.locator('th[data-client="chromium"]')).toBeHidden();
+  await expect(page.locator('th[data-client="firefox"]')).toBeVisible();
+  await page.locator('#f-client').selectOption('');
+  await expect(page.locator('th[data-client="chromium"]')).toBeVisible();
+
+  await page.locator('#f-changed').check();
+  await expect(page.locator('#f-count')).toHaveText('0 of 2 cases shown');
+  await page.locator('#f-changed').uncheck();
+
+  expect(await pwned(page)).toBeUndefined();
+  expect(dialogs).toEqual([]);
+  await page.screenshot({ path: testInfo.outputPath('matrix.png'), fullPage: true });
+});
+
+test('a case page shows the wire log and the screenshot, and hostile bytes stay text', async ({ page }, testInfo) => {
+  const { dialogs } = await openReport(page, testInfo.outputPath('report'));
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(pathToFileURL(testInfo.outputPath('report', 'runs', 'hostile', 'cases', 'status-403-held-open.html')).href);
+  await expect(page.locator('h1')).toContainText(HOSTILE); // the hostile title, as text
+  const wire = page.locator('table.wire').first();
+  await expect(wire.locator('tr.c2p')).toHaveCount(1);
+  await expect(wire.locator('tr.p2c')).toContainText('\\x00\\xff\\xfe');
+  await wire.locator('tr.p2c details summary').click();
+  await expect(wire.locator('tr.p2c pre')).toContainText('ff fe c3 28');
+  const img = page.locator('img.shot');
+  await expect(img).toBeVisible();
+  expect(await img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBeGreaterThan(0);
+  await expect(page.locator('img[src="x"]')).toHaveCount(0);
+  expect(await page.locator('script').count()).toBe(0);
+  expect(await pwned(page)).toBeUndefined();
+  expect(dialogs).toEqual([]);
+  expect(errors).toEqual([]);
+  await page.screenshot({ path: testInfo.outputPath('case.png'), fullPage: true });
+});
+
+test('the coverage page lists every requirement', async ({ page }, testInfo) => {
+  await openReport(page, testInfo.outputPath('report'));
+  await page.goto(pathToFileURL(testInfo.outputPath('report', 'runs', 'hostile', 'coverage.html')).href);
+  await expect(page.locator('tr#req-authority-form')).toBeVisible();
+  await expect(page.locator('tr#tcp-h1-upgrade')).toContainText('not testable in browsers');
+  await expect(page.locator('tr#resp-non2xx-not-origin')).toContainText('status-403-held-open');
+});

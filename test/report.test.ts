@@ -1,0 +1,91 @@
+import { expect } from 'chai';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { validateXML } from 'xmllint-wasm';
+import { hostileRun } from './support/hostile-run';
+import { writeReport } from '../harness/report/write-report';
+import { junitXml } from '../harness/report/junit';
+import { buildMatrix } from '../harness/report/view-model';
+import { coverage } from '../harness/report/coverage-page';
+import { REQUIREMENTS } from '../harness/cases/requirements';
+import { compareRuns, compareText } from '../harness/report/compare';
+
+function writeHostile() {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-report-'));
+  const runDir = join(dir, 'runs', 'hostile');
+  mkdirSync(runDir, { recursive: true });
+  const run = hostileRun();
+  const resultsPath = join(runDir, 'results.json');
+  writeFileSync(resultsPath, JSON.stringify(run));
+  return { dir, runDir, run, written: writeReport(run, resultsPath, { topDir: dir }) };
+}
+
+describe('report rendering', () => {
+  it('escapes every hostile string from the wire, the browser and the fixture', () => {
+    const { runDir } = writeHostile();
+    const pages = [join(runDir, 'index.html'), join(runDir, 'coverage.html'), ...readdirSync(join(runDir, 'cases')).map((f) => join(runDir, 'cases', f))];
+    for (const p of pages) {
+      const text = readFileSync(p, 'utf8');
+      expect(text, p).to.not.contain('<script>window.__pwned');
+      expect(text, p).to.not.contain('<img src=x');
+      expect(text, p).to.not.contain('\u0000');
+      expect(text.match(/<script/g)?.length ?? 0, p).to.be.at.most(1); // the page's own filter script only
+    }
+    const casePage = readFileSync(join(runDir, 'cases', 'status-403-held-open.html'), 'utf8');
+    expect(casePage).to.contain('&lt;script>window.__pwned=1&lt;/script>');
+  });
+
+  it('sets a CSP that only allows the page\'s own script', () => {
+    const { runDir } = writeHostile();
+    const index = readFileSync(join(runDir, 'index.html'), 'utf8');
+    expect(index).to.match(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
+    expect(readFileSync(join(runDir, 'coverage.html'), 'utf8')).to.contain("script-src 'none'");
+  });
+
+  it('has a row for every requirement on the coverage page', () => {
+    const { runDir, run } = writeHostile();
+    const page = readFileSync(join(runDir, 'coverage.html'), 'utf8');
+    for (const r of REQUIREMENTS) expect(page, r.id).to.contain(`id="${r.id}"`);
+    expect(coverage(buildMatrix(run)).map((c) => c.requirement.id)).to.deep.equal(REQUIREMENTS.map((r) => r.id));
+  });
+});
+
+describe('JUnit output', () => {
+  it('validates against the common JUnit schema, one testcase per case × client', async () => {
+    const xml = junitXml(hostileRun());
+    const schema = readFileSync(join(import.meta.dirname, 'support', 'junit.xsd'), 'utf8');
+    const result = await validateXML({ xml: [{ fileName: 'junit.xml', contents: xml }], schema: [schema] });
+    expect(result.errors, JSON.stringify(result.errors)).to.deep.equal([]);
+    expect(result.valid).to.equal(true);
+    expect(xml.match(/<testcase /g)).to.have.length(4);
+  });
+
+  it('reports an expectation mismatch as a failure with expected and observed, a harness error as an error', () => {
+    const xml = junitXml(hostileRun());
+    expect(xml).to.match(/<failure message="observation differs from expectations\/chromium\.json[^"]*page: expected [^"]*observed &quot;error page&quot;" type="ExpectationMismatch"/);
+    expect(xml).to.match(/<error message="harness error: boom [^"]*" type="HarnessError"/);
+  });
+});
+
+describe('run comparison', () => {
+  it('classifies regressed, improved, changed, added and removed', () => {
+    const a = hostileRun();
+    const b = hostileRun();
+    b.fixtures = b.fixtures.filter((f) => f.id !== 'baseline-200'); // removed
+    b.results = b.results.filter((r) => r.caseId !== 'baseline-200');
+    b.results[0]!.record!.navigation!.originMarkerFound = true; // 403 now "loaded": breaks resp-non2xx-no-tunnel
+    b.results[1] = { ...b.results[0]!, client: 'firefox', record: { ...a.results[0]!.record!, client: { ...a.results[0]!.record!.client, name: 'firefox' } } }; // harness error → observed
+    const diffs = compareRuns(a, b);
+    const byKey = Object.fromEntries(diffs.map((d) => [`${d.caseId}/${d.client}`, d.transition]));
+    expect(byKey).to.deep.equal({
+      'status-403-held-open/chromium': 'regressed',
+      'status-403-held-open/firefox': 'improved',
+      'baseline-200/chromium': 'removed',
+      'baseline-200/firefox': 'removed',
+    });
+    expect(compareText(diffs, a, b)).to.contain('REGRESSED').and.to.contain('IMPROVED').and.to.contain('REMOVED');
+    expect(compareRuns(b, a).filter((d) => d.transition === 'added')).to.have.length(2);
+    expect(compareRuns(a, a).every((d) => d.transition === 'unchanged')).to.equal(true);
+});
+});
