@@ -20,6 +20,8 @@ const sendStep = z
     text: latin1.optional(),
     hex: hex.optional(),
     segments: z.array(segment).min(1).optional(),
+    repeat: z.number().int().min(1).max(1_000_000).optional().describe('Send the bytes this many times over (for header sections near size limits).'),
+    chunkBytes: z.number().int().min(1).optional().describe('Split what is sent into segments of this many bytes (1 = byte by byte).'),
     gapMs: ms(10_000).optional().describe('Delay between segments (each segment is written as its own TCP segment).'),
     note: z.string().optional(),
   })
@@ -43,6 +45,8 @@ const exchange = z.strictObject({
       proxyAuthorization: z.enum(['absent', 'present']).optional(),
       connection: z.number().int().min(1).optional().describe('1-based index of the TCP connection within the case.'),
       requestOnConnection: z.number().int().min(1).optional().describe('1-based index of the request on its connection.'),
+      method: z.string().regex(/^[A-Z]+$/).optional().describe('The request method, e.g. "CONNECT" or "GET" (absolute-form).'),
+      host: z.enum(['case', 'subdomain']).optional().describe('"subdomain": a request for a host under the case host (e.g. a followed redirect to elsewhere.{host}).'),
     })
     .optional(),
   steps: z.array(step).min(1),
@@ -74,7 +78,7 @@ const history = z.strictObject({
 
 export const fixtureSchema = z.strictObject({
   $schema: z.string().optional(),
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').max(48, 'at most 48 characters (it becomes part of a DNS label)'),
   title: z.string().min(1),
   description: z.string().min(1),
   group: z.enum(['request form', '2xx', '1xx', 'non-2xx', '407', 'transport faults', 'early data']),
@@ -85,8 +89,14 @@ export const fixtureSchema = z.strictObject({
       url: z.string().regex(/\{host\}/, 'must contain {host}').default('https://{host}/'),
       credentials: z.strictObject({ username: z.string().min(1), password: z.string() }).optional(),
       timeoutMs: ms(60_000).default(10_000).describe('Bound on the navigation; reaching it is an observation ("no outcome"), not a harness error.'),
+      visits: z.number().int().min(1).max(5).default(1).describe('How many times to navigate to the URL, one after the other, in the same context.'),
     })
-    .default({ action: 'navigate', url: 'https://{host}/', timeoutMs: 10_000 }),
+    .default({ action: 'navigate', url: 'https://{host}/', timeoutMs: 10_000, visits: 1 }),
+  origin: z
+    .strictObject({
+      connection: z.enum(['keep-alive', 'close']).default('keep-alive').describe('"close": the origin closes the tunnelled connection after each response.'),
+    })
+    .default({ connection: 'keep-alive' }),
   proxy: z.strictObject({
     exchanges: z.array(exchange).min(1),
     requestTimeoutMs: ms(60_000).default(10_000).describe('How long a connection may stay without a complete request head before the proxy closes it.'),

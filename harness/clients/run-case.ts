@@ -68,7 +68,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   const notes: string[] = [];
   const strayStart = lab.proxy.strays.length;
   const session = lab.proxy.openCase(host, fixture.proxy, { host });
-  lab.origin.register(host, { marker });
+  lab.origin.register(host, { marker, close: fixture.origin.connection === 'close' });
   const t0 = session.startedAbs;
   const rel = (at: number) => Math.round((at - t0) * 10) / 10;
 
@@ -85,6 +85,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   }
 
   let navigation: NavigationRecord | undefined;
+  const visits: NavigationRecord[] = [];
   let screenshot: string | undefined;
   let contextClosedAt = 0;
   let settledAt = 0;
@@ -97,26 +98,30 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     try {
       const page = await context.newPage();
       const url = fixture.client.url.replaceAll('{host}', host);
-      const navStart = performance.now();
-      let committed = false;
-      let status: number | undefined;
-      let error: NavigationRecord['error'];
-      try {
-        const response = await page.goto(url, { timeout: fixture.client.timeoutMs, waitUntil: 'load' });
-        committed = true;
-        status = response?.status();
-      } catch (e) {
-        if (!browser.isConnected()) throw new HarnessError(`the browser went away during navigation: ${(e as Error).message}`, { cause: e });
-        error = normaliseNavigationError(e);
+      for (let visit = 1; visit <= fixture.client.visits; visit++) {
+        const navStart = performance.now();
+        let committed = false;
+        let status: number | undefined;
+        let error: NavigationRecord['error'];
+        try {
+          const response = await page.goto(url, { timeout: fixture.client.timeoutMs, waitUntil: 'load' });
+          committed = true;
+          status = response?.status();
+        } catch (e) {
+          if (!browser.isConnected()) throw new HarnessError(`the browser went away during navigation: ${(e as Error).message}`, { cause: e });
+          error = normaliseNavigationError(e);
+        }
+        const durationMs = Math.round(performance.now() - navStart);
+        const seen = await describePage(page, marker, notes);
+        navigation = { url, committed, ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), durationMs, ...seen };
+        visits.push(navigation);
       }
-      const durationMs = Math.round(performance.now() - navStart);
-      const seen = await describePage(page, marker, notes);
-      navigation = { url, committed, ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), durationMs, ...seen };
-      if (options.screenshotPath) {
-        const shot = await guarded('the screenshot', page.screenshot({ path: options.screenshotPath, timeout: 5000 }), 7000, notes);
-        if (shot) screenshot = options.screenshotPath;
-      }
-      await session.settled(fixture.proxy.settleMs, declaredWaitMs(fixture) + fixture.proxy.settleMs + 3000);
+      // The screenshot and the wait for the wire to go quiet overlap: neither needs the other.
+      const shot = options.screenshotPath
+        ? guarded('the screenshot', page.screenshot({ path: options.screenshotPath, timeout: 5000 }), 7000, notes)
+        : Promise.resolve(undefined);
+      await Promise.all([shot, session.settled(fixture.proxy.settleMs, declaredWaitMs(fixture) + fixture.proxy.settleMs + 3000)]);
+      if (options.screenshotPath && (await shot)) screenshot = options.screenshotPath;
       settledAt = rel(performance.now());
     } finally {
       contextClosedAt = rel(performance.now());
@@ -143,6 +148,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     startedAt: session.startedAt,
     ...(fixture.client.credentials ? { credentials: fixture.client.credentials } : {}),
     ...(navigation ? { navigation } : {}),
+    ...(visits.length > 1 ? { visits } : {}),
     ...(screenshot ? { screenshot } : {}),
     connections,
     origin,

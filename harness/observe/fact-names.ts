@@ -9,6 +9,7 @@
 export const FACTS = {
   page: { stable: true, means: 'What the user ends up looking at: "loaded" (the origin\'s page, proven by its marker), "error page", "proxy body shown" (the proxy\'s response body rendered), "other content", or "no outcome" (the navigation did not finish within the fixture\'s bound).' },
   error: { stable: true, means: 'The navigation\'s error code, normalised: net::ERR_* for Chromium, NS_ERROR_* for Firefox, "timeout" for no outcome within the bound, "none" on success.' },
+  'committed-status': { stable: true, means: 'The HTTP status the browser reports for a navigation it committed ("none" when it showed an error page or nothing). A committed navigation with no origin behind it means the proxy\'s bytes became the https page.' },
   'origin-tls': { stable: true, means: 'What the TLS origin behind the tunnel saw for this case: "completed", "failed: <reason>" or "none".' },
   'origin-requests': { stable: true, means: 'How many HTTP requests for the case host reached the origin through tunnels.' },
   connects: { stable: true, means: 'How many CONNECT requests for the case host reached the proxy before the harness closed the browser context.' },
@@ -29,6 +30,11 @@ export const FACTS = {
   'auth-retry': { stable: true, means: 'Where the first CONNECT carrying Proxy-Authorization came, relative to the 407 it answers (the latest one before it): "same connection", "new connection", "sent with the first request" (pre-emptive) or "none". Decided by TCP connection identity in the proxy.' },
   challenges: { stable: true, means: 'How many 407 responses the proxy sent before the first request carrying Proxy-Authorization (or in all, when none came).' },
   'auth-sent': { stable: true, means: 'The Proxy-Authorization the browser sent: "none", "Basic (the configured credentials)", "Basic (other credentials)" or the scheme it used.' },
+  'auth-attempts': { stable: true, means: 'How many requests carried Proxy-Authorization.' },
+  'redirect-followed': { stable: true, means: '"yes" when the browser went to a host other than the case host (a followed Location), seen as a request for it at the proxy or as the final URL; "no" otherwise.' },
+  'origin-paths': { stable: true, means: 'The paths the origin was asked for through tunnels, in order, without /favicon.ico ("none" when nothing reached it).' },
+  'final-url': { stable: true, means: 'Where the page ended up, with the case host written as {host}; browser error pages are shown as "(error page)".' },
+  'upgrade-requested': { stable: true, means: 'The Upgrade field of the first request that carried one ("none" when no request did).' },
   'proxy-body-shown': { stable: true, means: '"yes" when the proxy\'s body marker appears in the page text, title or URL of the https origin; "no" otherwise.' },
 } as const;
 

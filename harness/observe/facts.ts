@@ -104,6 +104,43 @@ function originTls(rec: CaseRecord): string {
   return failed ? `failed: ${failed.detail}` : 'none';
 }
 
+function requestHost(target: string, method: string): string | undefined {
+  if (method === 'CONNECT') return target.replace(/:\d+$/, '').toLowerCase();
+  try {
+    return new URL(target).hostname.toLowerCase();
+  } catch {
+    return undefined;
+  }
+}
+
+const ERROR_PAGE = /^(about:blank|about:neterror|chrome-error:)/;
+
+function finalUrl(rec: CaseRecord): string {
+  const u = rec.navigation?.finalUrl;
+  if (!u) return 'none';
+  if (ERROR_PAGE.test(u)) return '(error page)';
+  return withHost(u, rec.host);
+}
+
+function redirectFollowed(rec: CaseRecord): string {
+  const other = rec.connections.some((c) => c.requests.some((r) => r.t < rec.harness.contextClosedAt && requestHost(r.head.target, r.head.method) !== rec.host));
+  const u = rec.navigation?.finalUrl ?? '';
+  let moved = false;
+  if (!ERROR_PAGE.test(u)) {
+    try {
+      moved = new URL(u).hostname !== rec.host;
+    } catch {
+      moved = false;
+    }
+  }
+  return other || moved ? 'yes' : 'no';
+}
+
+function originPaths(rec: CaseRecord): string {
+  const paths = rec.origin.filter((e) => e.kind === 'request' && e.path !== '/favicon.ico').map((e) => e.path ?? '?');
+  return paths.length ? paths.join(', ') : 'none';
+}
+
 export function computeFacts(rec: CaseRecord): Facts {
   const conns = [...rec.connections].sort((a, b) => a.openedAt - b.openedAt);
   const firstConn = conns.find((c) => c.requests.length > 0);
@@ -113,6 +150,7 @@ export function computeFacts(rec: CaseRecord): Facts {
   const facts: Facts = {
     page: pageFact(rec),
     error: rec.navigation?.error?.code ?? (rec.navigation ? 'none' : 'no navigation'),
+    'committed-status': rec.navigation?.committed ? (rec.navigation.status ?? 'unknown') : 'none',
     'origin-tls': originTls(rec),
     'origin-requests': rec.origin.filter((e) => e.kind === 'request' && e.path !== '/favicon.ico').length,
     connects: conns.flatMap((c) => c.requests).filter((r) => r.head.method === 'CONNECT' && r.t < rec.harness.contextClosedAt).length,
@@ -123,6 +161,11 @@ export function computeFacts(rec: CaseRecord): Facts {
     'auth-sent': auth.sent,
     challenges: auth.challenges,
     'proxy-body-shown': rec.navigation?.proxyMarkerFound ? 'yes' : 'no',
+    'auth-attempts': conns.flatMap((c) => c.requests).filter((r) => r.t < rec.harness.contextClosedAt && headerValue(r.head, 'proxy-authorization') !== undefined).length,
+    'redirect-followed': redirectFollowed(rec),
+    'origin-paths': originPaths(rec),
+    'final-url': finalUrl(rec),
+    'upgrade-requested': conns.flatMap((c) => c.requests).map((r) => headerValue(r.head, 'upgrade')).find((v) => v !== undefined) ?? 'none',
   };
   if (close.browserMs !== undefined) facts['browser-close-ms'] = close.browserMs;
   if (firstReq) {

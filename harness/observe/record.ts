@@ -37,7 +37,10 @@ export interface CaseRecord {
   client: ClientInfo;
   startedAt: string;
   credentials?: { username: string; password: string };
+  /** The (last) navigation. */
   navigation?: NavigationRecord;
+  /** Every navigation, when the fixture visits more than once. */
+  visits?: NavigationRecord[];
   /** Relative path (from the results JSON) of the screenshot, when one was taken. */
   screenshot?: string;
   connections: ConnectionTrace[];

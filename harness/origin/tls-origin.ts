@@ -25,6 +25,8 @@ export interface OriginEvent {
 
 export interface PageSpec {
   marker: string;
+  /** Close the connection after each response (forces a new tunnel for the next request). */
+  close?: boolean;
 }
 
 export class TlsOrigin {
@@ -110,7 +112,7 @@ export class TlsOrigin {
     const body = `<!doctype html><html><head><meta charset="utf-8"><title>origin ${hostHeader}</title></head>` +
       `<body style="font:16px sans-serif;background:#e8f5e9"><h1>Tunnel established</h1>` +
       `<p>This page came from the TLS origin behind the proxy.</p><p id="origin-marker">${page.marker}</p></body></html>`;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(body);
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...(page.close ? { connection: 'close' } : {}) }).end(body);
   }
 
   async listen(): Promise<void> {

@@ -156,9 +156,15 @@ export class ProxyConnection {
     if (this.abort.signal.aborted) return 'terminal';
     switch (step.do) {
       case 'send': {
-        const chunks = step.segments
+        let chunks = step.segments
           ? step.segments.map((s) => ('text' in s ? latin1Bytes(fill(s.text)) : hexBytes(s.hex)))
           : [step.text !== undefined ? latin1Bytes(fill(step.text)) : hexBytes(step.hex ?? '')];
+        if (step.repeat) chunks = [Buffer.concat(Array.from({ length: step.repeat }, () => Buffer.concat(chunks)))];
+        if (step.chunkBytes) {
+          const all = Buffer.concat(chunks);
+          const size = step.chunkBytes;
+          chunks = Array.from({ length: Math.ceil(all.length / size) }, (_, i) => all.subarray(i * size, (i + 1) * size));
+        }
         for (let i = 0; i < chunks.length; i++) {
           if (i > 0 && step.gapMs) await this.sleep(step.gapMs);
           this.write(chunks[i]!);

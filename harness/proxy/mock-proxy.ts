@@ -51,13 +51,16 @@ export class CaseSession extends EventEmitter {
     this.requestCount++;
     const connection = this.connections.indexOf(conn) + 1;
     const auth = headerValue(head, 'proxy-authorization') !== undefined ? 'present' : 'absent';
+    const hostKind = requestAuthority(head)?.host === this.host ? 'case' : 'subdomain';
     const index = this.script.exchanges.findIndex((ex) => {
       const w = ex.when;
       if (!w) return true;
       return (
         (w.proxyAuthorization === undefined || w.proxyAuthorization === auth) &&
         (w.connection === undefined || w.connection === connection) &&
-        (w.requestOnConnection === undefined || w.requestOnConnection === requestOnConnection)
+        (w.requestOnConnection === undefined || w.requestOnConnection === requestOnConnection) &&
+        (w.host === undefined || w.host === hostKind) &&
+        (w.method === undefined || w.method === head.method)
       );
     });
     return { exchange: this.script.exchanges[index]!, index };
@@ -178,7 +181,7 @@ export class MockProxy {
       return;
     }
     const authority = requestAuthority(head);
-    const session = authority ? this.sessions.get(authority.host) : undefined;
+    const session = authority ? this.sessionFor(authority.host) : undefined;
     if (!session) {
       this.strays.push({
         at: new Date().toISOString(),
@@ -191,6 +194,15 @@ export class MockProxy {
       return;
     }
     await session.adopt(conn, head, this.target);
+  }
+
+  /** The case owning a host: the case host itself or any name under it (elsewhere.<case host>). */
+  private sessionFor(host: string): CaseSession | undefined {
+    for (let h = host; h.includes('.'); h = h.slice(h.indexOf('.') + 1)) {
+      const s = this.sessions.get(h);
+      if (s) return s;
+    }
+    return undefined;
   }
 
   async close(): Promise<void> {

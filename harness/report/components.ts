@@ -30,7 +30,7 @@ export function factsList(fixture: LoadedFixture, cell: Cell): VNode {
 }
 
 export function topNav(prefix: string): VNode {
-  return html`<nav class="top"><a href=${`${prefix}index.html`}>matrix</a><a href=${`${prefix}coverage.html`}>requirement coverage</a><a href=${`${prefix}results.json`}>raw results</a><a href=${`${prefix}junit.xml`}>JUnit</a></nav>`;
+  return html`<nav class="top"><a href=${`${prefix}index.html`}>matrix</a><a href=${`${prefix}coverage.html`}>requirement coverage</a><a href=${`${prefix}summary.html`}>errors and security</a><a href=${`${prefix}results.json`}>raw results</a><a href=${`${prefix}junit.xml`}>JUnit</a></nav>`;
 }
 
 /** Text with `code` spans, as the requirement table writes them; every part stays escaped text. */

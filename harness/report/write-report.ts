@@ -8,6 +8,7 @@ import { buildMatrix } from './view-model';
 import { matrixPage } from './matrix-page';
 import { casePage } from './case-page';
 import { coveragePage } from './coverage-page';
+import { summaryPage } from './summary-page';
 import { junitXml } from './junit';
 import type { RunResults } from './results';
 
@@ -29,6 +30,7 @@ export function writeReport(run: RunResults, resultsPath: string, options: { top
   writeFileSync(runIndex, matrixPage(run, m, ''));
   const coverage = join(runDir, 'coverage.html');
   writeFileSync(coverage, coveragePage(m));
+  writeFileSync(join(runDir, 'summary.html'), summaryPage(m));
   const xml = junitXml(run);
   writeFileSync(join(runDir, 'junit.xml'), xml);
 
