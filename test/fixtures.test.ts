@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadFixtures, parseFixture, FixtureError, AggregateFixtureError, FIXTURES_DIR } from '../harness/cases/load';
 import { fixtureJsonSchema } from '../harness/cases/json-schema';
-import { REQUIREMENT_IDS } from '../harness/cases/requirements';
+import { REQUIREMENT_IDS, REQUIREMENTS } from '../harness/cases/requirements';
 
 const valid = () => JSON.parse(readFileSync(join(FIXTURES_DIR, '2xx/baseline-200.json'), 'utf8'));
 
@@ -114,5 +114,14 @@ describe('fixtures', () => {
 
   it('knows every requirement id of the reference list', () => {
     expect(REQUIREMENT_IDS.length).to.be.greaterThan(20);
+  });
+});
+
+describe('coverage', () => {
+  it('every HTTP/1.1 requirement row is tested by at least one fixture', () => {
+    const all = loadFixtures();
+    const rows = REQUIREMENTS.filter((r) => r.family === 'HTTP/1.1 CONNECT request' || r.family === 'Responses to CONNECT' || r.id === 'rfc2817-426');
+    const untested = rows.filter((r) => !all.some((f) => f.requirements.includes(r.id as never))).map((r) => r.id);
+    expect(untested).to.deep.equal([]);
   });
 });
