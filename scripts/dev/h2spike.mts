@@ -1,0 +1,26 @@
+import http2 from 'node:http2';
+import net from 'node:net';
+import { chromium, firefox } from '@playwright/test';
+import { startTestbed } from '../../harness/proxy/testbed';
+const bed = await startTestbed();
+const chain = await bed.ca.chainFor('127.0.0.1');
+const host = 'spike.connect.test';
+bed.origin.register(host, { marker: 'SPIKE-MARKER' });
+const server = http2.createSecureServer({ key: bed.ca.leafKeyPem, cert: chain, allowHTTP1: true, ALPNProtocols: ['h2', 'http/1.1'] });
+server.on('stream', (stream, headers, flags, raw) => {
+  console.log('h2 stream', JSON.stringify(raw));
+  stream.respond({ ':status': 200 });
+  bed.origin.connect('tls').then((o) => { stream.pipe(o); o.pipe(stream); });
+});
+server.on('connect', (req, sock: net.Socket) => { console.log('h1 connect', req.url, JSON.stringify(req.rawHeaders)); sock.write('HTTP/1.1 200 OK\r\n\r\n'); bed.origin.connect('tls').then((o) => { sock.pipe(o); o.pipe(sock); }); });
+server.on('secureConnection', (s) => console.log('alpn', s.alpnProtocol));
+await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+const port = (server.address() as net.AddressInfo).port;
+const cb = await chromium.launch({ executablePath: '/usr/bin/chromium', proxy: { server: `https://127.0.0.1:${port}` }, args: ['--no-sandbox', `--ignore-certificate-errors-spki-list=${bed.ca.leafSpkiSha256}`, '--disable-background-networking', '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1'] });
+const p1 = await cb.newPage(); await p1.goto(`https://${host}/`).catch(e => console.log('c err', e.message.split('\n')[0]));
+console.log('chromium', (await p1.content()).includes('SPIKE-MARKER')); await cb.close();
+const pac = `data:application/x-ns-proxy-autoconfig;base64,${Buffer.from(`function FindProxyForURL(u,h){return "HTTPS 127.0.0.1:${port}";}`).toString('base64')}`;
+const ctx = await firefox.launchPersistentContext('/tmp/ffprof-' + Date.now(), { channel: 'moz-firefox', executablePath: '/usr/bin/firefox-esr', ignoreHTTPSErrors: true, env: { ...process.env, MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' } as never, firefoxUserPrefs: { 'network.proxy.type': 2, 'network.proxy.autoconfig_url': pac, 'network.proxy.allow_hijacking_localhost': true } });
+const p2 = await ctx.newPage(); await p2.goto(`https://${host}/`).catch(e => console.log('f err', e.message.split('\n').slice(0,3).join(' | ')));
+console.log('firefox', (await p2.content()).includes('SPIKE-MARKER')); await ctx.close();
+server.close(); await bed.close();
