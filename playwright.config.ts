@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import type { SuiteOptions } from './suites/lab-test';
 import { resolveExecutable } from './harness/clients/executables';
+import { TRANSPORT_NAMES, projectName } from './harness/clients/transports';
 
 /**
  * Projects are the clients. Each worker runs one browser; cases spread over workers and are kept
@@ -19,8 +20,11 @@ export default defineConfig<SuiteOptions>({
     ['./harness/report/playwright-reporter.ts'],
   ],
   projects: [
-    { name: 'chromium', testMatch: /conformance\.spec\.ts$/, use: { engineName: 'chromium' } },
-    { name: 'firefox', testMatch: /conformance\.spec\.ts$/, use: { engineName: 'firefox' } },
+    // One project per client × transport: "chromium" (plain HTTP proxy), "chromium-h2" (HTTPS
+    // proxy offering h2), "chromium-h1-tls" (HTTPS proxy offering only http/1.1), and so on.
+    ...(['chromium', 'firefox'] as const).flatMap((engineName) =>
+      TRANSPORT_NAMES.map((transport) => ({ name: projectName(engineName, transport), testMatch: /conformance\.spec\.ts$/, use: { engineName, transport } })),
+    ),
     // The report itself, opened from disk in Chromium: rendering, filters, evidence, hostile bytes.
     {
       name: 'report-ui',

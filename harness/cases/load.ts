@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { fixtureSchema, type Fixture } from './schema';
 import { allowedVerdicts, requirement } from './requirements';
+import { parseResponseHead } from '../proxy/h2-stream';
 
 export const FIXTURES_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../fixtures');
 
@@ -43,6 +44,20 @@ function crossCheck(f: Fixture, fileId: string): { field: string; message: strin
       problems.push({ field: `proxy.exchanges[${i}].steps[${terminal + 1}]`, message: `nothing can follow the terminal step "${ex.steps[terminal]!.do}"` });
     }
   });
+
+  if (f.transports.includes('h2')) {
+    // Over HTTP/2 a response must be a parseable head (it becomes HEADERS); raw malformed bytes
+    // have no HTTP/2 form, so such a fixture cannot list "h2".
+    f.proxy.exchanges.forEach((ex, i) =>
+      ex.steps.forEach((st, j) => {
+        if (st.do !== 'send' || st.segments || st.hex !== undefined || st.text === undefined) return;
+        if (/^HTTP\//.test(st.text) && !parseResponseHead(Buffer.from(st.text.replaceAll('{host}', 'h'), 'latin1'))) {
+          problems.push({ field: `proxy.exchanges[${i}].steps[${j}].text`, message: 'not a complete, well-formed response head, so it has no HTTP/2 form: remove "h2" from "transports"' });
+        }
+        if (/^HTTP\/1\.[01] 101/.test(st.text)) problems.push({ field: `proxy.exchanges[${i}].steps[${j}].text`, message: 'HTTP/2 has no 101: remove "h2" from "transports"' });
+      }),
+    );
+  }
 
   const checked = new Set(f.checks.map((c) => c.requirement));
   f.requirements.forEach((id, i) => {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { REQUIREMENT_IDS } from './requirements';
 import { CITATIONS_2015 } from './history-2015';
 import { STABLE_FACT_NAMES } from '../observe/fact-names';
+import { TRANSPORT_NAMES } from '../clients/transports';
 
 const ms = (max: number) => z.number().int().min(0).max(max);
 const hex = z.string().regex(/^(\s*[0-9a-fA-F]{2})*\s*$/, 'must be hex byte pairs such as "16 03 01"');
@@ -81,8 +82,13 @@ export const fixtureSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').max(48, 'at most 48 characters (it becomes part of a DNS label)'),
   title: z.string().min(1),
   description: z.string().min(1),
-  group: z.enum(['request form', '2xx', '1xx', 'non-2xx', '407', 'transport faults', 'early data']),
+  group: z.enum(['request form', '2xx', '1xx', 'non-2xx', '407', 'transport faults', 'early data', 'http/2']),
   requirements: z.array(z.enum(REQUIREMENT_IDS)).min(1),
+  transports: z
+    .array(z.enum(TRANSPORT_NAMES))
+    .min(1)
+    .default(['h1'])
+    .describe('How clients reach the proxy in this case: "h1" plain HTTP/1.1 proxy, "h1-tls" HTTPS proxy offering only http/1.1, "h2" HTTPS proxy offering h2 (steps are translated to HEADERS/DATA/END_STREAM/RST_STREAM).'),
   client: z
     .strictObject({
       action: z.literal('navigate').default('navigate'),

@@ -11,11 +11,11 @@ export const chromiumEngine: Engine = {
   name: 'chromium',
   label: 'Chromium',
   lineage2015: 'chrome',
-  launchOptions({ executablePath, proxyPort, spki }: LaunchSetup): LaunchOptions {
+  launchOptions({ executablePath, proxyUrl, spki }: LaunchSetup): LaunchOptions {
     return {
       executablePath,
       headless: true,
-      proxy: { server: `http://127.0.0.1:${proxyPort}`, bypass: '*.google.com,*.googleapis.com,*.gstatic.com' },
+      proxy: { server: proxyUrl, bypass: '*.google.com,*.googleapis.com,*.gstatic.com' },
       args: [
         '--no-sandbox',
         '--disable-gpu',
@@ -24,6 +24,7 @@ export const chromiumEngine: Engine = {
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
+        // Trusts the origin and the HTTPS proxy (same leaf key) without ignoreHTTPSErrors.
         `--ignore-certificate-errors-spki-list=${spki}`,
         '--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1',
       ],

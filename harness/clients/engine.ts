@@ -1,14 +1,15 @@
 /**
  * The client interface: one file per engine (chromium.ts, firefox.ts) fills it in.
  */
-import type { Browser, BrowserContextOptions, LaunchOptions } from '@playwright/test';
+import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions } from '@playwright/test';
 import type { EngineName } from './executables';
 import type { Browser2015 } from '../cases/history-2015';
 
 export interface LaunchSetup {
   executablePath: string;
-  proxyPort: number;
-  /** base64 sha256 of the origin leaf key's SPKI. */
+  /** http://127.0.0.1:PORT or https://127.0.0.1:PORT */
+  proxyUrl: string;
+  /** base64 sha256 of the leaf key's SPKI (origin and HTTPS proxy certificates). */
   spki: string;
 }
 
@@ -20,6 +21,12 @@ export interface Engine {
   launchOptions(setup: LaunchSetup): LaunchOptions;
   contextOptions: BrowserContextOptions;
   launch(options: LaunchOptions): Promise<Browser>;
+  /**
+   * Some set-ups only work in a persistent context (Firefox to an HTTPS proxy: see
+   * platform-notes.md); then the engine launches one and cases get pages in it.
+   */
+  persistent?(setup: LaunchSetup): boolean;
+  launchPersistent?(userDataDir: string, options: LaunchOptions & BrowserContextOptions): Promise<BrowserContext>;
 }
 
 /** The launch options as recorded in results (no environment dump: only what was set for the browser). */

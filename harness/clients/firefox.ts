@@ -4,28 +4,38 @@
  * ssl. MOZ_REMOTE_SETTINGS_DEVTOOLS=1 silences the remote-settings polling that would otherwise
  * send CONNECTs of its own (see platform-notes.md).
  */
-import { firefox, type LaunchOptions } from '@playwright/test';
+import { firefox, type BrowserContextOptions, type LaunchOptions } from '@playwright/test';
 import type { Engine, LaunchSetup } from './engine';
 
 export const firefoxEngine: Engine = {
   name: 'firefox',
   label: 'Firefox',
   lineage2015: 'firefox',
-  launchOptions({ executablePath, proxyPort }: LaunchSetup): LaunchOptions {
+  launchOptions({ executablePath, proxyUrl }: LaunchSetup): LaunchOptions {
+    const { protocol, port } = new URL(proxyUrl);
+    const proxyPort = Number(port);
+    // An HTTPS proxy is only reachable through a PAC "HTTPS host:port" answer.
+    const pac = `data:application/x-ns-proxy-autoconfig;base64,${Buffer.from(`function FindProxyForURL(url, host) { return "HTTPS 127.0.0.1:${proxyPort}"; }`).toString('base64')}`;
+    const proxyPrefs: Record<string, string | number | boolean> =
+      protocol === 'https:'
+        ? { 'network.proxy.type': 2, 'network.proxy.autoconfig_url': pac }
+        : {
+            'network.proxy.type': 1,
+            'network.proxy.http': '127.0.0.1',
+            'network.proxy.http_port': proxyPort,
+            'network.proxy.ssl': '127.0.0.1',
+            'network.proxy.ssl_port': proxyPort,
+            'network.proxy.share_proxy_settings': false,
+          };
     return {
       channel: 'moz-firefox',
       executablePath,
       headless: true,
       env: { ...(process.env as Record<string, string>), MOZ_REMOTE_SETTINGS_DEVTOOLS: '1' },
       firefoxUserPrefs: {
-        'network.proxy.type': 1,
-        'network.proxy.http': '127.0.0.1',
-        'network.proxy.http_port': proxyPort,
-        'network.proxy.ssl': '127.0.0.1',
-        'network.proxy.ssl_port': proxyPort,
+        ...proxyPrefs,
         'network.proxy.allow_hijacking_localhost': true,
         'network.proxy.no_proxies_on': '',
-        'network.proxy.share_proxy_settings': false,
       },
     };
   },
@@ -33,4 +43,8 @@ export const firefoxEngine: Engine = {
   // Firefox's only switch for it.
   contextOptions: { ignoreHTTPSErrors: true },
   launch: (options) => firefox.launch(options),
+  // Measured here: with an HTTPS proxy Firefox only completes the tunnel in a persistent context
+  // with ignoreHTTPSErrors (the proxy certificate is checked outside per-context overrides).
+  persistent: ({ proxyUrl }) => proxyUrl.startsWith('https:'),
+  launchPersistent: (dir: string, options: LaunchOptions & BrowserContextOptions) => firefox.launchPersistentContext(dir, options),
 };

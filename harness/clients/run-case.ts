@@ -5,8 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import type { Browser, Page } from '@playwright/test';
-import type { Lab } from './lab';
+import type { Page } from '@playwright/test';
+import type { CaseContext, Lab } from './lab';
 import type { LoadedFixture } from '../cases/load';
 import type { Step } from '../cases/schema';
 import { normaliseNavigationError } from './navigation-error';
@@ -61,7 +61,7 @@ export interface RunOptions {
 }
 
 export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOptions = {}): Promise<CaseRecord> {
-  if (!lab.browser || !lab.client) throw new HarnessError('the lab has no browser open');
+  if (!lab.client) throw new HarnessError('the lab has no browser open');
   const nonce = randomBytes(4).toString('hex');
   const host = `${fixture.id}-${nonce}.connect.test`;
   const marker = `origin-marker-${randomBytes(8).toString('hex')}`;
@@ -74,27 +74,22 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
 
   // Credentials are browser-wide state in Firefox (a proxy identity is then sent pre-emptively
   // on every later CONNECT), so a case with credentials gets a browser of its own.
-  let browser: Browser = lab.browser;
-  let ownBrowser: Browser | undefined;
-  if (fixture.client.credentials) {
-    ownBrowser = await lab.launch().catch((e: Error) => {
-      throw new HarnessError(`launching a separate browser for a credentials case failed: ${e.message}`, { cause: e });
-    });
-    browser = ownBrowser;
-    notes.push('ran in a browser of its own (credentials are browser-wide state)');
-  }
+  const isolated = !!fixture.client.credentials;
+  if (isolated) notes.push('ran in a browser of its own (credentials are browser-wide state)');
 
   let navigation: NavigationRecord | undefined;
   const visits: NavigationRecord[] = [];
   let screenshot: string | undefined;
   let contextClosedAt = 0;
   let settledAt = 0;
+  let caseContext: CaseContext | undefined;
   try {
-    const context = await browser
-      .newContext(lab.contextOptions(fixture.client.credentials ? { httpCredentials: fixture.client.credentials } : {}))
+    caseContext = await lab
+      .caseContext(fixture.client.credentials ? { httpCredentials: fixture.client.credentials } : {}, isolated)
       .catch((e: Error) => {
         throw new HarnessError(`creating a browser context failed: ${e.message}`, { cause: e });
       });
+    const { context, alive } = caseContext;
     try {
       const page = await context.newPage();
       const url = fixture.client.url.replaceAll('{host}', host);
@@ -108,7 +103,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
           committed = true;
           status = response?.status();
         } catch (e) {
-          if (!browser.isConnected()) throw new HarnessError(`the browser went away during navigation: ${(e as Error).message}`, { cause: e });
+          if (!alive()) throw new HarnessError(`the browser went away during navigation: ${(e as Error).message}`, { cause: e });
           error = normaliseNavigationError(e);
         }
         const durationMs = Math.round(performance.now() - navStart);
@@ -125,10 +120,9 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
       settledAt = rel(performance.now());
     } finally {
       contextClosedAt = rel(performance.now());
-      await guarded('closing the context', context.close(), 10_000, notes);
+      await guarded('closing the context', caseContext.dispose(), 10_000, notes);
     }
   } finally {
-    if (ownBrowser) await ownBrowser.close().catch(() => {});
     lab.proxy.closeCase(session);
     lab.origin.unregister(host);
   }

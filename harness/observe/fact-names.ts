@@ -16,6 +16,7 @@ export const FACTS = {
   connections: { stable: true, means: 'How many TCP connections the browser opened to the proxy for the case host.' },
   'request-line': { stable: true, means: 'The first request\'s request line, with the case host written as {host}.' },
   'request-version': { stable: true, means: 'The HTTP version of the first request.' },
+  'pseudo-headers': { stable: true, means: 'HTTP/2 pseudo-header fields of the first request, in order (":method, :authority" for a plain CONNECT); "none" over HTTP/1.1.' },
   'request-target': { stable: true, means: 'The form of the first request\'s target: "authority-form host:port", "authority-form without port", "absolute-form", "origin-form" or "other".' },
   'request-headers': { stable: true, means: 'Header field names of the first request in wire order.' },
   'request-headers-values': { stable: false, means: 'Header fields of the first request in wire order with values (User-Agent varies with the version, so this is shown, not pinned).' },

@@ -58,7 +58,10 @@ function firstClose(c: ConnectionTrace | undefined, rec: CaseRecord): { who: str
   return { who: 'proxy' };
 }
 
-const is407 = (data: string | undefined) => /^HTTP\/1\.[01] 407/.test(b64(data ?? '').subarray(0, 12).toString('latin1'));
+/** A 407 on the wire: an HTTP/1.x status line, or HTTP/2 HEADERS with :status 407. */
+const is407 = (e: { kind: string; data?: string; note?: string }) =>
+  (e.kind === 'p2c' && /^HTTP\/1\.[01] 407/.test(b64(e.data ?? '').subarray(0, 12).toString('latin1'))) ||
+  (e.kind === 'frame' && /^→ HEADERS :status: 407/.test(e.note ?? ''));
 
 function authFacts(rec: CaseRecord): { retry: string; sent: string; challenges: number } {
   const requests = rec.connections.flatMap((c) => c.requests.filter((r) => r.t < rec.harness.contextClosedAt).map((r) => ({ conn: c.id, r })));
@@ -69,7 +72,7 @@ function authFacts(rec: CaseRecord): { retry: string; sent: string; challenges: 
   const untilAuth = withAuth?.r.t ?? Infinity;
   const challenges = rec.connections
     .flatMap((c) => c.events)
-    .filter((e) => e.kind === 'p2c' && e.t < untilAuth && e.t < rec.harness.contextClosedAt && is407(e.data)).length;
+    .filter((e) => e.t < untilAuth && e.t < rec.harness.contextClosedAt && is407(e)).length;
   if (!first || !withAuth) return { retry: 'none', sent: 'none', challenges };
   const value = headerValue(withAuth.r.head, 'proxy-authorization')!;
   let sent = value.split(' ')[0] ?? value;
@@ -80,7 +83,7 @@ function authFacts(rec: CaseRecord): { retry: string; sent: string; challenges: 
   // The retried request answers the latest 407 before it; [40] asks whether it came on that 407's
   // connection. (An earlier, abandoned connection — Chromium sometimes opens one — does not count.)
   const challengeConn = rec.connections
-    .flatMap((c) => c.events.filter((e) => e.kind === 'p2c' && e.t < withAuth.r.t && is407(e.data)).map((e) => ({ conn: c.id, t: e.t })))
+    .flatMap((c) => c.events.filter((e) => e.t < withAuth.r.t && is407(e)).map((e) => ({ conn: c.id, t: e.t })))
     .sort((a, b) => b.t - a.t)[0];
   const retry = withAuth === first || !challengeConn ? 'sent with the first request' : withAuth.conn === challengeConn.conn ? 'same connection' : 'new connection';
   return { retry, sent, challenges };
@@ -154,7 +157,8 @@ export function computeFacts(rec: CaseRecord): Facts {
     'origin-tls': originTls(rec),
     'origin-requests': rec.origin.filter((e) => e.kind === 'request' && e.path !== '/favicon.ico').length,
     connects: conns.flatMap((c) => c.requests).filter((r) => r.head.method === 'CONNECT' && r.t < rec.harness.contextClosedAt).length,
-    connections: conns.filter((c) => c.openedAt < rec.harness.contextClosedAt).length,
+    // HTTP/2 streams of one connection share its id: count connections, not streams.
+    connections: new Set(conns.filter((c) => c.openedAt < rec.harness.contextClosedAt).map((c) => c.id)).size,
     'early-bytes': earlyBytesFact(firstConn),
     'first-close': close.who,
     'auth-retry': auth.retry,
@@ -176,6 +180,7 @@ export function computeFacts(rec: CaseRecord): Facts {
     Object.assign(facts, {
       'request-line': withHost(`${firstReq.method} ${firstReq.target} ${firstReq.version}`, rec.host),
       'request-version': firstReq.version,
+      'pseudo-headers': firstReq.headers.filter((h) => h.name.startsWith(':')).map((h) => h.name).join(', ') || 'none',
       'request-target': targetForm(firstReq.target, firstReq.method),
       'request-headers': firstReq.headers.map((h) => h.name).join(', '),
       'request-headers-values': withHost(firstReq.headers.map((h) => `${h.name}: ${h.value}`).join(' | '), rec.host),

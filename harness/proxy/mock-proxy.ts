@@ -7,7 +7,10 @@
  * ever opens is to the in-process origin, and only for a case's `tunnel` step.
  */
 import net from 'node:net';
+import tls from 'node:tls';
+import http2 from 'node:http2';
 import { EventEmitter } from 'node:events';
+import { H2StreamConnection, h2RequestHead } from './h2-stream';
 import { performance } from 'node:perf_hooks';
 import { ProxyConnection } from './connection';
 import { headerValue, requestAuthority, type RequestHead } from '../wire/http-head';
@@ -24,7 +27,7 @@ const REFUSAL = 'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-L
 export class CaseSession extends EventEmitter {
   readonly startedAbs = performance.now();
   readonly startedAt = new Date().toISOString();
-  readonly connections: ProxyConnection[] = [];
+  readonly connections: (ProxyConnection | H2StreamConnection)[] = [];
   private busy = 0;
   private requestCount = 0;
   lastActivity = performance.now();
@@ -47,7 +50,7 @@ export class CaseSession extends EventEmitter {
     return this.busy > 0;
   }
 
-  pick(head: RequestHead, conn: ProxyConnection, requestOnConnection: number): { exchange: Exchange; index: number } {
+  pick(head: RequestHead, conn: ProxyConnection | H2StreamConnection, requestOnConnection: number): { exchange: Exchange; index: number } {
     this.requestCount++;
     const connection = this.connections.indexOf(conn) + 1;
     const auth = headerValue(head, 'proxy-authorization') !== undefined ? 'present' : 'absent';
@@ -101,6 +104,26 @@ export class CaseSession extends EventEmitter {
     }
   }
 
+  /** An HTTP/2 CONNECT stream: one request, one exchange (a retry is a new stream). */
+  async adoptStream(conn: H2StreamConnection, target: TunnelTarget): Promise<void> {
+    this.connections.push(conn);
+    conn.onActivity = () => this.touch();
+    this.touch();
+    const head = conn.requests[0]!.head;
+    const { exchange, index } = this.pick(head, conn, 1);
+    conn.log('exchange', undefined, `exchanges[${index}]${exchange.note ? ` (${exchange.note})` : ''}`);
+    this.busy++;
+    try {
+      for (const step of exchange.steps) {
+        if ((await conn.run(step, () => target.connect('tls'), this.vars)) === 'terminal') return;
+      }
+    } finally {
+      this.busy--;
+      this.touch();
+    }
+    if (!conn.isClosed) await conn.run({ do: 'close' }, () => target.connect('tls'), this.vars);
+  }
+
   /** Resolves once no step is executing and nothing has happened for quietMs. */
   async settled(quietMs: number, boundMs: number): Promise<void> {
     const deadline = performance.now() + boundMs;
@@ -121,8 +144,17 @@ export class CaseSession extends EventEmitter {
   }
 }
 
+export interface ProxyTls {
+  key: string;
+  cert: string;
+  /** ALPN protocols offered, in preference order: ['h2', 'http/1.1'] or ['http/1.1']. */
+  alpn: string[];
+}
+
 export class MockProxy {
   private server: net.Server;
+  private h2 = http2.createServer({ settings: { enableConnectProtocol: true } });
+  private h2Ids = new WeakMap<http2.Http2Session, { id: number; port: number }>();
   private sessions = new Map<string, CaseSession>();
   private nextId = 1;
   private open = new Set<net.Socket>();
@@ -132,9 +164,49 @@ export class MockProxy {
   constructor(
     private readonly target: TunnelTarget,
     private readonly firstRequestTimeoutMs = 10_000,
+    readonly tlsOptions?: ProxyTls,
   ) {
     // allowHalfOpen: a client FIN must not make Node end our side; the script decides.
-    this.server = net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    this.server = tlsOptions
+      ? tls.createServer({ key: tlsOptions.key, cert: tlsOptions.cert, ALPNProtocols: tlsOptions.alpn, allowHalfOpen: true }, (s) =>
+          s.alpnProtocol === 'h2' ? this.acceptH2(s) : this.accept(s),
+        )
+      : net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
+    this.server.on('tlsClientError', () => {});
+    this.h2.on('session', (session) => {
+      const socket = session.socket as net.Socket;
+      this.h2Ids.set(session, { id: this.nextId++, port: socket.remotePort ?? 0 });
+      session.on('error', () => {});
+    });
+    this.h2.on('stream', (stream: http2.ServerHttp2Stream, _headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[]) =>
+      this.routeStream(stream, rawHeaders, (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) !== 0),
+    );
+  }
+
+  /** "http" for a plain proxy, "https" when clients reach it over TLS. */
+  get scheme(): 'http' | 'https' {
+    return this.tlsOptions ? 'https' : 'http';
+  }
+
+  private acceptH2(socket: tls.TLSSocket): void {
+    this.open.add(socket);
+    socket.on('close', () => this.open.delete(socket));
+    this.h2.emit('connection', socket);
+  }
+
+  private routeStream(stream: http2.ServerHttp2Stream, rawHeaders: string[], endStream: boolean): void {
+    const ids = this.h2Ids.get(stream.session!) ?? { id: this.nextId++, port: 0 };
+    const head = h2RequestHead(rawHeaders);
+    const host = head.target.replace(/:\d+$/, '').toLowerCase();
+    const session = host ? this.sessionFor(host) : undefined;
+    if (!session) {
+      this.strays.push({ at: new Date().toISOString(), connectionId: ids.id, requestLine: `${head.method} ${head.target} HTTP/2`.slice(0, 300), ...(host ? { host } : {}) });
+      stream.on('error', () => {});
+      stream.respond({ ':status': 403 }, { endStream: true });
+      return;
+    }
+    const conn = new H2StreamConnection(stream, ids.id, ids.port, rawHeaders, endStream);
+    void session.adoptStream(conn, this.target).catch((err) => conn.log('note', undefined, `proxy error: ${(err as Error).message}`));
   }
 
   async listen(): Promise<number> {

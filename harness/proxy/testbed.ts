@@ -5,6 +5,7 @@
 import { createCertificateAuthority, type CertificateAuthority } from '../origin/certificates';
 import { TlsOrigin } from '../origin/tls-origin';
 import { MockProxy } from './mock-proxy';
+import { TRANSPORTS, type Transport } from '../clients/transports';
 
 export interface Testbed {
   ca: CertificateAuthority;
@@ -13,11 +14,15 @@ export interface Testbed {
   close(): Promise<void>;
 }
 
-export async function startTestbed(): Promise<Testbed> {
+export async function startTestbed(transport: Transport = 'h1'): Promise<Testbed> {
   const ca = await createCertificateAuthority();
   const origin = new TlsOrigin(ca);
   await origin.listen();
-  const proxy = new MockProxy({ connect: (kind) => origin.connect(kind) });
+  const tlsConfig = TRANSPORTS[transport].tls;
+  // The HTTPS proxy's certificate (for 127.0.0.1) uses the shared leaf key, so the same SPKI pin
+  // that trusts the origin trusts the proxy.
+  const proxyTls = tlsConfig ? { key: ca.leafKeyPem, cert: await ca.chainFor('127.0.0.1'), alpn: [...tlsConfig.alpn] } : undefined;
+  const proxy = new MockProxy({ connect: (kind) => origin.connect(kind) }, 10_000, proxyTls);
   try {
     await proxy.listen();
   } catch (e) {

@@ -20,6 +20,7 @@ export type WireEventKind =
   | 'exchange' // an exchange was chosen (note says which)
   | 'tunnel-open' // spliced into the origin
   | 'origin-fin' // the origin side of a tunnel ended
+  | 'frame' // an HTTP/2 frame as the HTTP/2 API reports it (note: direction, type, fields, flags)
   | 'note';
 
 export interface WireEvent {
@@ -50,6 +51,9 @@ export interface ConnectionTrace {
   events: WireEvent[];
   /** Local port of the proxy's socket to the origin, when tunnelled (joins the origin's log). */
   originPort?: number;
+  /** "h2" for a CONNECT stream on an HTTP/2 connection (id is then the connection's, shared by its streams). */
+  protocol?: 'h1' | 'h2';
+  h2Stream?: number;
 }
 
 export interface StrayRequest {

@@ -12,6 +12,7 @@ import { createRequire } from 'node:module';
 import { loadFixtures, type LoadedFixture } from '../cases/load';
 import { resolveExecutable, type EngineName } from '../clients/executables';
 import { ENGINES } from '../clients/engines';
+import { TRANSPORTS, parseProjectName } from '../clients/transports';
 import type { CaseRecord } from '../observe/record';
 import { REPORTS_DIR, RESULTS_FORMAT, type CaseResult, type ClientRun, type RunResults } from './results';
 import { writeReport } from './write-report';
@@ -57,11 +58,17 @@ export default class ResultsReporter implements Reporter {
       this.fixtures = []; // the spec file reports the fixture errors itself
     }
     for (const project of suite.suites.map((s) => s.project()).filter((p) => p !== undefined)) {
-      const name = project.name as EngineName;
-      const engine = ENGINES[name];
+      const { engine: engineName, transport } = parseProjectName(project.name);
+      const engine = ENGINES[engineName as EngineName];
       if (!engine) continue; // not a client (e.g. the report's own UI tests)
-      const exe = resolveExecutable(name);
-      this.clients[name] = { label: engine?.label ?? name, available: !!exe.path, ...(exe.path ? { executablePath: exe.path } : { note: exe.how }) };
+      const exe = resolveExecutable(engine.name);
+      this.clients[project.name] = {
+        label: transport === 'h1' ? engine.label : `${engine.label} (${TRANSPORTS[transport].label})`,
+        engine: engine.name,
+        transport,
+        available: !!exe.path,
+        ...(exe.path ? { executablePath: exe.path } : { note: exe.how }),
+      };
     }
   }
 

@@ -15,6 +15,9 @@ export const REPORTS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)),
 
 export interface ClientRun {
   label: string;
+  /** The browser engine (chromium, firefox) and how it reached the proxy; absent in older runs (= h1). */
+  engine?: string;
+  transport?: string;
   available: boolean;
   version?: string;
   executablePath?: string;

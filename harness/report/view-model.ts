@@ -9,7 +9,7 @@ import { compareWith2015, evaluateChecks, worstVerdict, type CheckResult, type H
 import type { Verdict } from '../cases/requirements';
 import type { CaseResult, RunResults } from './results';
 
-export type CellVerdict = Verdict | 'unsupported' | 'harness error' | 'not available';
+export type CellVerdict = Verdict | 'unsupported' | 'not applicable' | 'harness error' | 'not available';
 
 export interface Cell {
   client: string;
@@ -34,11 +34,12 @@ export interface Matrix {
 }
 
 /** Families in the order a reader meets them: the request, then answers from best to worst. */
-export const GROUP_ORDER = ['request form', '2xx', 'early data', '1xx', 'non-2xx', '407', 'transport faults'] as const;
+export const GROUP_ORDER = ['request form', '2xx', 'early data', '1xx', 'non-2xx', '407', 'transport faults', 'http/2'] as const;
 
-export const VERDICT_ORDER: CellVerdict[] = ['pass', 'fail', 'non-strict', 'informational', 'unsupported', 'harness error', 'not available'];
+export const VERDICT_ORDER: CellVerdict[] = ['pass', 'fail', 'non-strict', 'informational', 'unsupported', 'not applicable', 'harness error', 'not available'];
 
 export function buildCell(fixture: LoadedFixture, client: string, result: CaseResult | undefined): Cell {
+  if (result?.status === 'skipped' && result.harnessError?.startsWith('not applicable')) return { client, result, verdict: 'not applicable', summary: result.harnessError };
   if (!result || result.status === 'skipped') return { client, verdict: 'not available', summary: result?.harnessError ?? 'not run' };
   if (result.status === 'harness-error' || !result.record) return { client, result, verdict: 'harness error', summary: result.harnessError ?? 'harness error' };
   const facts = computeFacts(result.record);

@@ -7,7 +7,7 @@ const chain = await bed.ca.chainFor('127.0.0.1');
 const host = 'spike.connect.test';
 bed.origin.register(host, { marker: 'SPIKE-MARKER' });
 const server = http2.createSecureServer({ key: bed.ca.leafKeyPem, cert: chain, allowHTTP1: true, ALPNProtocols: ['h2', 'http/1.1'] });
-server.on('stream', (stream, headers, flags, raw) => {
+server.on('stream', (stream: any, _h: any, _f: any, raw: any) => {
   console.log('h2 stream', JSON.stringify(raw));
   stream.respond({ ':status': 200 });
   bed.origin.connect('tls').then((o) => { stream.pipe(o); o.pipe(stream); });

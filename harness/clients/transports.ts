@@ -1,0 +1,25 @@
+/**
+ * How a client reaches the proxy. The 2015 observations and RFC 9112 are about "h1" (a plain HTTP
+ * proxy); "h2" is an HTTPS proxy offering h2 by ALPN (RFC 9113 §8.5 CONNECT streams); "h1-tls" is
+ * an HTTPS proxy offering only http/1.1, to see what a client does when h2 is not on offer.
+ */
+export const TRANSPORTS = {
+  h1: { label: 'HTTP/1.1 proxy', tls: undefined },
+  'h1-tls': { label: 'HTTPS proxy, http/1.1 only', tls: { alpn: ['http/1.1'] } },
+  h2: { label: 'HTTPS proxy, h2', tls: { alpn: ['h2', 'http/1.1'] } },
+} as const;
+
+export type Transport = keyof typeof TRANSPORTS;
+export const TRANSPORT_NAMES = Object.keys(TRANSPORTS) as [Transport, ...Transport[]];
+
+/** Project names: "chromium" for h1 (the 2015 comparison's lineage), "chromium-h2" and so on. */
+export function projectName(engine: string, transport: Transport): string {
+  return transport === 'h1' ? engine : `${engine}-${transport}`;
+}
+
+export function parseProjectName(name: string): { engine: string; transport: Transport } {
+  for (const t of TRANSPORT_NAMES) {
+    if (t !== 'h1' && name.endsWith(`-${t}`)) return { engine: name.slice(0, -t.length - 1), transport: t };
+  }
+  return { engine: name, transport: 'h1' };
+}
