@@ -82,7 +82,7 @@ export const fixtureSchema = z.strictObject({
   id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes').max(48, 'at most 48 characters (it becomes part of a DNS label)'),
   title: z.string().min(1),
   description: z.string().min(1),
-  group: z.enum(['request form', '2xx', '1xx', 'non-2xx', '407', 'transport faults', 'early data', 'http/2']),
+  group: z.enum(['request form', '2xx', '1xx', 'non-2xx', '407', 'transport faults', 'early data', 'http/2', 'websocket']),
   requirements: z.array(z.enum(REQUIREMENT_IDS)).min(1),
   transports: z
     .array(z.enum(TRANSPORT_NAMES))
@@ -91,7 +91,7 @@ export const fixtureSchema = z.strictObject({
     .describe('How clients reach the proxy in this case: "h1" plain HTTP/1.1 proxy, "h1-tls" HTTPS proxy offering only http/1.1, "h2" HTTPS proxy offering h2 (steps are translated to HEADERS/DATA/END_STREAM/RST_STREAM).'),
   client: z
     .strictObject({
-      action: z.literal('navigate').default('navigate'),
+      action: z.enum(['navigate', 'websocket']).default('navigate').describe('"websocket": navigate, then wait for the page\'s WebSocket echo to its own origin (needs origin.page "websocket").'),
       url: z.string().regex(/\{host\}/, 'must contain {host}').default('https://{host}/'),
       credentials: z.strictObject({ username: z.string().min(1), password: z.string() }).optional(),
       timeoutMs: ms(60_000).default(10_000).describe('Bound on the navigation; reaching it is an observation ("no outcome"), not a harness error.'),
@@ -101,8 +101,12 @@ export const fixtureSchema = z.strictObject({
   origin: z
     .strictObject({
       connection: z.enum(['keep-alive', 'close']).default('keep-alive').describe('"close": the origin closes the tunnelled connection after each response.'),
+      protocol: z.enum(['h1', 'h2']).default('h1').describe('What the origin offers by ALPN inside the tunnel.'),
+      connectProtocol: z.boolean().default(false).describe('With h2: SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441 extended CONNECT).'),
+      page: z.enum(['plain', 'websocket']).default('plain').describe('"websocket": the page opens a WebSocket to /ws on its own origin and reports the echo.'),
+      upgradeHeader: z.string().optional().describe('An Upgrade field the origin adds to its responses, e.g. "TLS/1.0" (RFC 2817).'),
     })
-    .default({ connection: 'keep-alive' }),
+    .default({ connection: 'keep-alive', protocol: 'h1', connectProtocol: false, page: 'plain' }),
   proxy: z.strictObject({
     exchanges: z.array(exchange).min(1),
     requestTimeoutMs: ms(60_000).default(10_000).describe('How long a connection may stay without a complete request head before the proxy closes it.'),

@@ -68,7 +68,14 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   const notes: string[] = [];
   const strayStart = lab.proxy.strays.length;
   const session = lab.proxy.openCase(host, fixture.proxy, { host });
-  lab.origin.register(host, { marker, close: fixture.origin.connection === 'close' });
+  lab.origin.register(host, {
+    marker,
+    close: fixture.origin.connection === 'close',
+    protocol: fixture.origin.protocol,
+    connectProtocol: fixture.origin.connectProtocol,
+    page: fixture.origin.page,
+    ...(fixture.origin.upgradeHeader ? { upgradeHeader: fixture.origin.upgradeHeader } : {}),
+  });
   const t0 = session.startedAbs;
   const rel = (at: number) => Math.round((at - t0) * 10) / 10;
 
@@ -106,9 +113,17 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
           if (!alive()) throw new HarnessError(`the browser went away during navigation: ${(e as Error).message}`, { cause: e });
           error = normaliseNavigationError(e);
         }
+        let probe: string | undefined;
+        if (fixture.client.action === 'websocket' && committed) {
+          // The page reports its WebSocket echo in #ws-result; waiting is bounded like the navigation.
+          probe = await page
+            .waitForFunction(() => { const t = document.getElementById('ws-result')?.textContent; return t && t !== 'pending' ? t : undefined; }, undefined, { timeout: fixture.client.timeoutMs })
+            .then((h) => h.jsonValue() as Promise<string>)
+            .catch(() => 'no result within the bound');
+        }
         const durationMs = Math.round(performance.now() - navStart);
         const seen = await describePage(page, marker, notes);
-        navigation = { url, committed, ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), durationMs, ...seen };
+        navigation = { url, committed, ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), ...(probe ? { probe } : {}), durationMs, ...seen };
         visits.push(navigation);
       }
       // The screenshot and the wait for the wire to go quiet overlap: neither needs the other.

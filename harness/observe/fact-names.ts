@@ -33,9 +33,15 @@ export const FACTS = {
   'auth-sent': { stable: true, means: 'The Proxy-Authorization the browser sent: "none", "Basic (the configured credentials)", "Basic (other credentials)" or the scheme it used.' },
   'auth-attempts': { stable: true, means: 'How many requests carried Proxy-Authorization.' },
   'redirect-followed': { stable: true, means: '"yes" when the browser went to a host other than the case host (a followed Location), seen as a request for it at the proxy or as the final URL; "no" otherwise.' },
-  'origin-paths': { stable: true, means: 'The paths the origin was asked for through tunnels, in order, without /favicon.ico ("none" when nothing reached it).' },
+  'origin-paths': { stable: true, means: 'The paths the origin was asked for through tunnels, sorted (parallel fetches arrive in either order), without /favicon.ico ("none" when nothing reached it).' },
   'final-url': { stable: true, means: 'Where the page ended up, with the case host written as {host}; browser error pages are shown as "(error page)".' },
   'upgrade-requested': { stable: true, means: 'The Upgrade field of the first request that carried one ("none" when no request did).' },
+  'ws-result': { stable: true, means: 'What the page\'s WebSocket reported: "echoed" (message round trip through the proxy proven), "error", "closed <code>", or "none" when the case has no WebSocket.' },
+  'ws-handshake': { stable: true, means: 'How the WebSocket reached the origin: "h2 extended CONNECT" (RFC 8441), "HTTP/1.1 Upgrade", or "none".' },
+  'ws-pseudo-headers': { stable: true, means: 'Pseudo-header fields of the extended CONNECT, in order ("none" without one).' },
+  'ws-pseudo-check': { stable: true, means: 'Whether the extended CONNECT carried all of :method, :protocol, :scheme, :path and :authority ("complete", "missing …", "none").' },
+  'ws-key': { stable: true, means: 'Whether the WebSocket handshake carried Sec-WebSocket-Key ("sent", "not sent", "none").' },
+  'ws-tunnels': { stable: true, means: 'How many tunnels (CONNECTs) the case needed in all: page and WebSocket on one h2 connection make 1; a separate tunnel for the WebSocket makes 2.' },
   'proxy-body-shown': { stable: true, means: '"yes" when the proxy\'s body marker appears in the page text, title or URL of the https origin; "no" otherwise.' },
 } as const;
 

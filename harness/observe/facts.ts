@@ -140,8 +140,26 @@ function redirectFollowed(rec: CaseRecord): string {
 }
 
 function originPaths(rec: CaseRecord): string {
-  const paths = rec.origin.filter((e) => e.kind === 'request' && e.path !== '/favicon.ico').map((e) => e.path ?? '?');
+  // Sorted: parallel fetches (a page and a preload) reach the origin in either order.
+  const paths = rec.origin.filter((e) => e.kind === 'request' && e.path !== '/favicon.ico').map((e) => e.path ?? '?').sort();
   return paths.length ? paths.join(', ') : 'none';
+}
+
+function wsFacts(rec: CaseRecord): Facts {
+  const ws = rec.origin.find((e) => e.kind === 'websocket');
+  const detail = ws?.detail ?? '';
+  const fields = detail.split(' | ').slice(1);
+  const pseudo = fields.filter((f) => f.startsWith(':')).map((f) => f.split(':').slice(0, 2).join(':').trim());
+  return {
+    'ws-result': rec.navigation?.probe ?? 'none',
+    'ws-handshake': !ws ? 'none' : detail.startsWith('h2 extended CONNECT') ? 'h2 extended CONNECT' : 'HTTP/1.1 Upgrade',
+    'ws-pseudo-headers': pseudo.length ? pseudo.join(', ') : 'none',
+    'ws-key': !ws ? 'none' : /sec-websocket-key:/i.test(detail) ? 'sent' : 'not sent',
+    'ws-pseudo-check': !ws || !detail.startsWith('h2 extended CONNECT')
+      ? 'none'
+      : ((missing) => (missing.length ? `missing ${missing.join(', ')}` : 'complete'))([':method', ':protocol', ':scheme', ':path', ':authority'].filter((p) => !pseudo.includes(p))),
+    'ws-tunnels': rec.connections.flatMap((c) => c.requests).filter((r) => r.head.method === 'CONNECT').length,
+  };
 }
 
 export function computeFacts(rec: CaseRecord): Facts {
@@ -169,7 +187,12 @@ export function computeFacts(rec: CaseRecord): Facts {
     'redirect-followed': redirectFollowed(rec),
     'origin-paths': originPaths(rec),
     'final-url': finalUrl(rec),
-    'upgrade-requested': conns.flatMap((c) => c.requests).map((r) => headerValue(r.head, 'upgrade')).find((v) => v !== undefined) ?? 'none',
+    ...wsFacts(rec),
+    // At the proxy, or (for requests that went through a forwarded connection) at the origin.
+    'upgrade-requested':
+      conns.flatMap((c) => c.requests).map((r) => headerValue(r.head, 'upgrade')).find((v) => v !== undefined) ??
+      rec.origin.map((e) => /\(Upgrade: ([^)]+)\)/.exec(e.detail)?.[1]).find((v) => v !== undefined) ??
+      'none',
   };
   if (close.browserMs !== undefined) facts['browser-close-ms'] = close.browserMs;
   if (firstReq) {

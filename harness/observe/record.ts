@@ -25,6 +25,8 @@ export interface NavigationRecord {
   /** The first 2000 characters of the page's text, for evidence. */
   text: string;
   originMarkerFound: boolean;
+  /** What an in-page probe reported (the WebSocket echo result), when the fixture runs one. */
+  probe?: string;
   proxyMarkerFound: boolean;
   durationMs: number;
 }

@@ -1,22 +1,25 @@
 /**
- * The origin behind the tunnel: an in-process HTTPS server (HTTP/1.1) that serves, for each case
- * host, a page carrying that case's unique marker, so "the tunnel worked" is proven by content.
- * It listens on loopback; only the mock proxy's tunnel step connects to it. It records handshakes
- * and requests per proxy-side port, which the proxy's connection trace names.
+ * The origin behind the tunnel: an in-process TLS server that serves, for each case host, a page
+ * carrying that case's unique marker, so "the tunnel worked" is proven by content. Per case it
+ * speaks HTTP/1.1 or h2 (chosen by ALPN for the case's SNI name), optionally with
+ * SETTINGS_ENABLE_CONNECT_PROTOCOL (RFC 8441) and a WebSocket echo, plus a plain-HTTP listener for
+ * http: and ws:// tunnels. It listens on loopback; only the mock proxy's tunnel step connects to
+ * it. It records handshakes, requests and WebSocket handshakes per proxy-side port.
  */
 import http from 'node:http';
-import https from 'node:https';
+import http2 from 'node:http2';
 import net from 'node:net';
 import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { CertificateAuthority } from './certificates';
+import { acceptKey, attachEcho } from './ws-echo';
 
 const portOf = new WeakMap<net.Socket, number | undefined>();
 
 export interface OriginEvent {
   /** performance.now() at the event; converted to case-relative time by the caller. */
   at: number;
-  kind: 'handshake-completed' | 'handshake-failed' | 'request';
+  kind: 'handshake-completed' | 'handshake-failed' | 'request' | 'websocket' | 'ws-message';
   detail: string;
   servername?: string;
   path?: string;
@@ -27,46 +30,81 @@ export interface PageSpec {
   marker: string;
   /** Close the connection after each response (forces a new tunnel for the next request). */
   close?: boolean;
+  /** Offer h2 by ALPN (default: http/1.1 only). */
+  protocol?: 'h1' | 'h2';
+  /** With h2: send SETTINGS_ENABLE_CONNECT_PROTOCOL = 1 (RFC 8441). */
+  connectProtocol?: boolean;
+  /** "websocket": the page opens a WebSocket to /ws on its own origin and reports the echo. */
+  page?: 'plain' | 'websocket';
+  /** An Upgrade field the origin adds to its responses (RFC 2817: Upgrade: TLS/1.0). */
+  upgradeHeader?: string;
 }
 
+const WS_SCRIPT = (marker: string) => `
+const r = document.getElementById('ws-result');
+try {
+  const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+  ws.onopen = () => ws.send('echo-${marker}');
+  ws.onmessage = (e) => { r.textContent = e.data === 'echo-${marker}' ? 'echoed' : 'wrong message'; ws.close(); };
+  ws.onerror = () => { if (r.textContent === 'pending') r.textContent = 'error'; };
+  ws.onclose = (e) => { if (r.textContent === 'pending') r.textContent = 'closed ' + e.code; };
+} catch (e) { r.textContent = 'exception'; }`;
+
 export class TlsOrigin {
-  private httpsServer: https.Server;
-  private plainServer: http.Server;
+  private tlsServer: tls.Server;
+  private h1 = http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => this.serve(req, res));
+  private plainServer = http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => this.serve(req, res));
+  private h2 = http2.createServer({ settings: { enableConnectProtocol: false } });
+  private h2Connect = http2.createServer({ settings: { enableConnectProtocol: true } });
   private pages = new Map<string, PageSpec>();
   private logs = new Map<number, OriginEvent[]>();
+  private contexts = new Map<string, Promise<tls.SecureContext>>();
+  private sockets = new Set<net.Socket>();
   tlsPort = 0;
   plainPort = 0;
 
   constructor(private readonly ca: CertificateAuthority) {
-    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.serve(req, res);
-    this.httpsServer = https.createServer(
-      {
-        SNICallback: (servername, cb) => {
-          this.contextFor(servername || 'unknown.connect.test')
-            .then((ctx) => cb(null, ctx))
-            .catch((e: Error) => cb(e, undefined));
-        },
-        ALPNProtocols: ['http/1.1'],
-        // The browser and the harness decide when tunnels close, not an idle timer.
-        keepAliveTimeout: 120_000,
+    this.tlsServer = tls.createServer({
+      SNICallback: (servername, cb) => {
+        this.contextFor(servername || 'unknown.connect.test')
+          .then((ctx) => cb(null, ctx))
+          .catch((e: Error) => cb(e, undefined));
       },
-      handler,
-    );
-    this.httpsServer.on('secureConnection', (s: tls.TLSSocket) => {
-      this.record(s.remotePort, { kind: 'handshake-completed', detail: `${s.getProtocol()} ALPN ${s.alpnProtocol || 'none'}`, ...(typeof (s as { servername?: unknown }).servername === 'string' ? { servername: (s as { servername: string }).servername } : {}) });
+      // Per case: h2 only where the fixture asks for it, and only if the client offers it.
+      ALPNCallback: ({ servername, protocols }) => {
+        const spec = this.specFor(servername);
+        if (spec?.protocol === 'h2' && protocols.includes('h2')) return 'h2';
+        return protocols.includes('http/1.1') ? 'http/1.1' : protocols[0];
+      },
     });
     // A failed handshake's socket may already have lost its handle (and remotePort): remember the
     // port when the TCP connection arrives.
-    this.httpsServer.on('connection', (raw: net.Socket) => portOf.set(raw, raw.remotePort));
-    this.httpsServer.on('tlsClientError', (err: NodeJS.ErrnoException, s: tls.TLSSocket) => {
-      const parent = (s as unknown as { _parent?: net.Socket })._parent;
-      const port = s.remotePort ?? (parent ? portOf.get(parent) : undefined);
-      this.record(port, { kind: 'handshake-failed', detail: err.code ?? err.message });
+    this.tlsServer.on('connection', (raw: net.Socket) => {
+      portOf.set(raw, raw.remotePort);
+      this.sockets.add(raw);
+      raw.on('close', () => this.sockets.delete(raw));
     });
-    this.plainServer = http.createServer({ keepAliveTimeout: 120_000 }, handler);
+    this.tlsServer.on('tlsClientError', (err: NodeJS.ErrnoException, s: tls.TLSSocket) => {
+      const parent = (s as unknown as { _parent?: net.Socket })._parent;
+      this.record(s.remotePort ?? (parent ? portOf.get(parent) : undefined), { kind: 'handshake-failed', detail: err.code ?? err.message });
+    });
+    this.tlsServer.on('secureConnection', (s: tls.TLSSocket) => {
+      const servername = (s as unknown as { servername?: string }).servername;
+      this.record(s.remotePort, { kind: 'handshake-completed', detail: `${s.getProtocol()} ALPN ${s.alpnProtocol || 'none'}`, ...(servername ? { servername } : {}) });
+      if (s.alpnProtocol === 'h2') (this.specFor(servername)?.connectProtocol ? this.h2Connect : this.h2).emit('connection', s);
+      else this.h1.emit('connection', s);
+    });
+    for (const server of [this.h1, this.plainServer]) server.on('upgrade', (req, socket: net.Socket, head: Buffer) => this.upgrade(req, socket, head));
+    for (const server of [this.h2, this.h2Connect]) {
+      server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, raw: string[]) => this.serveH2(stream, headers, raw));
+      server.on('session', (session) => session.on('error', () => {}));
+    }
   }
 
-  private contexts = new Map<string, Promise<tls.SecureContext>>();
+  private specFor(servername: string | false | undefined): PageSpec | undefined {
+    return servername ? this.pages.get(servername.toLowerCase()) : undefined;
+  }
+
   private contextFor(host: string): Promise<tls.SecureContext> {
     let ctx = this.contexts.get(host);
     if (!ctx) {
@@ -100,19 +138,69 @@ export class TlsOrigin {
     });
   }
 
+  private body(host: string, path: string): { status: number; html: string; spec?: PageSpec } {
+    const spec = this.pages.get(host);
+    if (!spec || path === '/favicon.ico') return { status: 404, html: 'not found' };
+    const ws = spec.page === 'websocket' ? `<p>WebSocket: <span id="ws-result">pending</span></p><script>${WS_SCRIPT(spec.marker)}</script>` : '';
+    const html =
+      `<!doctype html><html><head><meta charset="utf-8"><title>origin ${host}</title></head>` +
+      `<body style="font:16px sans-serif;background:#e8f5e9"><h1>Tunnel established</h1>` +
+      `<p>This page came from the TLS origin behind the proxy.</p><p id="origin-marker">${spec.marker}</p>${ws}</body></html>`;
+    return { status: 200, html, spec };
+  }
+
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
-    const hostHeader = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
-    const path = req.url ?? '/';
-    this.record(req.socket.remotePort, { kind: 'request', detail: `${req.method} ${path}`, host: hostHeader, path });
-    const page = this.pages.get(hostHeader);
-    if (!page || path === '/favicon.ico') {
-      res.writeHead(404, { 'content-type': 'text/plain', 'cache-control': 'no-store' }).end('not found');
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
+    const path = (req.url ?? '/').replace(/^https?:\/\/[^/]+/, '') || '/';
+    const upgrade = req.headers.upgrade ? ` (Upgrade: ${req.headers.upgrade})` : '';
+    this.record(req.socket.remotePort, { kind: 'request', detail: `${req.method} ${req.url} HTTP/${req.httpVersion}${upgrade}`, host, path });
+    const { status, html, spec } = this.body(host, path);
+    res.writeHead(status, {
+      'content-type': status === 200 ? 'text/html; charset=utf-8' : 'text/plain',
+      'cache-control': 'no-store',
+      ...(spec?.close ? { connection: 'close' } : {}),
+      ...(spec?.upgradeHeader ? { upgrade: spec.upgradeHeader, connection: 'Upgrade' } : {}),
+    });
+    res.end(html);
+  }
+
+  private serveH2(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, raw: string[]): void {
+    const port = (stream.session?.socket as net.Socket | undefined)?.remotePort;
+    const pairs: string[] = [];
+    for (let i = 0; i + 1 < raw.length; i += 2) pairs.push(`${raw[i]}: ${raw[i + 1]}`);
+    stream.on('error', () => {});
+    if (headers[':method'] === 'CONNECT') {
+      const key = headers['sec-websocket-key'] !== undefined;
+      this.record(port, { kind: 'websocket', detail: `h2 extended CONNECT | ${pairs.join(' | ')}${key ? '' : ' | (no Sec-WebSocket-Key)'}`, path: String(headers[':path'] ?? '') });
+      if (headers[':protocol'] !== 'websocket') {
+        stream.respond({ ':status': 501 }, { endStream: true });
+        return;
+      }
+      stream.respond({ ':status': 200 });
+      attachEcho(stream, (text) => this.record(port, { kind: 'ws-message', detail: text }));
       return;
     }
-    const body = `<!doctype html><html><head><meta charset="utf-8"><title>origin ${hostHeader}</title></head>` +
-      `<body style="font:16px sans-serif;background:#e8f5e9"><h1>Tunnel established</h1>` +
-      `<p>This page came from the TLS origin behind the proxy.</p><p id="origin-marker">${page.marker}</p></body></html>`;
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', ...(page.close ? { connection: 'close' } : {}) }).end(body);
+    const host = String(headers[':authority'] ?? '').replace(/:\d+$/, '').toLowerCase();
+    const path = String(headers[':path'] ?? '/');
+    this.record(port, { kind: 'request', detail: `${headers[':method']} ${path} HTTP/2`, host, path });
+    const { status, html } = this.body(host, path);
+    stream.respond({ ':status': status, 'content-type': status === 200 ? 'text/html; charset=utf-8' : 'text/plain', 'cache-control': 'no-store' });
+    stream.end(html);
+  }
+
+  private upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+    const port = socket.remotePort;
+    const raw: string[] = [];
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) raw.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+    this.record(port, { kind: 'websocket', detail: `HTTP/1.1 Upgrade | ${req.method} ${req.url} | ${raw.join(' | ')}`, path: req.url ?? '' });
+    const key = req.headers['sec-websocket-key'];
+    if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket' || typeof key !== 'string') {
+      socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`);
+    if (head.length) socket.unshift(head);
+    attachEcho(socket, (text) => this.record(port, { kind: 'ws-message', detail: text }));
   }
 
   async listen(): Promise<void> {
@@ -121,7 +209,7 @@ export class TlsOrigin {
         s.once('error', reject);
         s.listen({ host: '127.0.0.1', port: 0 }, () => resolve((s.address() as net.AddressInfo).port));
       });
-    this.tlsPort = await listen(this.httpsServer);
+    this.tlsPort = await listen(this.tlsServer);
     this.plainPort = await listen(this.plainServer);
   }
 
@@ -135,11 +223,14 @@ export class TlsOrigin {
   }
 
   async close(): Promise<void> {
-    this.httpsServer.closeAllConnections();
+    for (const s of this.sockets) s.destroy();
+    this.h1.closeAllConnections();
     this.plainServer.closeAllConnections();
     await Promise.all([
-      new Promise((r) => this.httpsServer.close(r)),
+      new Promise((r) => this.tlsServer.close(r)),
       new Promise((r) => this.plainServer.close(r)),
+      new Promise((r) => this.h2.close(r)),
+      new Promise((r) => this.h2Connect.close(r)),
     ]);
   }
 }

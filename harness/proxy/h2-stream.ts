@@ -5,6 +5,7 @@
  * response), reset becomes RST_STREAM CONNECT_ERROR. Frames are logged as the HTTP/2 API exposes
  * them, with timestamps.
  */
+import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -190,6 +191,10 @@ export class H2StreamConnection {
         this.stream.close(http2.constants.NGHTTP2_CONNECT_ERROR);
         return 'terminal';
       case 'tunnel': {
+        if (this.requests[0]!.head.method !== 'CONNECT') {
+          await this.forwardHttp(openTunnel);
+          return 'terminal';
+        }
         const origin = await openTunnel();
         this.origin = origin;
         this.originPort = origin.localPort;
@@ -211,6 +216,43 @@ export class H2StreamConnection {
         return 'terminal';
       }
     }
+  }
+
+  /**
+   * An http: request sent to an HTTP/2 proxy arrives as a GET stream (:scheme http); "tunnel" then
+   * means forwarding it to the plain origin as HTTP/1.1 and relaying the response.
+   */
+  private async forwardHttp(openTunnel: () => Promise<net.Socket>): Promise<void> {
+    const head = this.requests[0]!.head;
+    const socket = await openTunnel();
+    this.originPort = socket.localPort;
+    const path = head.headers.find((h) => h.name === ':path')?.value ?? '/';
+    const headers: Record<string, string> = { host: head.target };
+    for (const h of head.headers) if (!h.name.startsWith(':')) headers[h.name] = h.value;
+    this.log('tunnel-open', undefined, `forwarding ${head.method} ${path} to the plain origin as HTTP/1.1 (proxy side ${socket.localPort})`);
+    await new Promise<void>((resolve) => {
+      const req = http.request({ method: head.method, path, headers, createConnection: () => socket }, (res) => {
+        const out: [string, string][] = [];
+        for (let i = 0; i + 1 < res.rawHeaders.length; i += 2) out.push([res.rawHeaders[i]!.toLowerCase(), res.rawHeaders[i + 1]!]);
+        if (!this.isClosed) this.respond(res.statusCode ?? 502, out);
+        res.on('data', (chunk: Buffer) => {
+          if (!this.isClosed) {
+            this.stream.write(chunk);
+            this.log('p2c', chunk, 'DATA');
+          }
+        });
+        res.on('end', () => {
+          if (!this.isClosed) this.stream.end();
+          resolve();
+        });
+      });
+      req.on('error', (e) => {
+        this.log('note', undefined, `forwarding failed: ${e.message}`);
+        if (!this.isClosed) this.stream.close(http2.constants.NGHTTP2_CONNECT_ERROR);
+        resolve();
+      });
+      req.end();
+    });
   }
 
   shutdown(): void {

@@ -22,6 +22,12 @@ export interface TunnelTarget {
   connect(kind: 'tls' | 'plain'): Promise<net.Socket>;
 }
 
+/** Where a tunnel goes: CONNECT to port 80 (ws://, http: over CONNECT) and absolute-form requests reach the plain origin; other CONNECTs the TLS origin. */
+function tunnelKind(head: RequestHead): 'tls' | 'plain' {
+  if (head.method !== 'CONNECT') return 'plain';
+  return requestAuthority(head)?.port === 80 ? 'plain' : 'tls';
+}
+
 const REFUSAL = 'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 42\r\nConnection: close\r\n\r\nconnect-conformance: no case owns this host';
 
 export class CaseSession extends EventEmitter {
@@ -83,7 +89,7 @@ export class CaseSession extends EventEmitter {
       let terminal = false;
       try {
         for (const step of exchange.steps) {
-          const kind = head.method === 'CONNECT' ? 'tls' : 'plain';
+          const kind = tunnelKind(head);
           if ((await conn.run(step, () => target.connect(kind), this.vars)) === 'terminal') {
             terminal = true;
             break;
@@ -115,7 +121,7 @@ export class CaseSession extends EventEmitter {
     this.busy++;
     try {
       for (const step of exchange.steps) {
-        if ((await conn.run(step, () => target.connect('tls'), this.vars)) === 'terminal') return;
+        if ((await conn.run(step, () => target.connect(tunnelKind(head)), this.vars)) === 'terminal') return;
       }
     } finally {
       this.busy--;

@@ -45,7 +45,7 @@ th { background: #f0f0f0; font-weight: 600; }
 .v { display: inline-block; font-weight: 700; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: 12px; letter-spacing: .02em; }
 .v-pass { background: var(--pass); } .v-fail { background: var(--fail); } .v-non-strict { background: var(--ns); }
 .v-informational { background: var(--info); } .v-unsupported { background: #8d6e63; } .v-not-applicable { background: #b0b0b0; color: #222; } .v-harness-error { background: var(--err); } .v-not-available { background: var(--na); }
-.cell-unsupported { border-left: 4px solid #8d6e63; } .cell-not-applicable { border-left: 4px solid #ccc; color: #777; background: #f4f4f4; }
+.cell-unsupported { border-left: 4px solid #8d6e63; } .cell-not-applicable { border-left: 4px solid #ccc; color: #999; background: #f4f4f4; } .matrix td.na { min-width: 2rem; text-align: center; vertical-align: middle; }
 .cell-pass { border-left: 4px solid var(--pass); } .cell-fail { border-left: 4px solid var(--fail); }
 .cell-non-strict { border-left: 4px solid var(--ns); } .cell-informational { border-left: 4px solid var(--info); }
 .cell-harness-error { border-left: 4px solid var(--err); } .cell-not-available { border-left: 4px solid var(--na); }

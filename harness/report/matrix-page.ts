@@ -37,6 +37,7 @@ export const FILTER_SCRIPT = `(() => {
 })();`;
 
 function matrixCell(row: Row, cell: Cell, caseHref: string): VNode {
+  if (cell.verdict === 'not applicable') return html`<td class="cell cell-not-applicable na" data-client=${cell.client} title=${cell.summary}>n/a</td>`;
   return html`<td class=${`cell cell-${cls(cell.verdict)}`} data-client=${cell.client}>
     ${verdictBadge(cell.verdict)} <a href=${`${caseHref}#${cell.client}`}>evidence</a>
     ${cell.facts ? factsList(row.fixture, cell) : html`<div class="note">${cell.summary.slice(0, 300)}</div>`}

@@ -34,7 +34,7 @@ export interface Matrix {
 }
 
 /** Families in the order a reader meets them: the request, then answers from best to worst. */
-export const GROUP_ORDER = ['request form', '2xx', 'early data', '1xx', 'non-2xx', '407', 'transport faults', 'http/2'] as const;
+export const GROUP_ORDER = ['request form', '2xx', 'early data', '1xx', 'non-2xx', '407', 'transport faults', 'http/2', 'websocket'] as const;
 
 export const VERDICT_ORDER: CellVerdict[] = ['pass', 'fail', 'non-strict', 'informational', 'unsupported', 'not applicable', 'harness error', 'not available'];
 
