@@ -213,7 +213,7 @@ export class ProxyConnection {
         });
         // An absolute-form request is forwarded as it came (its head was consumed by the parser).
         const last = this.requests[this.requests.length - 1];
-        if (last && last.head.method !== 'CONNECT') origin.write(last.raw);
+        if (last && last.head.method !== 'CONNECT' && /^(https?|wss?):\/\//i.test(last.head.target)) origin.write(last.raw);
         if (this.inbox.length) origin.write(this.inbox);
         this.inbox = Buffer.alloc(0);
         if (this.ended) origin.end();

@@ -11,6 +11,7 @@ import tls from 'node:tls';
 import http2 from 'node:http2';
 import { EventEmitter } from 'node:events';
 import { H2StreamConnection, h2RequestHead } from './h2-stream';
+import { checkH1, checkH2, describeChecks, isConnectTcp, type TcpRequest } from './connect-tcp';
 import { performance } from 'node:perf_hooks';
 import { ProxyConnection } from './connection';
 import { headerValue, requestAuthority, type RequestHead } from '../wire/http-head';
@@ -110,6 +111,13 @@ export class CaseSession extends EventEmitter {
     }
   }
 
+  /** Records a connection the proxy answers by itself (connect-tcp), so it shows in the case's trace. */
+  attach(conn: ProxyConnection | H2StreamConnection): void {
+    this.connections.push(conn);
+    conn.onActivity = () => this.touch();
+    this.touch();
+  }
+
   /** An HTTP/2 CONNECT stream: one request, one exchange (a retry is a new stream). */
   async adoptStream(conn: H2StreamConnection, target: TunnelTarget): Promise<void> {
     this.connections.push(conn);
@@ -200,9 +208,35 @@ export class MockProxy {
     this.h2.emit('connection', socket);
   }
 
+  /** connect-tcp (§3.1 / §3.2): the proxy answers by itself and splices to the in-process origin. */
+  private async routeConnectTcp(conn: ProxyConnection | H2StreamConnection, r: TcpRequest): Promise<void> {
+    const session = r.target ? this.sessionFor(r.target.host) : undefined;
+    if (session) session.attach(conn);
+    for (const line of describeChecks(r)) conn.log('note', undefined, line);
+    const h2 = conn instanceof H2StreamConnection;
+    const refuse = async (status: string) => {
+      await conn.run({ do: 'send', text: `HTTP/1.1 ${status}\r\nContent-Length: 0\r\n${h2 ? '' : 'Connection: close\r\n'}\r\n` }, () => Promise.reject(new Error('no tunnel')));
+      await conn.run({ do: 'close' }, () => Promise.reject(new Error('no tunnel')));
+    };
+    if (!r.wellFormed) return refuse('400 Bad Request');
+    if (!session) {
+      this.strays.push({ at: new Date().toISOString(), connectionId: conn.id, requestLine: `connect-tcp to ${r.target?.host}:${r.target?.port}`, ...(r.target ? { host: r.target.host } : {}) });
+      return refuse('403 Forbidden');
+    }
+    const kind = r.target!.port === 80 ? 'plain' : 'tls';
+    const success = h2 ? 'HTTP/1.1 200 OK\r\n\r\n' : 'HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: connect-tcp\r\n\r\n';
+    await conn.run({ do: 'send', text: success }, () => this.target.connect(kind));
+    await conn.run({ do: 'tunnel' }, () => this.target.connect(kind));
+  }
+
   private routeStream(stream: http2.ServerHttp2Stream, rawHeaders: string[], endStream: boolean): void {
     const ids = this.h2Ids.get(stream.session!) ?? { id: this.nextId++, port: 0 };
     const head = h2RequestHead(rawHeaders);
+    if (isConnectTcp(head)) {
+      const conn = new H2StreamConnection(stream, ids.id, ids.port, rawHeaders, endStream);
+      void this.routeConnectTcp(conn, checkH2(head, `127.0.0.1:${this.port}`)).catch((err) => conn.log('note', undefined, `proxy error: ${(err as Error).message}`));
+      return;
+    }
     const host = head.target.replace(/:\d+$/, '').toLowerCase();
     const session = host ? this.sessionFor(host) : undefined;
     if (!session) {
@@ -258,6 +292,7 @@ export class MockProxy {
       conn.socket.destroy();
       return;
     }
+    if (isConnectTcp(head)) return this.routeConnectTcp(conn, checkH1(head, `127.0.0.1:${this.port}`));
     const authority = requestAuthority(head);
     const session = authority ? this.sessionFor(authority.host) : undefined;
     if (!session) {
