@@ -2,6 +2,7 @@ import { defineConfig } from '@playwright/test';
 import type { SuiteOptions } from './suites/lab-test';
 import { resolveExecutable } from './harness/clients/executables';
 import { TRANSPORT_NAMES, projectName } from './harness/clients/transports';
+import { CLIENTS } from './harness/clients/registry';
 
 /**
  * Projects are the clients. Each worker runs one browser; cases spread over workers and are kept
@@ -22,8 +23,12 @@ export default defineConfig<SuiteOptions>({
   projects: [
     // One project per client × transport: "chromium" (plain HTTP proxy), "chromium-h2" (HTTPS
     // proxy offering h2), "chromium-h1-tls" (HTTPS proxy offering only http/1.1), and so on.
-    ...(['chromium', 'firefox'] as const).flatMap((engineName) =>
-      TRANSPORT_NAMES.map((transport) => ({ name: projectName(engineName, transport), testMatch: /conformance\.spec\.ts$/, use: { engineName, transport } })),
+    ...Object.values(CLIENTS).flatMap((client) =>
+      TRANSPORT_NAMES.filter((t) => client.capabilities.transports.includes(t)).map((transport) => ({
+        name: projectName(client.name, transport),
+        testMatch: /conformance\.spec\.ts$/,
+        use: { clientName: client.name, transport },
+      })),
     ),
     // The report itself, opened from disk in Chromium: rendering, filters, evidence, hostile bytes.
     {

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { latestResultsPath, readResults } from '../harness/report/results';
 import { declaredWaitMs } from '../harness/clients/run-case';
-import { CLIENT_PROJECT_ARGS } from '../harness/clients/engines';
+import { CLIENT_PROJECT_ARGS } from '../harness/clients/registry';
 
 const repeatArg = process.argv.indexOf('--repeat');
 const repeat = repeatArg > 0 ? Number(process.argv[repeatArg + 1]) : 1;

@@ -12,7 +12,7 @@ import { relative } from 'node:path';
 import { latestResultsPath, readResults } from '../harness/report/results';
 import { buildMatrix } from '../harness/report/view-model';
 import { updateExpectationsFrom } from '../harness/verdicts/update-expectations';
-import { CLIENT_PROJECT_ARGS } from '../harness/clients/engines';
+import { CLIENT_PROJECT_ARGS } from '../harness/clients/registry';
 
 const args = process.argv.slice(2);
 const update = args.includes('--update-expectations');

@@ -6,6 +6,7 @@
 import { test, expect } from './lab-test';
 import { loadFixtures } from '../harness/cases/load';
 import { runCase, HarnessError } from '../harness/clients/run-case';
+import { unsupportedReason } from '../harness/clients/client';
 import { computeFacts } from '../harness/observe/facts';
 import { checkExpectations, describeMismatch, loadExpectations, pinnedFacts } from '../harness/verdicts/expectations';
 
@@ -16,6 +17,8 @@ for (const fixture of fixtures) {
   test(fixture.id, { annotation: { type: 'group', description: fixture.group } }, async ({ lab, transport }, testInfo) => {
     // A case runs only over the transports it declares; elsewhere its cell says "not applicable".
     test.skip(!fixture.transports.includes(transport), `not applicable over ${transport}`);
+    const unsupported = unsupportedReason(lab.kind, fixture);
+    test.skip(!!unsupported, unsupported);
     const screenshotPath = testInfo.outputPath('screenshot.png');
     let record;
     try {
@@ -25,7 +28,7 @@ for (const fixture of fixtures) {
     }
     await testInfo.attach('case-record', { body: JSON.stringify(record), contentType: 'application/json' });
     await testInfo.attach('lab', {
-      body: JSON.stringify({ launchMs: lab.launchMs, launchConfig: lab.launchConfig, client: lab.client }),
+      body: JSON.stringify({ launchMs: lab.driver.launchMs, launchConfig: lab.driver.launchConfig, client: lab.driver.info }),
       contentType: 'application/json',
     });
     if (record.screenshot) await testInfo.attach('screenshot', { path: record.screenshot, contentType: 'image/png' });

@@ -4,28 +4,32 @@
  */
 import { test as base } from '@playwright/test';
 import { Lab } from '../harness/clients/lab';
-import { ENGINES } from '../harness/clients/engines';
-import { resolveExecutable, type EngineName } from '../harness/clients/executables';
+import { CLIENTS } from '../harness/clients/registry';
 import type { Transport } from '../harness/clients/transports';
 
 export interface SuiteOptions {
-  engineName: EngineName;
+  /** A key of CLIENTS (harness/clients/registry.ts). */
+  clientName: string;
   transport: Transport;
 }
 
+/** Clients whose absence does not fail CI (they depend on packages that may not install everywhere). */
+const OPTIONAL_IN_CI = new Set(['webkit']);
+
 export const test = base.extend<{}, SuiteOptions & { lab: Lab }>({
-  engineName: ['chromium', { option: true, scope: 'worker' }],
+  clientName: ['chromium', { option: true, scope: 'worker' }],
   transport: ['h1', { option: true, scope: 'worker' }],
   lab: [
-    async ({ engineName, transport }, use) => {
-      const exe = resolveExecutable(engineName);
+    async ({ clientName, transport }, use) => {
+      const kind = CLIENTS[clientName];
+      if (!kind) throw new Error(`unknown client "${clientName}" (known: ${Object.keys(CLIENTS).join(', ')})`);
+      const exe = kind.resolve();
       if (!exe.path) {
-        // A CI run without the browser must be red; elsewhere the column says "not available".
-        if (process.env.CI) throw new Error(`${engineName} is not available: ${exe.how}`);
-        base.skip(true, `${engineName} not available: ${exe.how}`);
+        // A CI run without a required client must be red; elsewhere the column says "not available".
+        if (process.env.CI && !OPTIONAL_IN_CI.has(clientName)) throw new Error(`${kind.label} is not available: ${exe.how}`);
+        base.skip(true, `${kind.label} not available: ${exe.how}`);
       }
-      const lab = await Lab.start(ENGINES[engineName], transport);
-      await lab.open();
+      const lab = await Lab.start(kind, transport);
       await use(lab);
       await lab.close();
     },

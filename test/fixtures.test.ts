@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadFixtures, parseFixture, FixtureError, AggregateFixtureError, FIXTURES_DIR } from '../harness/cases/load';
 import { fixtureJsonSchema } from '../harness/cases/json-schema';
-import { REQUIREMENT_IDS, REQUIREMENTS } from '../harness/cases/requirements';
+import { NOT_TESTABLE_IN_BROWSERS, REQUIREMENT_IDS, REQUIREMENTS } from '../harness/cases/requirements';
 
 const valid = () => JSON.parse(readFileSync(join(FIXTURES_DIR, '2xx/baseline-200.json'), 'utf8'));
 
@@ -118,6 +118,12 @@ describe('fixtures', () => {
 });
 
 describe('coverage', () => {
+  it('every requirement row has a fixture or a reason it cannot be tested in browsers', () => {
+    const all = loadFixtures();
+    const missing = REQUIREMENTS.filter((r) => !all.some((f) => f.requirements.includes(r.id as never)) && !NOT_TESTABLE_IN_BROWSERS[r.id]).map((r) => r.id);
+    expect(missing).to.deep.equal([]);
+  });
+
   it('every HTTP/1.1 requirement row is tested by at least one fixture', () => {
     const all = loadFixtures();
     const rows = REQUIREMENTS.filter((r) => r.family === 'HTTP/1.1 CONNECT request' || r.family === 'Responses to CONNECT' || r.id === 'rfc2817-426');

@@ -10,8 +10,7 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import { loadFixtures, type LoadedFixture } from '../cases/load';
-import { resolveExecutable, type EngineName } from '../clients/executables';
-import { ENGINES } from '../clients/engines';
+import { CLIENTS } from '../clients/registry';
 import { TRANSPORTS, parseProjectName } from '../clients/transports';
 import type { CaseRecord } from '../observe/record';
 import { REPORTS_DIR, RESULTS_FORMAT, type CaseResult, type ClientRun, type RunResults } from './results';
@@ -59,9 +58,9 @@ export default class ResultsReporter implements Reporter {
     }
     for (const project of suite.suites.map((s) => s.project()).filter((p) => p !== undefined)) {
       const { engine: engineName, transport } = parseProjectName(project.name);
-      const engine = ENGINES[engineName as EngineName];
+      const engine = CLIENTS[engineName];
       if (!engine) continue; // not a client (e.g. the report's own UI tests)
-      const exe = resolveExecutable(engine.name);
+      const exe = engine.resolve();
       this.clients[project.name] = {
         label: transport === 'h1' ? engine.label : `${engine.label} (${TRANSPORTS[transport].label})`,
         engine: engine.name,

@@ -1,0 +1,85 @@
+/**
+ * The client interface. A client kind (a browser engine driven by Playwright, WebKitGTK through
+ * WebDriver, curl, a Node agent) says what it can do and starts a driver per worker; the driver
+ * performs one case's visit and gives back the raw navigation record. Adding a client is one file
+ * that exports a ClientKind, plus one line in registry.ts.
+ */
+import type { Testbed } from '../proxy/testbed';
+import type { ClientInfo, NavigationRecord } from '../observe/record';
+import type { Browser2015 } from '../cases/history-2015';
+import type { LoadedFixture } from '../cases/load';
+import type { Transport } from './transports';
+
+export interface Capabilities {
+  /** Renders a page: page text, title and a screenshot are observed (not just a response). */
+  page: boolean;
+  screenshot: boolean;
+  /** Can run the page's WebSocket probe. */
+  websocket: boolean;
+  /** How it uses proxy credentials: answers a 407 challenge, or sends them pre-emptively. */
+  credentials: 'challenge' | 'preemptive' | 'none';
+  /** How it can reach the proxy. */
+  transports: readonly Transport[];
+}
+
+export interface VisitRequest {
+  fixture: LoadedFixture;
+  url: string;
+  host: string;
+  marker: string;
+  screenshotPath?: string;
+}
+
+export interface VisitOutcome {
+  /** Every navigation (one per fixture visit), the last one first-class. */
+  visits: NavigationRecord[];
+  screenshot?: string;
+  notes: string[];
+  /** The client process is still there (a crash is a harness error, not an observation). */
+  alive(): boolean;
+  /** Ends the case's context / process; called after the wire has settled. */
+  dispose(): Promise<void>;
+}
+
+export interface ClientDriver {
+  readonly info: ClientInfo;
+  readonly launchMs: number;
+  readonly launchConfig: Record<string, unknown>;
+  visit(request: VisitRequest): Promise<VisitOutcome>;
+  close(): Promise<void>;
+}
+
+export interface ClientKind {
+  name: string;
+  label: string;
+  /** The 2015 browser whose observations this client is compared with (browsers only). */
+  lineage2015?: Browser2015;
+  capabilities: Capabilities;
+  /** Where the client is, or what to do to get it. */
+  resolve(): { path?: string; how: string };
+  start(testbed: Testbed, transport: Transport): Promise<ClientDriver>;
+}
+
+/** Why a client cannot run a fixture at all (the cell then says "unsupported"), or undefined. */
+export function unsupportedReason(kind: ClientKind, fixture: LoadedFixture): string | undefined {
+  const caps = kind.capabilities;
+  if (fixture.client.action === 'websocket' && !caps.websocket) return `unsupported: ${kind.label} has no page to open a WebSocket from`;
+  if (fixture.client.credentials && caps.credentials === 'none') return `unsupported: ${kind.label} cannot be given proxy credentials`;
+  return undefined;
+}
+
+/** Text with marker checks, shared by the clients that only see a response body. */
+export function bodyNavigation(url: string, startedAt: number, body: string, marker: string, result: { committed: boolean; status?: number; error?: { code: string; raw: string } }): NavigationRecord {
+  return {
+    url,
+    committed: result.committed,
+    ...(result.status !== undefined ? { status: result.status } : {}),
+    ...(result.error ? { error: result.error } : {}),
+    finalUrl: url,
+    title: '',
+    text: body.slice(0, 2000),
+    originMarkerFound: body.includes(marker),
+    proxyMarkerFound: body.includes('CC-PROXY-BODY'),
+    durationMs: Math.round(performance.now() - startedAt),
+  };
+}

@@ -1,0 +1,119 @@
+/**
+ * The clients Node users actually put behind proxies: https-proxy-agent / http-proxy-agent with
+ * node:https, and undici's ProxyAgent (the dispatcher behind Node's fetch). They run in the
+ * worker's process. Credentials go in the proxy URL, which both send pre-emptively.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import { createRequire } from 'node:module';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { HttpsProxyAgent } from 'https-proxy-agent';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { fetch as undiciFetch, ProxyAgent } from 'undici';
+import type { Testbed } from '../proxy/testbed';
+import { bodyNavigation, type ClientDriver, type ClientKind, type VisitOutcome, type VisitRequest } from './client';
+import type { NavigationRecord } from '../observe/record';
+
+const require = createRequire(import.meta.url);
+/** A package's version, found from its entry point (some packages do not export package.json). */
+function versionOf(pkg: string): string {
+  for (let dir = dirname(require.resolve(pkg)); dir !== dirname(dir); dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (json.name === pkg) return json.version ?? 'unknown';
+    }
+  }
+  return 'unknown';
+}
+
+function proxyUrl(testbed: Testbed, credentials?: { username: string; password: string }): string {
+  const auth = credentials ? `${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}@` : '';
+  return `${testbed.proxy.scheme}://${auth}127.0.0.1:${testbed.proxy.port}`;
+}
+
+function errorOf(e: unknown): { code: string; raw: string } {
+  const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
+  const code = err.name === 'TimeoutError' || err.name === 'AbortError' ? 'timeout' : String(err.cause?.code ?? err.code ?? err.name ?? 'Error');
+  return { code, raw: [err.message, err.cause?.message].filter(Boolean).join(' — ') };
+}
+
+function driverFor(kind: ClientKind, version: string, _testbed: Testbed, fetchOnce: (url: string, req: VisitRequest) => Promise<{ status: number; body: string }>, config: Record<string, unknown>): ClientDriver {
+  return {
+    info: { name: kind.name, label: kind.label, version, executablePath: `node ${process.version}` },
+    launchMs: 0,
+    launchConfig: config,
+    async visit(req: VisitRequest): Promise<VisitOutcome> {
+      const visits: NavigationRecord[] = [];
+      for (let i = 0; i < req.fixture.client.visits; i++) {
+        const t0 = performance.now();
+        // A hard bound around the whole exchange: some agents never settle on a stalled proxy.
+        let timer: NodeJS.Timeout | undefined;
+        const bound = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(Object.assign(new Error(`no outcome within ${req.fixture.client.timeoutMs} ms`), { name: 'TimeoutError' })), req.fixture.client.timeoutMs + 250);
+        });
+        const r = await Promise.race([fetchOnce(req.url, req), bound]).finally(() => clearTimeout(timer)).then(
+          (ok) => ({ ok }),
+          (e: unknown) => ({ error: errorOf(e) }),
+        );
+        visits.push('ok' in r
+          ? bodyNavigation(req.url, t0, r.ok.body, req.marker, { committed: true, status: r.ok.status })
+          : bodyNavigation(req.url, t0, '', req.marker, { committed: false, error: r.error }));
+      }
+      return { visits, notes: [], alive: () => true, dispose: async () => {} };
+    },
+    async close() {},
+  };
+}
+
+export const httpsProxyAgentClient: ClientKind = {
+  name: 'node-agent',
+  label: 'Node https-proxy-agent',
+  capabilities: { page: false, screenshot: false, websocket: false, credentials: 'preemptive', transports: ['h1', 'h1-tls'] },
+  resolve: () => ({ path: `node ${process.version}`, how: 'npm package' }),
+  async start(testbed) {
+    const version = `https-proxy-agent ${versionOf('https-proxy-agent')} / http-proxy-agent ${versionOf('http-proxy-agent')}`;
+    return driverFor(this, version, testbed, (url, { fixture }) =>
+      new Promise((resolve, reject) => {
+        const proxy = proxyUrl(testbed, fixture.client.credentials);
+        const tlsToProxy = { ca: testbed.ca.caPem };
+        const isHttps = url.startsWith('https:');
+        const agent = isHttps ? new HttpsProxyAgent(proxy, tlsToProxy) : new HttpProxyAgent(proxy, tlsToProxy);
+        const mod = isHttps ? https : http;
+        // The whole exchange is bounded (a socket timeout alone misses a stalled CONNECT).
+        const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no response within ${fixture.client.timeoutMs} ms`), { name: 'TimeoutError' })), fixture.client.timeoutMs);
+        const done = () => (clearTimeout(timer), agent.destroy());
+        const req = mod.get(url, { agent, ca: testbed.ca.caPem }, (res) => {
+          let body = '';
+          res.setEncoding('latin1');
+          res.on('data', (c: string) => (body += c));
+          res.on('end', () => (done(), resolve({ status: res.statusCode ?? 0, body })));
+          res.on('error', (e) => (done(), reject(e)));
+          res.on('aborted', () => (done(), reject(new Error('response aborted'))));
+        });
+        req.on('error', (e) => (done(), reject(e)));
+      }), { agent: 'HttpsProxyAgent for https:, HttpProxyAgent for http:' });
+  },
+};
+
+export const undiciClient: ClientKind = {
+  name: 'node-undici',
+  label: 'Node undici ProxyAgent (fetch)',
+  capabilities: { page: false, screenshot: false, websocket: false, credentials: 'preemptive', transports: ['h1', 'h1-tls'] },
+  resolve: () => ({ path: `node ${process.version}`, how: 'npm package' }),
+  async start(testbed) {
+    const version = `undici ${versionOf('undici')}`;
+    return driverFor(this, version, testbed, async (url, { fixture }) => {
+      const dispatcher = new ProxyAgent({ uri: proxyUrl(testbed, fixture.client.credentials), requestTls: { ca: testbed.ca.caPem }, proxyTls: { ca: testbed.ca.caPem } });
+      try {
+        const res = await undiciFetch(url, { dispatcher, signal: AbortSignal.timeout(fixture.client.timeoutMs) });
+        return { status: res.status, body: await res.text() };
+      } finally {
+        // destroy, not close: close waits for requests the proxy may never answer.
+        await dispatcher.destroy().catch(() => {});
+      }
+    }, { dispatcher: 'undici ProxyAgent', fetch: 'undici fetch' });
+  },
+};

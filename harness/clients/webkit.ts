@@ -1,0 +1,159 @@
+/**
+ * WebKitGTK, the third engine: MiniBrowser driven by WebKitWebDriver (W3C WebDriver over HTTP)
+ * under Xvfb. The W3C proxy capability is ignored by WebKitGTK, so the proxy goes in
+ * MiniBrowser's --proxy argument (see platform-notes.md). A WebDriver session (a fresh MiniBrowser)
+ * per case keeps cases apart. WebKitGTK has no automation hook for proxy credentials: cases that
+ * need them are "unsupported".
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import type { Testbed } from '../proxy/testbed';
+import type { NavigationRecord } from '../observe/record';
+import { PROXY_BODY_MARKER } from '../observe/record';
+import type { ClientDriver, ClientKind, VisitOutcome, VisitRequest } from './client';
+
+const DRIVER = process.env.WEBKIT_DRIVER_PATH || '/usr/bin/WebKitWebDriver';
+const MINIBROWSER = process.env.MINIBROWSER_PATH || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+const XVFB_RUN = '/usr/bin/xvfb-run';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+class WebDriverError extends Error {
+  constructor(readonly error: string, message: string) {
+    super(message);
+  }
+}
+
+async function wd<T>(base: string, method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const json = (await res.json()) as { value: T & { error?: string; message?: string } };
+  if (!res.ok || (json.value && typeof json.value === 'object' && 'error' in json.value && json.value.error)) {
+    throw new WebDriverError(String(json.value?.error ?? res.status), String(json.value?.message ?? res.statusText));
+  }
+  return json.value;
+}
+
+export const webkitClient: ClientKind = {
+  name: 'webkit',
+  label: 'WebKitGTK MiniBrowser',
+  capabilities: { page: true, screenshot: true, websocket: true, credentials: 'none', transports: ['h1'] },
+  resolve: () => {
+    const missing = [DRIVER, MINIBROWSER, XVFB_RUN].filter((p) => !existsSync(p));
+    return missing.length ? { how: `not found: ${missing.join(', ')} (npm run setup installs webkit2gtk-driver and xvfb on Debian)` } : { path: DRIVER, how: 'system package' };
+  },
+  async start(testbed: Testbed) {
+    const port = await freePort();
+    const t0 = performance.now();
+    // xvfb-run gives the browser a display; -a picks a free one so workers do not clash.
+    const proc: ChildProcess = spawn(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', DRIVER, `--port=${port}`], { stdio: 'ignore', detached: true });
+    const base = `http://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      try {
+        await wd(base, 'GET', '/status', undefined, 1000);
+        break;
+      } catch {
+        if (i > 100 || proc.exitCode !== null) throw new Error(`WebKitWebDriver did not start on port ${port}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    const proxy = `${testbed.proxy.scheme}://127.0.0.1:${testbed.proxy.port}`;
+    const capabilities = {
+      alwaysMatch: {
+        browserName: 'MiniBrowser',
+        acceptInsecureCerts: true,
+        'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation', `--proxy=${proxy}`] },
+      },
+    };
+    // One throwaway session to learn the version (and to fail early if the browser cannot start).
+    const probe = await wd<{ sessionId: string; capabilities: { browserVersion?: string } }>(base, 'POST', '/session', { capabilities });
+    await wd(base, 'DELETE', `/session/${probe.sessionId}`).catch(() => {});
+    const launchMs = performance.now() - t0;
+    const driver: ClientDriver = {
+      info: { name: 'webkit', label: 'WebKitGTK MiniBrowser', version: probe.capabilities.browserVersion ?? 'unknown', executablePath: MINIBROWSER },
+      launchMs,
+      launchConfig: { driver: DRIVER, display: 'xvfb-run -a', capabilities },
+      async visit({ fixture, url, marker, screenshotPath }: VisitRequest): Promise<VisitOutcome> {
+        const notes: string[] = [];
+        const { sessionId } = await wd<{ sessionId: string }>(base, 'POST', '/session', { capabilities });
+        const s = `/session/${sessionId}`;
+        const dispose = async () => void (await wd(base, 'DELETE', s).catch(() => {}));
+        try {
+          await wd(base, 'POST', `${s}/timeouts`, { pageLoad: fixture.client.timeoutMs, script: fixture.client.timeoutMs });
+          const visits: NavigationRecord[] = [];
+          for (let i = 0; i < fixture.client.visits; i++) {
+            const navStart = performance.now();
+            let error: NavigationRecord['error'];
+            try {
+              await wd(base, 'POST', `${s}/url`, { url }, fixture.client.timeoutMs + 5000);
+            } catch (e) {
+              const err = e as WebDriverError;
+              error = { code: err.error === 'timeout' ? 'timeout' : `webdriver: ${err.error ?? 'error'}`, raw: err.message };
+            }
+            let probe: string | undefined;
+            if (fixture.client.action === 'websocket' && !error) {
+              probe = await wd<string>(base, 'POST', `${s}/execute/async`, {
+                script: `const done = arguments[0]; const t = setInterval(() => { const v = document.getElementById('ws-result')?.textContent; if (v && v !== 'pending') { clearInterval(t); done(v); } }, 50);`,
+                args: [],
+              }).catch(() => 'no result within the bound');
+            }
+            const finalUrl = await wd<string>(base, 'GET', `${s}/url`).catch(() => '');
+            const title = await wd<string>(base, 'GET', `${s}/title`).catch(() => '');
+            const source = await wd<string>(base, 'GET', `${s}/source`).catch(() => '');
+            const text = await wd<string>(base, 'POST', `${s}/execute/sync`, { script: 'return document.body ? document.body.innerText : ""', args: [] }).catch(() => '');
+            // WebDriver reports a refused load as success while the page stays put: whether the
+            // origin's page is there is decided by its marker, not by the navigate result.
+            const committed = !error && finalUrl === url && source.includes(marker);
+            visits.push({
+              url,
+              committed,
+              ...(error ? { error } : !committed ? { error: { code: 'not loaded', raw: `WebDriver navigate returned, but the page is ${finalUrl || '(no URL)'} without the origin marker` } } : {}),
+              ...(probe ? { probe } : {}),
+              finalUrl,
+              title,
+              text: String(text).slice(0, 2000),
+              originMarkerFound: source.includes(marker),
+              proxyMarkerFound: [source, title, finalUrl].some((x) => x.includes(PROXY_BODY_MARKER)),
+              durationMs: Math.round(performance.now() - navStart),
+            });
+          }
+          let screenshot: string | undefined;
+          if (screenshotPath) {
+            const png = await wd<string>(base, 'GET', `${s}/screenshot`).catch((e: Error) => (notes.push(`screenshot failed: ${e.message}`), undefined));
+            if (png) {
+              writeFileSync(screenshotPath, Buffer.from(png, 'base64'));
+              screenshot = screenshotPath;
+            }
+          }
+          return { visits, ...(screenshot ? { screenshot } : {}), notes, alive: () => proc.exitCode === null, dispose };
+        } catch (e) {
+          await dispose();
+          throw e;
+        }
+      },
+      async close() {
+        try {
+          if (proc.pid) process.kill(-proc.pid, 'SIGTERM');
+        } catch {
+          /* already gone */
+        }
+      },
+    };
+    return driver;
+  },
+};
