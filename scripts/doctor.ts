@@ -3,25 +3,27 @@
  * usable. Part of npm run setup.
  */
 import { execFileSync } from 'node:child_process';
-import { resolveExecutable, type EngineName } from '../harness/clients/executables';
+import { CLIENTS } from '../harness/clients/registry';
 
 let usable = 0;
-for (const engine of ['chromium', 'firefox'] as EngineName[]) {
-  const r = resolveExecutable(engine);
+for (const kind of Object.values(CLIENTS)) {
+  const r = kind.resolve();
   if (!r.path) {
-    console.log(`  ${engine.padEnd(9)} not available: ${r.how}`);
+    console.log(`  ${kind.name.padEnd(12)} not available: ${r.how}`);
     continue;
   }
   let version = '';
-  try {
-    version = execFileSync(r.path, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 }).toString().trim();
-  } catch {
-    version = '(version unknown)';
+  if (kind.name === 'chromium' || kind.name === 'firefox' || kind.name === 'curl') {
+    try {
+      version = execFileSync(r.path, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 }).toString().split('\n')[0]!.trim();
+    } catch {
+      version = '(version unknown)';
+    }
   }
-  usable++;
-  console.log(`  ${engine.padEnd(9)} ${r.path} (${r.how}) ${version}`);
+  if (kind.name === 'chromium' || kind.name === 'firefox') usable++;
+  console.log(`  ${kind.name.padEnd(12)} ${r.path} (${r.how}) ${version}`);
 }
 if (!usable) {
-  console.error('No browser is usable: install chromium and firefox-esr, or set CHROMIUM_PATH / FIREFOX_PATH.');
+  console.error('Neither Chromium nor Firefox is usable: install chromium and firefox-esr, or set CHROMIUM_PATH / FIREFOX_PATH.');
   process.exit(1);
 }

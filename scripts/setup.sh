@@ -36,5 +36,21 @@ else
   echo "or use Playwright's browsers (npx playwright install chromium firefox) if your network allows it."
 fi
 
+say "optional clients: WebKitGTK (webkit2gtk-driver + xvfb) and curl"
+optional=()
+[ -x /usr/bin/WebKitWebDriver ] || optional+=(webkit2gtk-driver)
+command -v xvfb-run >/dev/null 2>&1 || optional+=(xvfb)
+command -v curl >/dev/null 2>&1 || optional+=(curl)
+if [ ${#optional[@]} -eq 0 ]; then
+  echo "present"
+elif [ -f /etc/debian_version ] && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then
+  s=""; [ "$(id -u)" = 0 ] || s="sudo -n"
+  echo "installing: ${optional[*]}"
+  # Optional: if this fails the suite still runs, and the report says "not available" for them.
+  { [ -n "${missing[*]:-}" ] || $s apt-get update -q; } && DEBIAN_FRONTEND=noninteractive $s apt-get install -y -q "${optional[@]}" || echo "could not install ${optional[*]}: those columns will say 'not available'"
+else
+  echo "not installed: ${optional[*]} (Debian: apt-get install ${optional[*]}); those columns will say 'not available'"
+fi
+
 say "what the suite will use"
 npx --no-install tsx scripts/doctor.ts

@@ -115,6 +115,10 @@ export const fixtureSchema = z.strictObject({
   observe: z.array(z.enum(STABLE_FACT_NAMES)).min(1).describe('The facts that matter: pinned in expectations/ and shown in the matrix.'),
   checks: z.array(check).min(1),
   history2015: z.strictObject({ chrome: history.optional(), firefox: history.optional(), ie: history.optional() }).optional(),
+  intermittent: z
+    .record(z.string(), z.partialRecord(z.enum(STABLE_FACT_NAMES), z.array(factValue).min(2)))
+    .optional()
+    .describe('Facts seen to vary between runs of the same client (npm run flake), per client project: every value listed is accepted and the report marks the cell intermittent.'),
 });
 
 export type FixtureInput = z.input<typeof fixtureSchema>;

@@ -47,6 +47,8 @@ export interface ClientDriver {
   readonly launchConfig: Record<string, unknown>;
   visit(request: VisitRequest): Promise<VisitOutcome>;
   close(): Promise<void>;
+  /** Fault injection for the harness's own tests: make the client process die now. */
+  crash?(): Promise<void>;
 }
 
 export interface ClientKind {

@@ -120,8 +120,18 @@ class PlaywrightDriver implements ClientDriver {
     return { context, alive: () => browser.isConnected(), dispose: () => context.close() };
   }
 
+  /** After a crash the next case gets a fresh browser; the crashed case was a harness error. */
+  private async ensureAlive(notes: string[]): Promise<void> {
+    if (this.persistent ? this.persistentContext?.browser()?.isConnected() !== false : this.browser?.isConnected()) return;
+    notes.push(`${this.engine.label} was relaunched (the previous one went away)`);
+    await this.close();
+    this.dirs = [];
+    await this.open();
+  }
+
   async visit({ fixture, url, marker, screenshotPath }: VisitRequest): Promise<VisitOutcome> {
     const notes: string[] = [];
+    await this.ensureAlive(notes);
     const credentials = fixture.client.credentials;
     if (credentials) notes.push('ran in a browser of its own (credentials are browser-wide state)');
     const cc = await this.caseContext(credentials ? { httpCredentials: credentials } : {}, !!credentials).catch((e: Error) => {
@@ -162,6 +172,16 @@ class PlaywrightDriver implements ClientDriver {
       throw e;
     }
     return { visits, ...(screenshot ? { screenshot } : {}), notes, alive: cc.alive, dispose: cc.dispose };
+  }
+
+  async crash(): Promise<void> {
+    // Chromium only (CDP): the browser process aborts, as a real crash would.
+    if (!this.browser) throw new Error('crash injection needs a launched (non-persistent) browser');
+    const browser = this.browser;
+    const cdp = await browser.newBrowserCDPSession();
+    // The reply never comes (the browser is gone): do not wait for it, wait for the disconnect.
+    void cdp.send('Browser.crash' as never).catch(() => {});
+    for (let i = 0; i < 100 && browser.isConnected(); i++) await new Promise((r) => setTimeout(r, 50));
   }
 
   async close(): Promise<void> {

@@ -11,6 +11,9 @@ import type { ConnectionTrace, WireEvent, WireEventKind } from './trace';
 
 export type StepResult = 'continue' | 'terminal';
 
+/** A request head larger than this is refused (431) rather than buffered without bound. */
+export const MAX_HEAD_BYTES = 1024 * 1024;
+
 export class ProxyConnection {
   readonly openedAtAbs = performance.now();
   readonly events: { at: number; kind: WireEventKind; data?: Buffer; note?: string }[] = [];
@@ -120,6 +123,14 @@ export class ProxyConnection {
         return head;
       }
       if (this.ended || this.abort.signal.aborted) return undefined;
+      if (this.inbox.length > MAX_HEAD_BYTES) {
+        this.log('note', undefined, `request head larger than ${MAX_HEAD_BYTES} bytes without an end: refused with 431`);
+        this.write(Buffer.from('HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n'));
+        this.socket.end();
+        this.socket.destroySoon();
+        this.inbox = Buffer.alloc(0);
+        return undefined;
+      }
       const left = deadline - performance.now();
       if (left <= 0) {
         this.log('note', undefined, `no complete request head within ${timeoutMs} ms`);

@@ -26,7 +26,8 @@ export function expectationLine(cell: Cell): VNode | null {
 }
 
 export function factsList(fixture: LoadedFixture, cell: Cell): VNode {
-  return html`<ul class="facts">${fixture.observe.map((f) => html`<li><b>${f}</b>: ${String(cell.facts?.[f] ?? '(not observed)')}</li>`)}</ul>`;
+  const flaky = fixture.intermittent?.[cell.client] ?? {};
+  return html`<ul class="facts">${fixture.observe.map((f) => html`<li><b>${f}</b>: ${String(cell.facts?.[f] ?? '(not observed)')}${flaky[f] ? html` <span class="changed" title="seen to vary between runs">(intermittent: ${flaky[f]!.join(' / ')})</span>` : null}</li>`)}</ul>`;
 }
 
 export function topNav(prefix: string): VNode {

@@ -40,6 +40,7 @@ export const VERDICT_ORDER: CellVerdict[] = ['pass', 'fail', 'non-strict', 'info
 
 export function buildCell(fixture: LoadedFixture, client: string, result: CaseResult | undefined): Cell {
   if (result?.status === 'skipped' && result.harnessError?.startsWith('not applicable')) return { client, result, verdict: 'not applicable', summary: result.harnessError };
+  if (result?.status === 'skipped' && result.harnessError?.startsWith('unsupported')) return { client, result, verdict: 'unsupported', summary: result.harnessError };
   if (!result || result.status === 'skipped') return { client, verdict: 'not available', summary: result?.harnessError ?? 'not run' };
   if (result.status === 'harness-error' || !result.record) return { client, result, verdict: 'harness error', summary: result.harnessError ?? 'harness error' };
   const facts = computeFacts(result.record);

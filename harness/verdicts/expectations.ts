@@ -39,15 +39,17 @@ export type ExpectationStatus =
   | { status: 'mismatch'; differences: { fact: FactName; expected: FactValue | FactValue[] | undefined; observed: FactValue | undefined }[]; recordedWith: string }
   | { status: 'missing'; reason: string };
 
-export function checkExpectations(fixture: Pick<Fixture, 'id' | 'observe'>, facts: Facts, file: ExpectationFile | undefined): ExpectationStatus {
+export function checkExpectations(fixture: Pick<Fixture, 'id' | 'observe'> & Partial<Pick<Fixture, 'intermittent'>>, facts: Facts, file: ExpectationFile | undefined): ExpectationStatus {
   const expected = file?.cases[fixture.id];
   if (!file || !expected) {
     return { status: 'missing', reason: `no expectation recorded for "${fixture.id}"${file ? '' : ' (no expectations file for this client)'}` };
   }
   const accepts = (want: FactValue | FactValue[] | undefined, have: FactValue | undefined) =>
     Array.isArray(want) ? want.some((w) => String(w) === String(have)) : String(want) === String(have);
+  // A fact the fixture marks intermittent for this client accepts every value seen.
+  const flaky = fixture.intermittent?.[file.client] ?? {};
   const differences = fixture.observe
-    .filter((f) => !accepts(expected[f], facts[f]))
+    .filter((f) => !accepts(expected[f], facts[f]) && !accepts(flaky[f], facts[f]))
     .map((f) => ({ fact: f, expected: expected[f], observed: facts[f] }));
   return differences.length ? { status: 'mismatch', differences, recordedWith: file.recordedWith } : { status: 'match' };
 }

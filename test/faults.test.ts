@@ -1,0 +1,102 @@
+import { expect } from 'chai';
+import net from 'node:net';
+import { startTestbed, type Testbed } from '../harness/proxy/testbed';
+import { MockProxy } from '../harness/proxy/mock-proxy';
+import { MAX_HEAD_BYTES } from '../harness/proxy/connection';
+import { Lab } from '../harness/clients/lab';
+import { CLIENTS } from '../harness/clients/registry';
+import { runCase, HarnessError } from '../harness/clients/run-case';
+import { loadFixtures } from '../harness/cases/load';
+import { computeFacts } from '../harness/observe/facts';
+import { RawClient, connectHead, script } from './helpers';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('fault tolerance and isolation', function () {
+  this.timeout(60_000);
+
+  describe('the proxy under hostile clients', () => {
+    let bed: Testbed;
+    beforeEach(async () => (bed = await startTestbed()));
+    afterEach(async () => bed.close());
+
+    it('survives garbage, half-open clients, silent clients and huge heads without leaking sockets', async () => {
+      const proxy = new MockProxy({ connect: () => Promise.reject(new Error('never')) }, 300);
+      await proxy.listen();
+      const rss0 = process.memoryUsage().rss;
+      const clients: RawClient[] = [];
+      for (let i = 0; i < 50; i++) {
+        const garbage = new RawClient(proxy.port);
+        garbage.send(Buffer.from(Array.from({ length: 2000 }, (_, j) => (i * 31 + j) % 256)));
+        const halfOpen = new RawClient(proxy.port);
+        halfOpen.send('CONNECT a.test:443 HTTP/1.1\r\n');
+        halfOpen.socket.end();
+        const silent = new RawClient(proxy.port);
+        clients.push(garbage, halfOpen, silent);
+      }
+      const huge = new RawClient(proxy.port);
+      huge.send('CONNECT a.test:443 HTTP/1.1\r\n' + 'X-Pad: ' + 'a'.repeat(MAX_HEAD_BYTES + 10));
+      await huge.until(() => huge.text().startsWith('HTTP/1.1 431'), 5000);
+      await sleep(800); // past the 300 ms request-head timeout
+      clients.forEach((c) => c.socket.destroy());
+      huge.socket.destroy();
+      await sleep(100);
+      expect(proxy.openSockets).to.equal(0);
+      const grownMb = (process.memoryUsage().rss - rss0) / 1024 / 1024;
+      console.log(`      (RSS grew ${grownMb.toFixed(1)} MiB over 151 hostile connections; open sockets afterwards: ${proxy.openSockets})`);
+      await proxy.close();
+    });
+
+    it('keeps two cases running at once apart: each sees only its own connections', async () => {
+      const a = bed.proxy.openCase('iso-a.connect.test', script([{ steps: [{ do: 'hold', ms: 300 }, { do: 'close' }] }]));
+      const b = bed.proxy.openCase('iso-b.connect.test', script([{ steps: [{ do: 'hold', ms: 300 }, { do: 'close' }] }]));
+      const clients = [0, 1, 2].flatMap(() => [new RawClient(bed.proxy.port), new RawClient(bed.proxy.port)]);
+      clients.forEach((c, i) => c.send(connectHead(i % 2 ? 'iso-b.connect.test' : 'iso-a.connect.test')));
+      await Promise.all([a.settled(100, 3000), b.settled(100, 3000)]);
+      await sleep(50);
+      const targets = (s: typeof a) => s.traces().flatMap((t) => t.requests.map((r) => r.head.target));
+      expect(targets(a)).to.deep.equal(Array(3).fill('iso-a.connect.test:443'));
+      expect(targets(b)).to.deep.equal(Array(3).fill('iso-b.connect.test:443'));
+      const ids = (s: typeof a) => s.traces().map((t) => t.id);
+      expect(ids(a).filter((id) => ids(b).includes(id))).to.deep.equal([]);
+      clients.forEach((c) => c.socket.destroy());
+    });
+
+    it('never dials out: the only connection it opens is to the in-process origin, and only for a tunnel', async () => {
+      const dialled: string[] = [];
+      const proxy = new MockProxy({ connect: async (kind) => (dialled.push(kind), net.connect({ host: '127.0.0.1', port: bed.origin.tlsPort })) });
+      await proxy.listen();
+      proxy.openCase('own.connect.test', script([{ steps: [{ do: 'send', text: 'HTTP/1.1 403 No\r\n\r\n' }, { do: 'close' }] }]));
+      for (const host of ['example.com', '10.0.0.1', 'own.connect.test']) {
+        const c = new RawClient(proxy.port);
+        c.send(connectHead(host));
+        await c.whenClosed();
+      }
+      expect(dialled).to.deep.equal([]);
+      await proxy.close();
+    });
+  });
+
+  describe('a browser that crashes mid-case', () => {
+    it('costs that case a harness error, is relaunched, and the next case runs', async function () {
+      const kind = CLIENTS['chromium']!;
+      if (!kind.resolve().path) this.skip();
+      const lab = await Lab.start(kind, 'h1');
+      try {
+        const fixtures = loadFixtures();
+        const held = fixtures.find((f) => f.id === 'fault-no-answer')!; // the navigation is still pending at 500 ms
+        const pending = runCase(lab, held);
+        await sleep(500);
+        await lab.driver.crash!();
+        let error: unknown;
+        await pending.catch((e) => (error = e));
+        expect(error).to.be.instanceOf(HarnessError);
+        const next = await runCase(lab, fixtures.find((f) => f.id === 'baseline-200')!);
+        expect(computeFacts(next).page).to.equal('loaded');
+        expect(next.harness.notes.join(' ')).to.contain('relaunched');
+      } finally {
+        await lab.close();
+      }
+    });
+  });
+});
