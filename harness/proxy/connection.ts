@@ -93,14 +93,18 @@ export class ProxyConnection {
     w.forEach((f) => f());
   }
 
+  /** Resolves after ms, or at once when the case is over; leaves no listener behind. */
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      if (this.abort.signal.aborted) return resolve();
-      const timer = setTimeout(resolve, ms);
-      this.abort.signal.addEventListener('abort', () => {
+      const signal = this.abort.signal;
+      if (signal.aborted) return resolve();
+      const done = () => {
         clearTimeout(timer);
+        signal.removeEventListener('abort', done);
         resolve();
-      }, { once: true });
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
     });
   }
 
@@ -137,12 +141,15 @@ export class ProxyConnection {
         return undefined;
       }
       await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.waiters.push(() => {
+        const signal = this.abort.signal;
+        const done = () => {
           clearTimeout(timer);
+          signal.removeEventListener('abort', done);
           resolve();
-        });
-        this.abort.signal.addEventListener('abort', () => resolve(), { once: true });
+        };
+        const timer = setTimeout(done, left);
+        this.waiters.push(done);
+        signal.addEventListener('abort', done, { once: true });
       });
     }
   }
