@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { hexBytes, latin1Bytes } from '../wire/bytes';
+import { abortableSleep, sendSegments } from './step-bytes';
 import { findHeadEnd, parseRequestHead, type RequestHead } from '../wire/http-head';
 import type { Step } from '../cases/schema';
 import type { ConnectionTrace, WireEvent, WireEventKind } from './trace';
@@ -93,19 +93,8 @@ export class ProxyConnection {
     w.forEach((f) => f());
   }
 
-  /** Resolves after ms, or at once when the case is over; leaves no listener behind. */
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const signal = this.abort.signal;
-      if (signal.aborted) return resolve();
-      const done = () => {
-        clearTimeout(timer);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return abortableSleep(this.abort.signal, ms);
   }
 
   /** Waits for the next complete request head; undefined if the client leaves or time runs out. */
@@ -169,20 +158,10 @@ export class ProxyConnection {
 
   /** Runs one fixture step. `openTunnel` is supplied by the owner (it knows the origin). */
   async run(step: Step, openTunnel: () => Promise<net.Socket>, vars: Readonly<Record<string, string>> = {}): Promise<StepResult> {
-    // {host} and friends are filled in from the case, so fixtures can name the unique host.
-    const fill = (text: string) => text.replace(/\{([a-z-]+)\}/g, (m, k: string) => vars[k] ?? m);
     if (this.abort.signal.aborted) return 'terminal';
     switch (step.do) {
       case 'send': {
-        let chunks = step.segments
-          ? step.segments.map((s) => ('text' in s ? latin1Bytes(fill(s.text)) : hexBytes(s.hex)))
-          : [step.text !== undefined ? latin1Bytes(fill(step.text)) : hexBytes(step.hex ?? '')];
-        if (step.repeat) chunks = [Buffer.concat(Array.from({ length: step.repeat }, () => Buffer.concat(chunks)))];
-        if (step.chunkBytes) {
-          const all = Buffer.concat(chunks);
-          const size = step.chunkBytes;
-          chunks = Array.from({ length: Math.ceil(all.length / size) }, (_, i) => all.subarray(i * size, (i + 1) * size));
-        }
+        const chunks = sendSegments(step, vars);
         for (let i = 0; i < chunks.length; i++) {
           if (i > 0 && step.gapMs) await this.sleep(step.gapMs);
           this.write(chunks[i]!);

@@ -9,7 +9,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { hexBytes, latin1Bytes } from '../wire/bytes';
+import { abortableSleep, sendSegments } from './step-bytes';
 import { findHeadEnd, type RequestHead } from '../wire/http-head';
 import type { Step } from '../cases/schema';
 import type { ConnectionTrace, WireEvent, WireEventKind } from './trace';
@@ -116,17 +116,7 @@ export class H2StreamConnection {
   }
 
   private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const signal = this.abort.signal;
-      if (signal.aborted) return resolve();
-      const done = () => {
-        clearTimeout(t);
-        signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const t = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
-    });
+    return abortableSleep(this.abort.signal, ms);
   }
 
   private respond(status: number, headers: [string, string][]): void {
@@ -163,13 +153,9 @@ export class H2StreamConnection {
 
   async run(step: Step, openTunnel: () => Promise<net.Socket>, vars: Readonly<Record<string, string>> = {}): Promise<StepResult> {
     if (this.abort.signal.aborted || this.isClosed) return 'terminal';
-    const fill = (text: string) => text.replace(/\{([a-z-]+)\}/g, (m, k: string) => vars[k] ?? m);
     switch (step.do) {
       case 'send': {
-        let chunks = step.segments
-          ? step.segments.map((s) => ('text' in s ? latin1Bytes(fill(s.text)) : hexBytes(s.hex)))
-          : [step.text !== undefined ? latin1Bytes(fill(step.text)) : hexBytes(step.hex ?? '')];
-        if (step.repeat) chunks = [Buffer.concat(Array.from({ length: step.repeat }, () => Buffer.concat(chunks)))];
+        const chunks = sendSegments({ ...step, chunkBytes: undefined }, vars);
         // Segmenting means nothing inside HTTP/2 frames: the bytes go as one unit.
         this.sendBytes(Buffer.concat(chunks));
         return 'continue';

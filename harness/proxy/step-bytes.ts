@@ -1,0 +1,34 @@
+/** Pieces of step execution shared by the HTTP/1.1 connection and the HTTP/2 stream. */
+import { hexBytes, latin1Bytes } from '../wire/bytes';
+import type { Step } from '../cases/schema';
+
+type SendStep = Extract<Step, { do: 'send' }>;
+
+/** The segments a send step writes: {host} and friends filled in, repeat and chunkBytes applied. */
+export function sendSegments(step: SendStep, vars: Readonly<Record<string, string>>): Buffer[] {
+  const fill = (text: string) => text.replace(/\{([a-z-]+)\}/g, (m, k: string) => vars[k] ?? m);
+  let chunks = step.segments
+    ? step.segments.map((s) => ('text' in s ? latin1Bytes(fill(s.text)) : hexBytes(s.hex)))
+    : [step.text !== undefined ? latin1Bytes(fill(step.text)) : hexBytes(step.hex ?? '')];
+  if (step.repeat) chunks = [Buffer.concat(Array.from({ length: step.repeat }, () => Buffer.concat(chunks)))];
+  if (step.chunkBytes) {
+    const all = Buffer.concat(chunks);
+    const size = step.chunkBytes;
+    chunks = Array.from({ length: Math.ceil(all.length / size) }, (_, i) => all.subarray(i * size, (i + 1) * size));
+  }
+  return chunks;
+}
+
+/** Resolves after ms, or at once when the signal aborts; leaves no listener behind. */
+export function abortableSleep(signal: AbortSignal, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
