@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import net from 'node:net';
 import { startTestbed, type Testbed } from '../harness/proxy/testbed';
-import { MockProxy } from '../harness/proxy/mock-proxy';
+import { MockProxy, TRACE_LIMIT } from '../harness/proxy/mock-proxy';
 import { MAX_HEAD_BYTES } from '../harness/proxy/connection';
 import { Lab } from '../harness/clients/lab';
 import { CLIENTS } from '../harness/clients/registry';
@@ -45,6 +45,16 @@ describe('fault tolerance and isolation', function () {
       const grownMb = (process.memoryUsage().rss - rss0) / 1024 / 1024;
       console.log(`      (RSS grew ${grownMb.toFixed(1)} MiB over 151 hostile connections; open sockets afterwards: ${proxy.openSockets})`);
       await proxy.close();
+    });
+
+    it('counts a retry storm but traces only the first and last connections', async () => {
+      const session = bed.proxy.openCase('storm.connect.test', script([{ steps: [{ do: 'send', text: 'HTTP/1.1 403 No\r\nContent-Length: 0\r\n\r\n' }, { do: 'close' }] }]));
+      const clients = Array.from({ length: TRACE_LIMIT + 20 }, () => new RawClient(bed.proxy.port));
+      clients.forEach((c) => c.send(connectHead('storm.connect.test')));
+      await Promise.all(clients.map((c) => c.whenClosed(5000)));
+      expect(session.traces()).to.have.length(TRACE_LIMIT);
+      expect(session.omitted()!.connections).to.equal(20);
+      expect(session.omitted()!.requests.filter((r) => r.method === 'CONNECT')).to.have.length(20);
     });
 
     it('keeps two cases running at once apart: each sees only its own connections', async () => {

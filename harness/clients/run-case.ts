@@ -60,6 +60,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   }
 
   const connections = session.traces();
+  const omitted = session.omitted();
   const origin = lab.origin
     .take(connections.flatMap((c) => (c.originPort !== undefined ? [c.originPort] : [])))
     .map(({ at, ...e }) => ({ ...e, t: rel(at) }))
@@ -79,6 +80,13 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     ...(outcome.screenshot ? { screenshot: outcome.screenshot } : {}),
     connections,
     origin,
-    harness: { contextClosedAt, settledAt, durationMs: Math.round(performance.now() - t0), notes: [...outcome.notes, ...notes], strays: lab.proxy.strays.slice(strayStart) },
+    harness: {
+      contextClosedAt,
+      settledAt,
+      durationMs: Math.round(performance.now() - t0),
+      notes: [...outcome.notes, ...notes, ...(omitted ? [`${omitted.connections} further connections (a retry storm) are counted, not traced`] : [])],
+      strays: lab.proxy.strays.slice(strayStart),
+      ...(omitted ? { omitted } : {}),
+    },
   };
 }

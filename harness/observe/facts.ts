@@ -174,9 +174,11 @@ export function computeFacts(rec: CaseRecord): Facts {
     'committed-status': rec.navigation?.committed ? (rec.navigation.status ?? 'unknown') : 'none',
     'origin-tls': originTls(rec),
     'origin-requests': rec.origin.filter((e) => e.kind === 'request' && e.path !== '/favicon.ico').length,
-    connects: conns.flatMap((c) => c.requests).filter((r) => r.head.method === 'CONNECT' && r.t < rec.harness.contextClosedAt).length,
+    connects:
+      conns.flatMap((c) => c.requests).filter((r) => r.head.method === 'CONNECT' && r.t < rec.harness.contextClosedAt).length +
+      (rec.harness.omitted?.requests.filter((r) => r.method === 'CONNECT' && r.t < rec.harness.contextClosedAt).length ?? 0),
     // HTTP/2 streams of one connection share its id: count connections, not streams.
-    connections: new Set(conns.filter((c) => c.openedAt < rec.harness.contextClosedAt).map((c) => c.id)).size,
+    connections: new Set(conns.filter((c) => c.openedAt < rec.harness.contextClosedAt).map((c) => c.id)).size + (rec.harness.omitted?.connections ?? 0),
     'early-bytes': earlyBytesFact(firstConn),
     'first-close': close.who,
     'auth-retry': auth.retry,

@@ -55,6 +55,8 @@ export interface CaseRecord {
     notes: string[];
     /** Requests for hosts no case owned (background traffic) refused while this case ran. */
     strays: StrayRequest[];
+    /** Connections beyond the trace limit: counted, with their requests' times and methods. */
+    omitted?: { connections: number; requests: { t: number; method: string }[] };
   };
 }
 

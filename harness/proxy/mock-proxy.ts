@@ -29,6 +29,10 @@ function tunnelKind(head: RequestHead): 'tls' | 'plain' {
   return requestAuthority(head)?.port === 80 ? 'plain' : 'tls';
 }
 
+/** Connections kept in full per case (the first ones and the last TRACE_TAIL); the rest are counted. */
+export const TRACE_LIMIT = 60;
+const TRACE_TAIL = 10;
+
 const REFUSAL = 'HTTP/1.1 403 Forbidden\r\nContent-Type: text/plain\r\nContent-Length: 42\r\nConnection: close\r\n\r\nconnect-conformance: no case owns this host';
 
 export class CaseSession extends EventEmitter {
@@ -153,8 +157,25 @@ export class CaseSession extends EventEmitter {
     this.connections.forEach((c) => c.shutdown());
   }
 
+  /**
+   * The connections' traces. A client in a retry loop can open thousands of connections in a few
+   * seconds (undici does on some 1xx answers): past TRACE_LIMIT the middle ones are only counted,
+   * so results and report pages stay readable while the counts stay true.
+   */
   traces(): ConnectionTrace[] {
-    return this.connections.map((c, i) => c.trace(this.startedAbs, i + 1));
+    const all = this.connections.map((c, i) => ({ c, i }));
+    const kept = all.length <= TRACE_LIMIT ? all : [...all.slice(0, TRACE_LIMIT - TRACE_TAIL), ...all.slice(-TRACE_TAIL)];
+    return kept.map(({ c, i }) => c.trace(this.startedAbs, i + 1));
+  }
+
+  /** What traces() left out: connections and the requests they carried (before the context closed or not). */
+  omitted(): { connections: number; requests: { t: number; method: string }[] } | undefined {
+    if (this.connections.length <= TRACE_LIMIT) return undefined;
+    const middle = this.connections.slice(TRACE_LIMIT - TRACE_TAIL, -TRACE_TAIL);
+    return {
+      connections: middle.length,
+      requests: middle.flatMap((c) => c.requests.map((r) => ({ t: Math.round((r.at - this.startedAbs) * 10) / 10, method: r.head.method }))),
+    };
   }
 }
 
