@@ -32,6 +32,9 @@ export const test = base.extend<{}, SuiteOptions & { lab: Lab }>({
       const lab = await Lab.start(kind, transport);
       await use(lab);
       await lab.close();
+      // A leak check across the worker's whole run: the proxy must hold no socket once closed.
+      const rss = process.memoryUsage().rss / 1024 / 1024;
+      console.log(`lab ${clientName}/${transport}: ${lab.proxy.openSockets} proxy sockets open after close, worker RSS ${rss.toFixed(0)} MiB`);
     },
     { scope: 'worker', timeout: 60_000 },
   ],

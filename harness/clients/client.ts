@@ -47,6 +47,8 @@ export interface ClientDriver {
   readonly launchConfig: Record<string, unknown>;
   visit(request: VisitRequest): Promise<VisitOutcome>;
   close(): Promise<void>;
+  /** Throw away a client that hung, so the next visit starts a fresh one. */
+  recycle?(): Promise<void>;
   /** Fault injection for the harness's own tests: make the client process die now. */
   crash?(): Promise<void>;
 }

@@ -120,9 +120,17 @@ class PlaywrightDriver implements ClientDriver {
     return { context, alive: () => browser.isConnected(), dispose: () => context.close() };
   }
 
-  /** After a crash the next case gets a fresh browser; the crashed case was a harness error. */
+  private suspect = false;
+
+  async recycle(): Promise<void> {
+    this.suspect = true;
+  }
+
+  /** After a crash or hang the next case gets a fresh browser; the failed case was a harness error. */
   private async ensureAlive(notes: string[]): Promise<void> {
-    if (this.persistent ? this.persistentContext?.browser()?.isConnected() !== false : this.browser?.isConnected()) return;
+    const connected = this.persistent ? this.persistentContext?.browser()?.isConnected() !== false : this.browser?.isConnected();
+    if (connected && !this.suspect) return;
+    this.suspect = false;
     notes.push(`${this.engine.label} was relaunched (the previous one went away)`);
     await this.close();
     this.dirs = [];

@@ -46,9 +46,23 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   let settledAt = 0;
   try {
     const url = fixture.client.url.replaceAll('{host}', host);
-    outcome = await lab.driver.visit({ fixture, url, host, marker, ...(options.screenshotPath ? { screenshotPath: options.screenshotPath } : {}) }).catch((e: Error) => {
-      throw e instanceof HarnessError ? e : new HarnessError(`the client failed: ${e.message}`, { cause: e });
-    });
+    // A client that hangs (not crashes) must not hold the worker: the visit is bounded by the
+    // fixture's own bound per visit plus a margin, and a hung client is recycled for the next case.
+    const boundMs = fixture.client.visits * (fixture.client.timeoutMs + 5000) + 20_000;
+    let hang: NodeJS.Timeout | undefined;
+    outcome = await Promise.race([
+      lab.driver.visit({ fixture, url, host, marker, ...(options.screenshotPath ? { screenshotPath: options.screenshotPath } : {}) }),
+      new Promise<never>((_, reject) => {
+        hang = setTimeout(() => {
+          void lab.driver.recycle?.();
+          reject(new HarnessError(`${lab.kind.label} did not finish the visit within ${boundMs} ms (hung); it is relaunched for the next case`));
+        }, boundMs);
+      }),
+    ])
+      .catch((e: Error) => {
+        throw e instanceof HarnessError ? e : new HarnessError(`the client failed: ${e.message}`, { cause: e });
+      })
+      .finally(() => clearTimeout(hang));
     await session.settled(fixture.proxy.settleMs, declaredWaitMs(fixture) + fixture.proxy.settleMs + 3000);
     settledAt = rel(performance.now());
     if (!outcome.alive()) throw new HarnessError(`${lab.kind.label} went away during the case`);
