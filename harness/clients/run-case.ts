@@ -48,7 +48,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     const url = fixture.client.url.replaceAll('{host}', host);
     // A client that hangs (not crashes) must not hold the worker: the visit is bounded by the
     // fixture's own bound per visit plus a margin, and a hung client is recycled for the next case.
-    const boundMs = fixture.client.visits * (fixture.client.timeoutMs + 5000) + 20_000;
+    const boundMs = fixture.client.visits * (fixture.client.timeoutMs + 10_000) + 30_000;
     let hang: NodeJS.Timeout | undefined;
     outcome = await Promise.race([
       lab.driver.visit({ fixture, url, host, marker, ...(options.screenshotPath ? { screenshotPath: options.screenshotPath } : {}) }),

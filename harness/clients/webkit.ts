@@ -100,7 +100,7 @@ export const webkitClient: ClientKind = {
             const navStart = performance.now();
             let error: NavigationRecord['error'];
             try {
-              await wd(base, 'POST', `${s}/url`, { url }, fixture.client.timeoutMs + 5000);
+              await wd(base, 'POST', `${s}/url`, { url }, fixture.client.timeoutMs + 2000);
             } catch (e) {
               const err = e as WebDriverError;
               error = { code: err.error === 'timeout' ? 'timeout' : `webdriver: ${err.error ?? 'error'}`, raw: err.message };
@@ -112,10 +112,11 @@ export const webkitClient: ClientKind = {
                 args: [],
               }).catch(() => 'no result within the bound');
             }
-            const finalUrl = await wd<string>(base, 'GET', `${s}/url`).catch(() => '');
-            const title = await wd<string>(base, 'GET', `${s}/title`).catch(() => '');
-            const source = await wd<string>(base, 'GET', `${s}/source`).catch(() => '');
-            const text = await wd<string>(base, 'POST', `${s}/execute/sync`, { script: 'return document.body ? document.body.innerText : ""', args: [] }).catch(() => '');
+            // A page still "loading" (a proxy that never answers) blocks these calls: bound each.
+            const finalUrl = await wd<string>(base, 'GET', `${s}/url`, undefined, 3000).catch(() => '');
+            const title = await wd<string>(base, 'GET', `${s}/title`, undefined, 3000).catch(() => '');
+            const source = await wd<string>(base, 'GET', `${s}/source`, undefined, 3000).catch(() => '');
+            const text = await wd<string>(base, 'POST', `${s}/execute/sync`, { script: 'return document.body ? document.body.innerText : ""', args: [] }, 3000).catch(() => '');
             // WebDriver reports a refused load as success while the page stays put: whether the
             // origin's page is there is decided by its marker, not by the navigate result.
             const committed = !error && finalUrl === url && source.includes(marker);
@@ -134,7 +135,7 @@ export const webkitClient: ClientKind = {
           }
           let screenshot: string | undefined;
           if (screenshotPath) {
-            const png = await wd<string>(base, 'GET', `${s}/screenshot`).catch((e: Error) => (notes.push(`screenshot failed: ${e.message}`), undefined));
+            const png = await wd<string>(base, 'GET', `${s}/screenshot`, undefined, 5000).catch((e: Error) => (notes.push(`screenshot failed: ${e.message}`), undefined));
             if (png) {
               writeFileSync(screenshotPath, Buffer.from(png, 'base64'));
               screenshot = screenshotPath;
