@@ -19,7 +19,9 @@ export function historyLine(cell: Cell): VNode | null {
 }
 
 export function expectationLine(cell: Cell): VNode | null {
+  const flaky = cell.result?.flakyFirstAttempt ? html`<div class="exp-mismatch">flaky: the first attempt saw ${cell.result.flakyFirstAttempt}</div>` : null;
   const e = cell.result?.expectation;
+  if (flaky && (!e || e.status === 'match')) return flaky;
   if (!e || e.status === 'match') return null;
   if (e.status === 'missing') return html`<div class="exp-missing">no committed expectation</div>`;
   return html`<div class="exp-mismatch">differs from expectations (recorded with ${e.recordedWith}): ${e.differences.map((d) => `${d.fact} expected ${Array.isArray(d.expected) ? d.expected.join(' or ') : String(d.expected)}`).join('; ')}</div>`;

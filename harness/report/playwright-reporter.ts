@@ -43,6 +43,7 @@ export default class ResultsReporter implements Reporter {
   private runDir = '';
   private id = '';
   private counts = { passed: 0, failed: 0, skipped: 0 };
+  private flaky: string[] = [];
 
   printsToStdio(): boolean {
     return false;
@@ -74,9 +75,13 @@ export default class ResultsReporter implements Reporter {
   onTestEnd(test: TestCase, result: TestResult): void {
     const client = test.parent.project()?.name ?? 'unknown';
     const caseId = test.title;
-    if (result.status === 'passed') this.counts.passed++;
-    else if (result.status === 'skipped') this.counts.skipped++;
-    else this.counts.failed++;
+    // Counted once per test: its last attempt decides.
+    const final = result.status === 'passed' || result.status === 'skipped' || result.retry >= test.retries;
+    if (final) {
+      if (result.status === 'passed') this.counts.passed++;
+      else if (result.status === 'skipped') this.counts.skipped++;
+      else this.counts.failed++;
+    }
     if (!this.clients[client]) return; // not a client project (the report's UI tests)
     const record = attachmentJson<CaseRecord>(result, 'case-record');
     const lab = attachmentJson<{ launchMs: number; launchConfig: Record<string, unknown>; client: { version: string } }>(result, 'lab');
@@ -84,7 +89,14 @@ export default class ResultsReporter implements Reporter {
     if (lab && this.clients[client]) {
       Object.assign(this.clients[client]!, { version: lab.client.version, launchMs: Math.round(lab.launchMs), launchConfig: lab.launchConfig });
     }
-    const base = { caseId, client, durationMs: result.duration };
+    // A retried case keeps its last attempt; the earlier one is remembered as a flaky flip.
+    const earlier = this.results.findIndex((r) => r.caseId === caseId && r.client === client);
+    const flakyNote = earlier >= 0 ? describeAttempt(this.results[earlier]!) : undefined;
+    if (earlier >= 0) {
+      this.results.splice(earlier, 1);
+      this.flaky.push(`${caseId} [${client}]: first attempt ${flakyNote}`);
+    }
+    const base = { caseId, client, durationMs: result.duration, ...(flakyNote ? { flakyFirstAttempt: flakyNote } : {}) };
     if (result.status === 'skipped') {
       this.results.push({ ...base, status: 'skipped', harnessError: result.annotations?.find((a) => a.type === 'skip')?.description ?? test.annotations.find((a) => a.type === 'skip')?.description ?? 'skipped' });
       return;
@@ -136,9 +148,17 @@ export default class ResultsReporter implements Reporter {
     console.log(`\nconnect-conformance: ${this.results.length} case runs, ${errors} harness error(s), ${mismatches} differing from expectations/`);
     console.log(`  raw results: ${relative(process.cwd(), resultsPath)}`);
     console.log(`  report:      ${relative(process.cwd(), index)}`);
+    if (this.flaky.length) console.log(`flaky (passed on retry; mark with "intermittent" after npm run flake):\n  ${this.flaky.join('\n  ')}`);
     // The plain closing line CI tools read.
     console.log(`browsers: ${this.counts.passed} passed, ${this.counts.failed} failed${this.counts.skipped ? `, ${this.counts.skipped} skipped` : ''}`);
   }
+}
+
+function describeAttempt(r: CaseResult): string {
+  if (r.status === 'harness-error') return `harness error: ${(r.harnessError ?? '').split('\n')[0]}`;
+  const e = r.expectation;
+  if (e?.status === 'mismatch') return e.differences.map((d) => `${d.fact} = ${JSON.stringify(d.observed)} (expected ${JSON.stringify(d.expected)})`).join(', ');
+  return r.status;
 }
 
 function stripAnsi(s: string): string {

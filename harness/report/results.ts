@@ -36,6 +36,8 @@ export interface CaseResult {
   record?: CaseRecord;
   harnessError?: string;
   expectation?: ExpectationStatus;
+  /** When the case was retried in CI: what its first attempt saw (a one-off flip). */
+  flakyFirstAttempt?: string;
   /** Refused connections for hosts no case owned (background traffic), during this case. */
   strays?: number;
 }
