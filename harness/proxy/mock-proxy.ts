@@ -190,6 +190,7 @@ export class MockProxy {
   private server: net.Server;
   private h2 = http2.createServer({ settings: { enableConnectProtocol: true } });
   private h2Ids = new WeakMap<http2.Http2Session, { id: number; port: number }>();
+  private h2Sessions = new Set<http2.Http2Session>();
   private sessions = new Map<string, CaseSession>();
   private nextId = 1;
   private open = new Set<net.Socket>();
@@ -211,6 +212,8 @@ export class MockProxy {
     this.h2.on('session', (session) => {
       const socket = session.socket as net.Socket;
       this.h2Ids.set(session, { id: this.nextId++, port: socket.remotePort ?? 0 });
+      this.h2Sessions.add(session);
+      session.on('close', () => this.h2Sessions.delete(session));
       session.on('error', () => {});
     });
     this.h2.on('stream', (stream: http2.ServerHttp2Stream, _headers: http2.IncomingHttpHeaders, flags: number, rawHeaders: string[]) =>
@@ -341,7 +344,12 @@ export class MockProxy {
 
   async close(): Promise<void> {
     for (const s of this.sessions.values()) s.shutdown();
+    // HTTP/2 sessions own their TLS sockets: destroy them too, then wait (bounded) until every
+    // socket has really closed, so "open sockets after close" is a true leak check.
+    for (const session of this.h2Sessions) session.destroy();
+    const closing = [...this.open].map((s) => new Promise<void>((resolve) => (s.destroyed && s.closed ? resolve() : s.once('close', () => resolve()))));
     for (const s of this.open) s.destroy();
+    await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 2000))]);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 }

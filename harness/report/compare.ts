@@ -3,7 +3,7 @@
  * two raw results files. Each run is read with its own stored fixtures, so a fixture edited in
  * between shows up as a change of outcome, not as a crash.
  */
-import { buildMatrix, VERDICT_ORDER, type Cell } from './view-model';
+import { buildMatrix, type Cell } from './view-model';
 import type { RunResults } from './results';
 
 export type Transition = 'regressed' | 'improved' | 'changed' | 'added' | 'removed' | 'unchanged';
@@ -63,4 +63,3 @@ export function compareText(diffs: CaseDiff[], older: RunResults, newer: RunResu
   return lines.join('\n');
 }
 
-export { VERDICT_ORDER };
