@@ -1,50 +1,64 @@
 /**
  * npm run flake -- --repeat N [<playwright args>]: runs the whole matrix N times (Playwright
  * --repeat-each, observe mode) and prints every case × client whose pinned facts changed between
- * runs, with each outcome and how often it was seen. Exits 1 when something flipped, 0 otherwise.
- * A truly intermittent fact is then marked in its fixture ("intermittent": {client: {fact: [..]}}).
+ * runs, with each outcome and how often it was seen.
+ * npm run flake -- --from <results.json>: the same analysis of a run already made (against
+ * today's fixture files, so a run can be re-checked after marking what it found).
+ *
+ * A flip within the values the fixture already marks "intermittent" for that client is listed as
+ * declared; any other flip is new. Exit 1 on a new flip or a harness error, 0 otherwise.
  */
 import { spawnSync } from 'node:child_process';
 import { latestResultsPath, readResults } from '../harness/report/results';
-import { computeFacts } from '../harness/observe/facts';
-import { pinnedFacts } from '../harness/verdicts/expectations';
+import { analyseFlakes } from '../harness/verdicts/flakes';
 import { CLIENT_PROJECT_ARGS } from '../harness/clients/registry';
+import { loadFixtures } from '../harness/cases/load';
 
 const args = process.argv.slice(2);
-const at = args.indexOf('--repeat');
-const repeat = at >= 0 ? Number(args[at + 1]) : 5;
-const rest = args.filter((_, i) => i !== at && i !== at + 1);
-if (!Number.isInteger(repeat) || repeat < 2) {
-  console.error('usage: npm run flake -- --repeat N   (N >= 2)');
-  process.exit(3);
+const option = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? { value: args[at + 1], rest: args.filter((_, i) => i !== at && i !== at + 1) } : undefined;
+};
+const from = option('--from');
+let path: string | undefined;
+if (from) {
+  path = from.value;
+  if (!path) {
+    console.error('usage: npm run flake -- --from <results.json>');
+    process.exit(3);
+  }
+} else {
+  const rep = option('--repeat');
+  const repeat = rep ? Number(rep.value) : 5;
+  const rest = rep?.rest ?? args;
+  if (!Number.isInteger(repeat) || repeat < 2) {
+    console.error('usage: npm run flake -- --repeat N   (N >= 2)');
+    process.exit(3);
+  }
+  const before = latestResultsPath();
+  const projects = rest.some((a) => a.startsWith('--project')) ? [] : CLIENT_PROJECT_ARGS;
+  console.log(`connect-conformance: running the matrix ${repeat} times…`);
+  const t0 = Date.now();
+  spawnSync('npx', ['playwright', 'test', `--repeat-each=${repeat}`, ...projects, ...rest], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CC_EXPECTATIONS: 'observe', CC_CONSOLE_REPORTER: 'dot' } });
+  console.log(`(${((Date.now() - t0) / 60_000).toFixed(1)} min)`);
+  path = latestResultsPath();
+  if (!path || path === before) {
+    console.error('flake: the run produced no results');
+    process.exit(3);
+  }
 }
-const before = latestResultsPath();
-const projects = rest.some((a) => a.startsWith('--project')) ? [] : CLIENT_PROJECT_ARGS;
-console.log(`connect-conformance: running the matrix ${repeat} times…`);
-spawnSync('npx', ['playwright', 'test', `--repeat-each=${repeat}`, ...projects, ...rest], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CC_EXPECTATIONS: 'observe', CC_CONSOLE_REPORTER: 'dot' } });
-const path = latestResultsPath();
-if (!path || path === before) {
-  console.error('flake: the run produced no results');
-  process.exit(3);
+
+// Declared means declared in today's fixture files, so a run can be re-checked after marking.
+const a = analyseFlakes(readResults(path), loadFixtures());
+const fresh = a.flips.filter((f) => !f.declared);
+const declared = a.flips.filter((f) => f.declared);
+const runs = a.runsPerPair.min === a.runsPerPair.max ? `${a.runsPerPair.min}` : `${a.runsPerPair.min}-${a.runsPerPair.max}`;
+console.log(`\n${path}`);
+console.log(`${a.pairs} case × client pairs, ${runs} runs each: ${a.flips.length} changed outcome between runs — ${fresh.length} new, ${declared.length} within their fixture's "intermittent" values; ${a.harnessErrors.length} harness error(s).`);
+for (const f of [...fresh, ...declared]) {
+  console.log(`${f.declared ? 'DECLARED' : 'FLIP'} ${f.caseId} [${f.client}]: ${f.varying.map((v) => `${v.fact} ${v.values.join(' / ')}${v.declared ? '' : ' (not marked)'}`).join('; ')}`);
+  for (const o of f.outcomes) console.log(`    ${o.count}× ${JSON.stringify(o.facts)}`);
 }
-const run = readResults(path);
-const groups = new Map<string, Map<string, number>>();
-let harnessErrors = 0;
-for (const r of run.results) {
-  if (r.status === 'harness-error') harnessErrors++;
-  if (!r.record) continue;
-  const fixture = run.fixtures.find((f) => f.id === r.caseId);
-  if (!fixture) continue;
-  const key = `${r.caseId} [${r.client}]`;
-  const outcome = JSON.stringify(pinnedFacts(fixture, computeFacts(r.record)));
-  const seen = groups.get(key) ?? new Map<string, number>();
-  seen.set(outcome, (seen.get(outcome) ?? 0) + 1);
-  groups.set(key, seen);
-}
-const flips = [...groups].filter(([, seen]) => seen.size > 1);
-console.log(`\n${groups.size} case × client pairs, ${repeat} runs each: ${flips.length} changed outcome between runs; ${harnessErrors} harness error(s).`);
-for (const [key, seen] of flips) {
-  console.log(`FLIP ${key}`);
-  for (const [outcome, n] of seen) console.log(`    ${n}× ${outcome}`);
-}
-process.exit(flips.length || harnessErrors ? 1 : 0);
+for (const h of a.harnessErrors) console.log(`HARNESS ERROR ${h.caseId} [${h.client}]: ${h.message.split('\n')[0]}`);
+if (fresh.length) console.log(`\nMark a truly intermittent fact in its fixture: "intermittent": { "<client project>": { "<fact>": [<every value seen>] } }`);
+process.exit(fresh.length || a.harnessErrors.length ? 1 : 0);

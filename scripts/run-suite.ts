@@ -7,9 +7,51 @@
  */
 import { spawnSync } from 'node:child_process';
 import { latestResultsPath, readResults } from '../harness/report/results';
+import { loadFixtures } from '../harness/cases/load';
+import { CLIENTS, OPTIONAL_IN_CI } from '../harness/clients/registry';
+import { proxyPortFor } from '../harness/clients/lab';
+import { TRANSPORT_NAMES, projectName } from '../harness/clients/transports';
+
+const args = process.argv.slice(2);
+
+/** Stops before Playwright starts, with a message and no stack: the problem is the set-up's. */
+function setupProblem(message: string): never {
+  console.error(message);
+  console.error('exit 3: nothing ran (fix the above and run again)');
+  process.exit(3);
+}
+
+/** The --project values given (Playwright's "*" wildcards included), or undefined for all. */
+function selectedProjects(): RegExp[] | undefined {
+  const names = args.flatMap((a, i) => (a.startsWith('--project=') ? [a.slice(10)] : a === '--project' && args[i + 1] ? [args[i + 1]!] : []));
+  if (!names.length) return undefined;
+  return names.map((n) => new RegExp(`^${n.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`, 'i'));
+}
+
+// Preflight: the problems a user fixes (an invalid or unreadable fixture, a browser that is not
+// installed, a bad CC_PROXY_PORT) are reported here plainly instead of as a failure deep in a run.
+try {
+  loadFixtures();
+} catch (e) {
+  setupProblem((e as Error).message);
+}
+try {
+  proxyPortFor(0);
+} catch (e) {
+  setupProblem((e as Error).message);
+}
+const selected = selectedProjects();
+for (const kind of Object.values(CLIENTS)) {
+  const projects = TRANSPORT_NAMES.filter((t) => kind.capabilities.transports.includes(t)).map((t) => projectName(kind.name, t));
+  if (selected && !projects.some((p) => selected.some((re) => re.test(p)))) continue;
+  const exe = kind.resolve();
+  if (exe.path) continue;
+  if (process.env.CI && !OPTIONAL_IN_CI.has(kind.name)) setupProblem(`${kind.label} is not available: ${exe.how}`);
+  console.log(`note: ${kind.label} is not available (${exe.how}); its columns will say so`);
+}
 
 const before = latestResultsPath();
-const run = spawnSync('npx', ['playwright', 'test', ...process.argv.slice(2)], { stdio: 'inherit' });
+const run = spawnSync('npx', ['playwright', 'test', ...args], { stdio: 'inherit' });
 const path = latestResultsPath();
 if (!path || path === before) {
   console.error(`exit 3: the browser suite produced no results (Playwright exit ${run.status}); see the messages above`);

@@ -6,11 +6,18 @@
 import { test, expect } from './lab-test';
 import { loadFixtures } from '../harness/cases/load';
 import { runCase, HarnessError } from '../harness/clients/run-case';
+import { SetupError } from '../harness/clients/harness-error';
 import { unsupportedReason } from '../harness/clients/client';
 import { computeFacts } from '../harness/observe/facts';
 import { checkExpectations, describeMismatch, loadExpectations, pinnedFacts } from '../harness/verdicts/expectations';
 
-const fixtures = loadFixtures();
+const fixtures = (() => {
+  try {
+    return loadFixtures();
+  } catch (e) {
+    throw new SetupError((e as Error).message); // names file, field and reason: no stack needed
+  }
+})();
 const enforce = process.env.CC_EXPECTATIONS !== 'observe';
 
 for (const fixture of fixtures) {

@@ -3,9 +3,10 @@
  * a fresh browser context per case (made inside runCase).
  */
 import { test as base } from '@playwright/test';
-import { Lab } from '../harness/clients/lab';
-import { CLIENTS } from '../harness/clients/registry';
+import { Lab, proxyPortFor } from '../harness/clients/lab';
+import { CLIENTS, OPTIONAL_IN_CI } from '../harness/clients/registry';
 import type { Transport } from '../harness/clients/transports';
+import { SetupError } from '../harness/clients/harness-error';
 
 export interface SuiteOptions {
   /** A key of CLIENTS (harness/clients/registry.ts). */
@@ -13,23 +14,22 @@ export interface SuiteOptions {
   transport: Transport;
 }
 
-/** Clients whose absence does not fail CI (they depend on packages that may not install everywhere). */
-const OPTIONAL_IN_CI = new Set(['webkit']);
-
 export const test = base.extend<{}, SuiteOptions & { lab: Lab }>({
   clientName: ['chromium', { option: true, scope: 'worker' }],
   transport: ['h1', { option: true, scope: 'worker' }],
   lab: [
-    async ({ clientName, transport }, use) => {
+    async ({ clientName, transport }, use, workerInfo) => {
       const kind = CLIENTS[clientName];
-      if (!kind) throw new Error(`unknown client "${clientName}" (known: ${Object.keys(CLIENTS).join(', ')})`);
+      if (!kind) throw new SetupError(`unknown client "${clientName}" (known: ${Object.keys(CLIENTS).join(', ')})`);
       const exe = kind.resolve();
       if (!exe.path) {
         // A CI run without a required client must be red; elsewhere the column says "not available".
-        if (process.env.CI && !OPTIONAL_IN_CI.has(clientName)) throw new Error(`${kind.label} is not available: ${exe.how}`);
+        if (process.env.CI && !OPTIONAL_IN_CI.has(clientName)) throw new SetupError(`${kind.label} is not available: ${exe.how}`);
         base.skip(true, `${kind.label} not available: ${exe.how}`);
       }
-      const lab = await Lab.start(kind, transport);
+      const lab = await Lab.start(kind, transport, { proxyPort: proxyPortFor(workerInfo.parallelIndex) }).catch((e: Error) => {
+        throw new SetupError(`${kind.label} over ${transport}: ${e.message}`);
+      });
       await use(lab);
       await lab.close();
       // A leak check across the worker's whole run: the proxy must hold no socket once closed.

@@ -6,6 +6,7 @@ import { MAX_HEAD_BYTES } from '../harness/proxy/connection';
 import { Lab } from '../harness/clients/lab';
 import { CLIENTS } from '../harness/clients/registry';
 import { runCase, HarnessError } from '../harness/clients/run-case';
+import type { ClientDriver, ClientKind } from '../harness/clients/client';
 import { loadFixtures } from '../harness/cases/load';
 import { computeFacts } from '../harness/observe/facts';
 import { RawClient, connectHead, script } from './helpers';
@@ -104,6 +105,72 @@ describe('fault tolerance and isolation', function () {
         const next = await runCase(lab, fixtures.find((f) => f.id === 'baseline-200')!);
         expect(computeFacts(next).page).to.equal('loaded');
         expect(next.harness.notes.join(' ')).to.contain('relaunched');
+      } finally {
+        await lab.close();
+      }
+    });
+  });
+
+  describe('a browser that hangs mid-case', () => {
+    it('costs that case a harness error (not a "timeout" observation), is killed and relaunched, and the next case runs', async function () {
+      const kind = CLIENTS['chromium']!;
+      if (!kind.resolve().path) this.skip();
+      const lab = await Lab.start(kind, 'h1');
+      try {
+        const fixtures = loadFixtures();
+        const held = fixtures.find((f) => f.id === 'fault-no-answer')!; // navigation bound 4 s, proxy silent for 6 s
+        const pending = runCase(lab, held);
+        await sleep(1500);
+        await lab.driver.hang!(); // SIGSTOP: the process stays, it just stops answering
+        let error: unknown;
+        await pending.catch((e) => (error = e));
+        expect(error).to.be.instanceOf(HarnessError);
+        expect((error as Error).message).to.match(/stopped answering \(hung\)/);
+        const next = await runCase(lab, fixtures.find((f) => f.id === 'baseline-200')!);
+        expect(computeFacts(next).page).to.equal('loaded');
+        expect(next.harness.notes.join(' ')).to.contain('relaunched');
+      } finally {
+        await lab.close();
+      }
+    });
+
+    it('bounds a client whose visit never returns, recycles it, and the proxy case is closed', async () => {
+      let recycled = 0;
+      let hangNext = true;
+      const driver: ClientDriver = {
+        info: { name: 'stuck', label: 'Stuck client', version: '0', executablePath: '(none)' },
+        launchMs: 0,
+        launchConfig: {},
+        async visit({ url }) {
+          if (hangNext) return new Promise(() => {}); // never settles, like a wedged driver
+          return { visits: [{ url, committed: false, finalUrl: url, title: '', text: '', originMarkerFound: false, proxyMarkerFound: false, durationMs: 0 }], notes: [], alive: () => true, dispose: async () => {} };
+        },
+        async recycle() {
+          recycled++;
+          hangNext = false;
+        },
+        async close() {},
+      };
+      const stuck: ClientKind = {
+        name: 'stuck',
+        label: 'Stuck client',
+        capabilities: { page: false, screenshot: false, websocket: false, credentials: 'none', transports: ['h1'] },
+        resolve: () => ({ path: '(none)', how: 'test double' }),
+        start: async () => driver,
+      };
+      const lab = await Lab.start(stuck, 'h1');
+      try {
+        const fixture = loadFixtures().find((f) => f.id === 'baseline-200')!;
+        const t0 = Date.now();
+        let error: unknown;
+        await runCase(lab, fixture, { hangBoundMs: 300 }).catch((e) => (error = e));
+        expect(error).to.be.instanceOf(HarnessError);
+        expect((error as Error).message).to.match(/did not finish the visit within 300 ms \(hung\)/);
+        expect(Date.now() - t0).to.be.below(5000);
+        expect(recycled).to.equal(1);
+        expect(lab.proxy.openSockets).to.equal(0);
+        const next = await runCase(lab, fixture, { hangBoundMs: 300 });
+        expect(next.navigation?.url).to.contain('baseline-200');
       } finally {
         await lab.close();
       }

@@ -7,6 +7,7 @@ import type { CaseRecord } from '../harness/observe/record';
 import type { ConnectionTrace, WireEvent } from '../harness/proxy/trace';
 import { parseRequestHead } from '../harness/wire/http-head';
 import { loadFixtures } from '../harness/cases/load';
+import { analyseFlakes } from '../harness/verdicts/flakes';
 
 const HOST = 'case-1234.connect.test';
 const b64 = (s: string | Buffer) => Buffer.from(s as string, typeof s === 'string' ? 'latin1' : undefined).toString('base64');
@@ -121,6 +122,31 @@ describe('expectations', () => {
   it('accepts any of the values listed for an intermittent fact', () => {
     const f = file({ c: { page: ['loaded', 'error page'], error: 'none' } });
     expect(checkExpectations(fixture, { page: 'error page', error: 'none' }, f).status).to.equal('match');
+  });
+});
+
+describe('flake analysis (npm run flake)', () => {
+  const connects = (n: number) => record({ connections: Array.from({ length: n }, (_, i) => conn(i + 1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(1, 'c2p', head())])) });
+  const run = (counts: Record<string, number[]>, intermittent?: Record<string, unknown>) =>
+    ({
+      fixtures: [{ id: 'c', observe: ['connects'], ...(intermittent ? { intermittent } : {}) }],
+      results: Object.entries(counts).flatMap(([client, ns]) => ns.map((n) => ({ caseId: 'c', client, status: 'observed', durationMs: 1, record: connects(n) }))),
+    }) as never;
+
+  it('lists a pair whose outcome changed, with each outcome and its count, and leaves steady pairs out', () => {
+    const a = analyseFlakes(run({ chromium: [1, 2, 1], firefox: [1, 1, 1] }));
+    expect(a.pairs).to.equal(2);
+    expect(a.runsPerPair).to.deep.equal({ min: 3, max: 3 });
+    expect(a.flips).to.have.length(1);
+    expect(a.flips[0]).to.deep.include({ caseId: 'c', client: 'chromium', declared: false });
+    expect(a.flips[0]!.outcomes).to.deep.equal([{ facts: { connects: 1 }, count: 2 }, { facts: { connects: 2 }, count: 1 }]);
+    expect(a.flips[0]!.varying).to.deep.equal([{ fact: 'connects', values: [1, 2], declared: false }]);
+  });
+
+  it('calls a flip declared only when every value seen is in the fixture\'s intermittent list for that client', () => {
+    expect(analyseFlakes(run({ chromium: [1, 2] }, { chromium: { connects: [1, 2] } })).flips[0]!.declared).to.equal(true);
+    expect(analyseFlakes(run({ chromium: [1, 3] }, { chromium: { connects: [1, 2] } })).flips[0]!.declared).to.equal(false);
+    expect(analyseFlakes(run({ chromium: [1, 2] }, { firefox: { connects: [1, 2] } })).flips[0]!.declared).to.equal(false);
   });
 });
 

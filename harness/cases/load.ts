@@ -12,6 +12,11 @@ import { parseResponseHead } from '../proxy/h2-stream';
 
 export const FIXTURES_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../fixtures');
 
+/** The fixture directory a run uses: CC_FIXTURES_DIR (another set of cases) or fixtures/. */
+export function fixturesDir(): string {
+  return process.env.CC_FIXTURES_DIR ? resolve(process.env.CC_FIXTURES_DIR) : FIXTURES_DIR;
+}
+
 export interface LoadedFixture extends Fixture {
   /** Path relative to the repository root, for messages and the report. */
   file: string;
@@ -125,13 +130,19 @@ function listJson(dir: string): string[] {
     .sort()
     .flatMap((name) => {
       const p = join(dir, name);
-      if (statSync(p).isDirectory()) return listJson(p);
+      let isDir = false;
+      try {
+        isDir = statSync(p).isDirectory();
+      } catch {
+        // a dangling link or a file we may not stat: reading it reports the problem with its name
+      }
+      if (isDir) return listJson(p);
       return name.endsWith('.json') && name !== 'schema.json' ? [p] : [];
     });
 }
 
 /** Loads every fixture; all problems in all files are reported together. */
-export function loadFixtures(dir = FIXTURES_DIR): LoadedFixture[] {
+export function loadFixtures(dir = fixturesDir()): LoadedFixture[] {
   const root = resolve(dir, '..');
   const errors: FixtureError[] = [];
   const fixtures: LoadedFixture[] = [];

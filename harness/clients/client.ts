@@ -51,6 +51,8 @@ export interface ClientDriver {
   recycle?(): Promise<void>;
   /** Fault injection for the harness's own tests: make the client process die now. */
   crash?(): Promise<void>;
+  /** Fault injection: make the client process stop answering (hang) without exiting. */
+  hang?(): Promise<void>;
 }
 
 export interface ClientKind {

@@ -23,3 +23,17 @@ export async function guarded<T>(what: string, p: Promise<T>, ms: number, notes:
     clearTimeout(timer);
   }
 }
+
+/**
+ * A problem with the set-up (an invalid fixture, a missing browser, a port in use) that the user
+ * fixes: its message says what and where, so it is printed without a stack trace or code frame.
+ */
+export class SetupError extends Error {
+  // No "cause": the message carries the cause's message, and runners print a cause's stack.
+  constructor(message: string) {
+    super(message);
+    this.name = 'SetupError';
+    // Playwright and Node print error.stack; without frames they print just the message.
+    this.stack = `${this.name}: ${message}`;
+  }
+}

@@ -17,6 +17,21 @@ import { normaliseNavigationError } from './navigation-error';
 import type { ClientDriver, ClientKind, VisitOutcome, VisitRequest } from './client';
 import type { Transport } from './transports';
 import { guarded, HarnessError } from './harness-error';
+import { signalAll, withNewChildren } from './processes';
+
+/** How long a browser may take to answer a trivial call before it counts as hung. */
+const RESPONSIVE_MS = 5000;
+
+/** Closes a browser; one that does not close in time (hung) is killed instead of waited for. */
+async function closeOrKill(close: () => Promise<void>, pids: readonly number[], ms = 5000): Promise<void> {
+  const closing = close().catch(() => {});
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([closing.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), ms)))]);
+  clearTimeout(timer);
+  if (!timedOut) return;
+  signalAll(pids, 'SIGKILL');
+  await Promise.race([closing, new Promise((r) => setTimeout(r, ms))]);
+}
 
 export function playwrightClient(engine: Engine): ClientKind {
   return {
@@ -56,6 +71,8 @@ class PlaywrightDriver implements ClientDriver {
   private browser: Browser | undefined;
   private persistentContext: BrowserContext | undefined;
   private dirs: string[] = [];
+  /** The browser processes this driver launched (for killing a hung one, and for fault injection). */
+  private pids: number[] = [];
 
   constructor(
     private readonly engine: Engine,
@@ -76,11 +93,11 @@ class PlaywrightDriver implements ClientDriver {
     return { viewport: { width: 800, height: 600 }, ...this.engine.contextOptions, ...extra };
   }
 
-  private async launchPersistent(extra: BrowserContextOptions): Promise<BrowserContext> {
+  private async launchPersistent(extra: BrowserContextOptions): Promise<{ value: BrowserContext; pids: number[] }> {
     const dir = mkdtempSync(join(tmpdir(), `cc-${this.engine.name}-`));
     this.dirs.push(dir);
     const options = { ...this.engine.launchOptions(this.setup()), ...this.contextOptions({ ignoreHTTPSErrors: true, ...extra }) } as LaunchOptions & BrowserContextOptions;
-    return this.engine.launchPersistent!(dir, options);
+    return withNewChildren(() => this.engine.launchPersistent!(dir, options));
   }
 
   async open(): Promise<void> {
@@ -89,10 +106,14 @@ class PlaywrightDriver implements ClientDriver {
     const t0 = performance.now();
     let version: string;
     if (this.persistent) {
-      this.persistentContext = await this.launchPersistent({});
+      const { value, pids } = await this.launchPersistent({});
+      this.persistentContext = value;
+      this.pids = pids;
       version = this.persistentContext.browser()?.version() ?? 'unknown';
     } else {
-      this.browser = await this.engine.launch(options);
+      const { value, pids } = await withNewChildren(() => this.engine.launch(options));
+      this.browser = value;
+      this.pids = pids;
       version = this.browser.version();
     }
     this.launchMs = performance.now() - t0;
@@ -103,17 +124,17 @@ class PlaywrightDriver implements ClientDriver {
   private async caseContext(extra: BrowserContextOptions, isolated: boolean): Promise<{ context: BrowserContext; alive(): boolean; dispose(): Promise<void> }> {
     if (this.persistent) {
       if (isolated) {
-        const context = await this.launchPersistent(extra);
-        return { context, alive: () => true, dispose: () => context.close() };
+        const { value: context, pids } = await this.launchPersistent(extra);
+        return { context, alive: () => true, dispose: () => closeOrKill(() => context.close(), pids) };
       }
       const context = this.persistentContext!;
       const before = new Set(context.pages());
       return { context, alive: () => true, dispose: async () => void (await Promise.all(context.pages().filter((p) => !before.has(p)).map((p) => p.close()))) };
     }
     if (isolated) {
-      const browser = await this.engine.launch(this.engine.launchOptions(this.setup()));
+      const { value: browser, pids } = await withNewChildren(() => this.engine.launch(this.engine.launchOptions(this.setup())));
       const context = await browser.newContext(this.contextOptions(extra));
-      return { context, alive: () => browser.isConnected(), dispose: () => browser.close() };
+      return { context, alive: () => browser.isConnected(), dispose: () => closeOrKill(() => browser.close(), pids) };
     }
     const browser = this.browser!;
     const context = await browser.newContext(this.contextOptions(extra));
@@ -121,6 +142,26 @@ class PlaywrightDriver implements ClientDriver {
   }
 
   private suspect = false;
+
+  /** Awaits a driver call that must answer in time; one that does not marks the browser hung. */
+  private async bounded<T>(what: string, p: Promise<T>, ms: number): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        p,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            this.suspect = true;
+            reject(new HarnessError(`${this.engine.label} stopped answering (hung): ${what} took longer than ${ms} ms; it is relaunched for the next case`));
+          }, ms);
+        }),
+      ]);
+    } catch (e) {
+      throw e instanceof HarnessError ? e : new HarnessError(`${what} failed: ${(e as Error).message}`, { cause: e });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
 
   async recycle(): Promise<void> {
     this.suspect = true;
@@ -131,7 +172,7 @@ class PlaywrightDriver implements ClientDriver {
     const connected = this.persistent ? this.persistentContext?.browser()?.isConnected() !== false : this.browser?.isConnected();
     if (connected && !this.suspect) return;
     this.suspect = false;
-    notes.push(`${this.engine.label} was relaunched (the previous one went away)`);
+    notes.push(`${this.engine.label} was relaunched (the previous one crashed or hung)`);
     await this.close();
     this.dirs = [];
     await this.open();
@@ -142,13 +183,11 @@ class PlaywrightDriver implements ClientDriver {
     await this.ensureAlive(notes);
     const credentials = fixture.client.credentials;
     if (credentials) notes.push('ran in a browser of its own (credentials are browser-wide state)');
-    const cc = await this.caseContext(credentials ? { httpCredentials: credentials } : {}, !!credentials).catch((e: Error) => {
-      throw new HarnessError(`creating a browser context failed: ${e.message}`, { cause: e });
-    });
+    const cc = await this.bounded('creating a browser context', this.caseContext(credentials ? { httpCredentials: credentials } : {}, !!credentials), 30_000);
     const visits: NavigationRecord[] = [];
     let screenshot: string | undefined;
     try {
-      const page = await cc.context.newPage();
+      const page = await this.bounded('opening a page', cc.context.newPage(), 15_000);
       for (let visit = 1; visit <= fixture.client.visits; visit++) {
         const navStart = performance.now();
         let committed = false;
@@ -162,6 +201,9 @@ class PlaywrightDriver implements ClientDriver {
           if (!cc.alive()) throw new HarnessError(`the browser went away during navigation: ${(e as Error).message}`, { cause: e });
           error = normaliseNavigationError(e);
         }
+        // A browser that stopped answering also "times out" a navigation: that is the harness's
+        // failure, not an observation, so a trivial browser-level call must still answer.
+        await this.bounded('a trivial call (reading cookies)', cc.context.cookies(), RESPONSIVE_MS);
         let probe: string | undefined;
         if (fixture.client.action === 'websocket' && committed) {
           // The page reports its WebSocket echo in #ws-result; waiting is bounded like the navigation.
@@ -176,7 +218,8 @@ class PlaywrightDriver implements ClientDriver {
       }
       if (screenshotPath && (await guarded('the screenshot', page.screenshot({ path: screenshotPath, timeout: 5000 }), 7000, notes))) screenshot = screenshotPath;
     } catch (e) {
-      await cc.dispose().catch(() => {});
+      // A hung browser is killed at the next visit; closing its context now would only wait.
+      if (!this.suspect) await guarded('closing the context', cc.dispose(), 15_000, notes);
       throw e;
     }
     return { visits, ...(screenshot ? { screenshot } : {}), notes, alive: cc.alive, dispose: cc.dispose };
@@ -192,9 +235,20 @@ class PlaywrightDriver implements ClientDriver {
     for (let i = 0; i < 100 && browser.isConnected(); i++) await new Promise((r) => setTimeout(r, 50));
   }
 
+  /** Fault injection for the harness's own tests: the browser process stops (SIGSTOP) but stays. */
+  async hang(): Promise<void> {
+    if (!this.pids.length) throw new Error('hang injection needs the browser process id (Linux /proc)');
+    signalAll(this.pids, 'SIGSTOP');
+  }
+
   async close(): Promise<void> {
-    await this.browser?.close().catch(() => {});
-    await this.persistentContext?.close().catch(() => {});
+    const browser = this.browser;
+    const context = this.persistentContext;
+    if (browser) await closeOrKill(() => browser.close(), this.pids);
+    if (context) await closeOrKill(() => context.close(), this.pids);
+    this.browser = undefined;
+    this.persistentContext = undefined;
+    this.pids = [];
     for (const d of this.dirs) rmSync(d, { recursive: true, force: true });
   }
 }

@@ -23,3 +23,6 @@ export const CLIENTS: Record<string, ClientKind> = {
 
 /** Playwright arguments that select every client project (and nothing else, e.g. the report UI tests). */
 export const CLIENT_PROJECT_ARGS = Object.values(CLIENTS).flatMap((c) => TRANSPORT_NAMES.filter((t) => c.capabilities.transports.includes(t)).map((t) => `--project=${projectName(c.name, t)}`));
+
+/** Clients whose absence does not fail CI (they depend on packages that may not install everywhere). */
+export const OPTIONAL_IN_CI = new Set(['webkit']);

@@ -22,6 +22,13 @@ export function declaredWaitMs(fixture: LoadedFixture): number {
 
 export interface RunOptions {
   screenshotPath?: string;
+  /** Overrides the hang bound (the harness's own tests use a short one). */
+  hangBoundMs?: number;
+}
+
+/** How long a visit may take before the client counts as hung: the fixture's bound per visit plus a margin for launching, reading the page and the screenshot. */
+export function hangBoundMs(fixture: LoadedFixture): number {
+  return fixture.client.visits * (fixture.client.timeoutMs + 10_000) + 30_000;
 }
 
 export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOptions = {}): Promise<CaseRecord> {
@@ -48,7 +55,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     const url = fixture.client.url.replaceAll('{host}', host);
     // A client that hangs (not crashes) must not hold the worker: the visit is bounded by the
     // fixture's own bound per visit plus a margin, and a hung client is recycled for the next case.
-    const boundMs = fixture.client.visits * (fixture.client.timeoutMs + 10_000) + 30_000;
+    const boundMs = options.hangBoundMs ?? hangBoundMs(fixture);
     let hang: NodeJS.Timeout | undefined;
     outcome = await Promise.race([
       lab.driver.visit({ fixture, url, host, marker, ...(options.screenshotPath ? { screenshotPath: options.screenshotPath } : {}) }),

@@ -273,10 +273,14 @@ export class MockProxy {
     void session.adoptStream(conn, this.target).catch((err) => conn.log('note', undefined, `proxy error: ${(err as Error).message}`));
   }
 
-  async listen(): Promise<number> {
+  /** Listens on loopback only; port 0 (the default) takes a free one, so runs never clash. */
+  async listen(port = 0): Promise<number> {
     await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
+      this.server.once('error', (e: NodeJS.ErrnoException) => {
+        const why = e.code === 'EADDRINUSE' ? 'the port is in use by another process' : e.code === 'EACCES' ? 'permission denied (ports below 1024 need privileges)' : e.message;
+        reject(new Error(`the mock proxy cannot listen on 127.0.0.1:${port}: ${why}`, { cause: e }));
+      });
+      this.server.listen({ host: '127.0.0.1', port }, () => resolve());
     });
     this.port = (this.server.address() as net.AddressInfo).port;
     return this.port;

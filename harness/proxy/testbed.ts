@@ -14,7 +14,12 @@ export interface Testbed {
   close(): Promise<void>;
 }
 
-export async function startTestbed(transport: Transport = 'h1'): Promise<Testbed> {
+export interface TestbedOptions {
+  /** A fixed port for the mock proxy (CC_PROXY_PORT); 0 takes a free one. */
+  proxyPort?: number;
+}
+
+export async function startTestbed(transport: Transport = 'h1', options: TestbedOptions = {}): Promise<Testbed> {
   const ca = await createCertificateAuthority();
   const origin = new TlsOrigin(ca);
   await origin.listen();
@@ -24,10 +29,10 @@ export async function startTestbed(transport: Transport = 'h1'): Promise<Testbed
   const proxyTls = tlsConfig ? { key: ca.leafKeyPem, cert: await ca.chainFor('127.0.0.1'), alpn: [...tlsConfig.alpn] } : undefined;
   const proxy = new MockProxy({ connect: (kind) => origin.connect(kind) }, 10_000, proxyTls);
   try {
-    await proxy.listen();
+    await proxy.listen(options.proxyPort ?? 0);
   } catch (e) {
     await origin.close();
-    throw new Error(`the mock proxy could not listen on 127.0.0.1: ${(e as Error).message}`, { cause: e });
+    throw e;
   }
   return {
     ca,

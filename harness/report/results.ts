@@ -11,7 +11,8 @@ import type { CaseRecord } from '../observe/record';
 import type { ExpectationStatus } from '../verdicts/expectations';
 
 export const RESULTS_FORMAT = 'connect-conformance/results@1';
-export const REPORTS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../reports');
+/** Where runs and the report are written: reports/, or CC_REPORTS_DIR (the harness's own tests use a scratch one). */
+export const REPORTS_DIR = process.env.CC_REPORTS_DIR ? resolve(process.env.CC_REPORTS_DIR) : resolve(fileURLToPath(new URL('.', import.meta.url)), '../../reports');
 
 export interface ClientRun {
   label: string;

@@ -3,7 +3,7 @@
  * attribute break-out with an onerror handler, NUL and invalid UTF-8. Used to prove the report
  * renders such bytes as inert text (unit test on the HTML, and in a real browser).
  */
-import { loadFixtures } from '../../harness/cases/load';
+import { FIXTURES_DIR, loadFixtures } from '../../harness/cases/load';
 import { RESULTS_FORMAT, type RunResults, type CaseResult } from '../../harness/report/results';
 import { parseRequestHead } from '../../harness/wire/http-head';
 import type { CaseRecord } from '../../harness/observe/record';
@@ -12,11 +12,11 @@ export const HOSTILE = '<script>window.__pwned=1</script></pre>"><img src=x oner
 export const HOSTILE_BYTES = Buffer.concat([Buffer.from(HOSTILE, 'latin1'), Buffer.from([0x00, 0xff, 0xfe, 0xc3, 0x28])]);
 
 export function hostileRun(screenshot?: string): RunResults {
-  const base = loadFixtures().find((f) => f.id === 'status-403-held-open')!;
+  const base = loadFixtures(FIXTURES_DIR).find((f) => f.id === 'status-403-held-open')!;
   const fixture = structuredClone(base);
   fixture.title = `403 ${HOSTILE}`;
   fixture.proxy.exchanges[0]!.steps[0] = { do: 'send', text: `HTTP/1.1 403 ${HOSTILE}\r\n\r\n${HOSTILE}\u0000\u00ff` };
-  const other = loadFixtures().find((f) => f.id === 'baseline-200')!;
+  const other = loadFixtures(FIXTURES_DIR).find((f) => f.id === 'baseline-200')!;
 
   const host = 'status-403-held-open-0000.connect.test';
   const requestText = `CONNECT ${host}:443 HTTP/1.1\r\nHost: ${host}:443\r\nX-Evil: ${HOSTILE}\r\n\r\n`;

@@ -1,0 +1,45 @@
+/**
+ * The processes a driver started, found by parent pid, so a hung client can be stopped for good:
+ * Playwright's own close of a browser that no longer answers waits 30 s before it kills.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+
+/** Direct children of this process (Linux /proc; elsewhere an empty set, and hangs fall back to Playwright's own kill). */
+export function childPids(): Set<number> {
+  const pids = new Set<number>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return pids;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ...", where comm may itself contain spaces and ")".
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid) pids.add(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+
+/** Runs launch() and returns what it returned plus the child processes that appeared meanwhile. */
+export async function withNewChildren<T>(launch: () => Promise<T>): Promise<{ value: T; pids: number[] }> {
+  const before = childPids();
+  const value = await launch();
+  return { value, pids: [...childPids()].filter((p) => !before.has(p)) };
+}
+
+export function signalAll(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // already gone
+    }
+  }
+}
