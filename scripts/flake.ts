@@ -21,6 +21,7 @@ const option = (name: string) => {
 };
 const from = option('--from');
 let path: string | undefined;
+let repeated = 0;
 if (from) {
   path = from.value;
   if (!path) {
@@ -35,6 +36,7 @@ if (from) {
     console.error('usage: npm run flake -- --repeat N   (N >= 2)');
     process.exit(3);
   }
+  repeated = repeat;
   const before = latestResultsPath();
   const projects = rest.some((a) => a.startsWith('--project')) ? [] : CLIENT_PROJECT_ARGS;
   console.log(`connect-conformance: running the matrix ${repeat} times…`);
@@ -50,6 +52,11 @@ if (from) {
 
 // Declared means declared in today's fixture files, so a run can be re-checked after marking.
 const a = analyseFlakes(readResults(path), loadFixtures());
+if (repeated && a.runsPerPair.min < repeated) {
+  // A flake run that kept fewer outcomes than it ran cannot show a flip: say so rather than report 0.
+  console.error(`flake: the run kept ${a.runsPerPair.min} outcome(s) for some case × client pair, not ${repeated}; no verdict on flakiness`);
+  process.exit(3);
+}
 const fresh = a.flips.filter((f) => !f.declared);
 const declared = a.flips.filter((f) => f.declared);
 const runs = a.runsPerPair.min === a.runsPerPair.max ? `${a.runsPerPair.min}` : `${a.runsPerPair.min}-${a.runsPerPair.max}`;

@@ -10,6 +10,7 @@ import { buildMatrix } from '../harness/report/view-model';
 import { coverage } from '../harness/report/coverage-page';
 import { REQUIREMENTS } from '../harness/cases/requirements';
 import { compareRuns, compareText } from '../harness/report/compare';
+import ResultsReporter from '../harness/report/playwright-reporter';
 
 function writeHostile() {
   const dir = mkdtempSync(join(tmpdir(), 'cc-report-'));
@@ -88,4 +89,27 @@ describe('run comparison', () => {
     expect(compareRuns(b, a).filter((d) => d.transition === 'added')).to.have.length(2);
     expect(compareRuns(a, a).every((d) => d.transition === 'unchanged')).to.equal(true);
 });
+});
+
+describe('the results reporter', () => {
+  // Fake Playwright objects: just what the reporter reads.
+  const project = { name: 'chromium' };
+  const testCase = (id: string, repeatEachIndex = 0) => ({ id, title: 'baseline-200', parent: { project: () => project }, retries: 1, annotations: [], repeatEachIndex }) as never;
+  const attempt = (retry: number, caseId: string, note: string) =>
+    ({
+      status: 'passed', retry, duration: 1, errors: [], annotations: [],
+      attachments: [{ name: 'case-record', contentType: 'application/json', body: Buffer.from(JSON.stringify({ caseId, connections: [], origin: [], harness: { notes: [note] } })) }],
+    }) as never;
+  const kept = (r: ResultsReporter) => (r as unknown as { results: { harnessError?: string; record?: { harness: { notes: string[] } }; flakyFirstAttempt?: string }[] }).results;
+
+  it('keeps every repeat of a case (npm run flake), and only a retry replaces the attempt before it', () => {
+    const reporter = new ResultsReporter();
+    reporter.onBegin({} as never, { suites: [{ project: () => project }] } as never);
+    reporter.onTestEnd(testCase('t-r0', 0), attempt(0, 'baseline-200', 'repeat 0'));
+    reporter.onTestEnd(testCase('t-r1', 1), attempt(0, 'baseline-200', 'repeat 1'));
+    reporter.onTestEnd(testCase('t-r2', 2), attempt(0, 'baseline-200', 'repeat 2, first attempt'));
+    reporter.onTestEnd(testCase('t-r2', 2), attempt(1, 'baseline-200', 'repeat 2, retry'));
+    expect(kept(reporter).map((r) => r.record?.harness.notes[0])).to.deep.equal(['repeat 0', 'repeat 1', 'repeat 2, retry']);
+    expect(kept(reporter).map((r) => !!r.flakyFirstAttempt)).to.deep.equal([false, false, true]);
+  });
 });

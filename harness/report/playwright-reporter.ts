@@ -38,6 +38,13 @@ function attachmentJson<T>(result: TestResult, name: string): T | undefined {
 export default class ResultsReporter implements Reporter {
   private started = new Date();
   private results: CaseResult[] = [];
+  /** The kept result of each Playwright test (by test id), for a retry to replace. */
+  private attempts = new Map<string, CaseResult>();
+
+  private keep(testId: string, r: CaseResult): void {
+    this.results.push(r);
+    this.attempts.set(testId, r);
+  }
   private clients: Record<string, ClientRun> = {};
   private fixtures: LoadedFixture[] = [];
   private runDir = '';
@@ -89,8 +96,11 @@ export default class ResultsReporter implements Reporter {
     if (lab && this.clients[client]) {
       Object.assign(this.clients[client]!, { version: lab.client.version, launchMs: Math.round(lab.launchMs), launchConfig: lab.launchConfig });
     }
-    // A retried case keeps its last attempt; the earlier one is remembered as a flaky flip.
-    const earlier = this.results.findIndex((r) => r.caseId === caseId && r.client === client);
+    // A retried case keeps its last attempt; the earlier one is remembered as a flaky flip. Only a
+    // retry (same test, attempt > 0) replaces: repeats (--repeat-each, npm run flake) are separate
+    // tests with ids of their own, and every one of them is kept.
+    const previous = result.retry > 0 ? this.attempts.get(test.id) : undefined;
+    const earlier = previous ? this.results.indexOf(previous) : -1;
     const flakyNote = earlier >= 0 ? describeAttempt(this.results[earlier]!) : undefined;
     if (earlier >= 0) {
       this.results.splice(earlier, 1);
@@ -98,24 +108,25 @@ export default class ResultsReporter implements Reporter {
     }
     const base = { caseId, client, durationMs: result.duration, ...(flakyNote ? { flakyFirstAttempt: flakyNote } : {}) };
     if (result.status === 'skipped') {
-      this.results.push({ ...base, status: 'skipped', harnessError: result.annotations?.find((a) => a.type === 'skip')?.description ?? test.annotations.find((a) => a.type === 'skip')?.description ?? 'skipped' });
+      this.keep(test.id, { ...base, status: 'skipped', harnessError: result.annotations?.find((a) => a.type === 'skip')?.description ?? test.annotations.find((a) => a.type === 'skip')?.description ?? 'skipped' });
       return;
     }
     if (!record) {
       const why = result.errors.map((e) => e.message ?? String(e.value)).join('\n') || `test ended with status ${result.status}`;
-      this.results.push({ ...base, status: 'harness-error', harnessError: stripAnsi(why) });
+      this.keep(test.id, { ...base, status: 'harness-error', harnessError: stripAnsi(why) });
       return;
     }
     const shot = result.attachments.find((a) => a.name === 'screenshot' && a.path && existsSync(a.path));
     if (shot?.path) {
-      const dest = join(this.runDir, 'screenshots', client, `${caseId}.png`);
+      // Repeats (--repeat-each) each keep their own screenshot beside their own record.
+      const dest = join(this.runDir, 'screenshots', client, `${caseId}${test.repeatEachIndex ? `.repeat-${test.repeatEachIndex}` : ''}.png`);
       mkdirSync(join(this.runDir, 'screenshots', client), { recursive: true });
       copyFileSync(shot.path, dest);
       record.screenshot = relative(this.runDir, dest);
     } else {
       delete record.screenshot;
     }
-    this.results.push({ ...base, status: 'observed', record, ...(expectation?.status ? { expectation: expectation.status } : {}) });
+    this.keep(test.id, { ...base, status: 'observed', record, ...(expectation?.status ? { expectation: expectation.status } : {}) });
   }
 
   async onEnd(result: FullResult): Promise<void> {

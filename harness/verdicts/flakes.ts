@@ -21,6 +21,7 @@ export interface Flip {
 
 export interface FlakeAnalysis {
   pairs: number;
+  /** How many times each pair ran (an attempt that ended in a harness error counts). */
   runsPerPair: { min: number; max: number };
   harnessErrors: { caseId: string; client: string; message: string }[];
   flips: Flip[];
@@ -30,7 +31,10 @@ export interface FlakeAnalysis {
 export function analyseFlakes(run: RunResults, marks: RunResults['fixtures'] = run.fixtures): FlakeAnalysis {
   const groups = new Map<string, { caseId: string; client: string; seen: Map<string, { facts: Partial<Record<FactName, FactValue>>; count: number }> }>();
   const harnessErrors: FlakeAnalysis['harnessErrors'] = [];
+  const attempts = new Map<string, number>();
   for (const r of run.results) {
+    if (r.status === 'skipped') continue;
+    attempts.set(`${r.caseId}\u0000${r.client}`, (attempts.get(`${r.caseId}\u0000${r.client}`) ?? 0) + 1);
     if (r.status === 'harness-error') harnessErrors.push({ caseId: r.caseId, client: r.client, message: r.harnessError ?? '' });
     if (!r.record) continue;
     const fixture = run.fixtures.find((f) => f.id === r.caseId);
@@ -44,7 +48,8 @@ export function analyseFlakes(run: RunResults, marks: RunResults['fixtures'] = r
     group.seen.set(id, entry);
     groups.set(key, group);
   }
-  const counts = [...groups.values()].map((g) => [...g.seen.values()].reduce((a, e) => a + e.count, 0));
+  // Runs per pair count every attempt that ran (a harness error too), not only observed ones.
+  const counts = [...attempts.values()];
   const flips: Flip[] = [];
   for (const g of groups.values()) {
     if (g.seen.size < 2) continue;
@@ -59,5 +64,5 @@ export function analyseFlakes(run: RunResults, marks: RunResults['fixtures'] = r
     });
     flips.push({ caseId: g.caseId, client: g.client, outcomes, varying, declared: varying.every((v) => v.declared) });
   }
-  return { pairs: groups.size, runsPerPair: { min: Math.min(...counts), max: Math.max(...counts) }, harnessErrors, flips };
+  return { pairs: attempts.size, runsPerPair: { min: Math.min(...counts), max: Math.max(...counts) }, harnessErrors, flips };
 }
