@@ -34,6 +34,16 @@ const head = (extra = '') => `CONNECT ${HOST}:443 HTTP/1.1\r\nHost: ${HOST}:443\
 const ev = (t: number, kind: WireEvent['kind'], data?: string): WireEvent => ({ t, kind, ...(data !== undefined ? { data: b64(data) } : {}) });
 
 describe('facts from raw evidence', () => {
+  it('counts a ClientHello that arrived while the proxy was still dialling the origin as sent into the tunnel', () => {
+    const hello = '\u0016\u0003\u0001\u0002\u0000hello';
+    const early = conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(1, 'c2p', head()), ev(2, 'p2c', 'HTTP/1.1 200 OK\r\n\r\n'), ev(3, 'c2p', hello), ev(4, 'tunnel-open'), ev(5, 'client-fin')]);
+    const failed = [{ kind: 'handshake-failed', detail: 'ECONNRESET', t: 6 }] as CaseRecord['origin'];
+    expect(computeFacts(record({ connections: [early], origin: failed }))['origin-tls']).to.equal('failed: ECONNRESET');
+    // Only the CONNECT head on the connection: nothing was tunnelled, whatever the origin reports.
+    const silent = conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(1, 'c2p', head()), ev(2, 'p2c', 'HTTP/1.1 200 OK\r\n\r\n'), ev(4, 'tunnel-open'), ev(5, 'client-fin')]);
+    expect(computeFacts(record({ connections: [silent], origin: failed }))['origin-tls']).to.equal('none');
+  });
+
   it('reads the request form with the host written as {host}', () => {
     const f = computeFacts(record({ connections: [conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(1, 'c2p', head())])] }));
     expect(f['request-line']).to.equal('CONNECT {host}:443 HTTP/1.1');

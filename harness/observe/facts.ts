@@ -90,11 +90,19 @@ function authFacts(rec: CaseRecord): { retry: string; sent: string; challenges: 
 }
 
 /** Bytes the browser sent into tunnels (after a tunnel-open event). */
+/**
+ * Bytes the client sent into its tunnels: everything on a tunnelled connection that is not a
+ * request head. Counting only bytes logged after "tunnel-open" would miss a ClientHello that
+ * arrived while the proxy was still dialling the origin (buffered, then forwarded): a race
+ * that made origin-tls read "none" in some runs and "failed" in others.
+ */
 function tunnelledBytes(rec: CaseRecord): number {
   return rec.connections.reduce((sum, c) => {
-    const open = c.events.findIndex((e) => e.kind === 'tunnel-open');
-    if (open < 0) return sum;
-    return sum + c.events.slice(open).filter((e) => e.kind === 'c2p').reduce((n, e) => n + b64(e.data ?? '').length, 0);
+    if (!c.events.some((e) => e.kind === 'tunnel-open')) return sum;
+    const sent = c.events.filter((e) => e.kind === 'c2p').reduce((n, e) => n + b64(e.data ?? '').length, 0);
+    // Over HTTP/2 a request head is a HEADERS frame, never c2p data; over HTTP/1.1 it is in the stream.
+    const heads = c.protocol === 'h2' ? 0 : c.requests.reduce((n, r) => n + b64(r.raw).length, 0);
+    return sum + Math.max(0, sent - heads);
   }, 0);
 }
 
