@@ -3,6 +3,8 @@
  * a fresh browser context per case (made inside runCase).
  */
 import { test as base } from '@playwright/test';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { Lab, proxyPortFor } from '../harness/clients/lab';
 import { CLIENTS, OPTIONAL_IN_CI } from '../harness/clients/registry';
 import type { Transport } from '../harness/clients/transports';
@@ -12,6 +14,12 @@ export interface SuiteOptions {
   /** A key of CLIENTS (harness/clients/registry.ts). */
   clientName: string;
   transport: Transport;
+}
+
+/** A full garbage collection, without needing node --expose-gc on Playwright's workers. */
+function collectGarbage(): void {
+  v8.setFlagsFromString('--expose-gc');
+  (vm.runInNewContext('gc') as () => void)();
 }
 
 export const test = base.extend<{}, SuiteOptions & { lab: Lab }>({
@@ -33,8 +41,12 @@ export const test = base.extend<{}, SuiteOptions & { lab: Lab }>({
       await use(lab);
       await lab.close();
       // A leak check across the worker's whole run: the proxy must hold no socket once closed.
-      const rss = process.memoryUsage().rss / 1024 / 1024;
-      console.log(`lab ${clientName}/${transport}: ${lab.proxy.openSockets} proxy sockets open after close, worker RSS ${rss.toFixed(0)} MiB`);
+      // RSS keeps what a retry storm once took; the JS heap in use after a full GC says whether
+      // anything is still held.
+      collectGarbage();
+      const { rss, heapUsed } = process.memoryUsage();
+      const mib = (n: number) => (n / 1024 / 1024).toFixed(0);
+      console.log(`lab ${clientName}/${transport}: ${lab.proxy.openSockets} proxy sockets open after close, worker RSS ${mib(rss)} MiB, JS heap in use ${mib(heapUsed)} MiB`);
     },
     { scope: 'worker', timeout: 60_000 },
   ],

@@ -156,7 +156,8 @@ export default class ResultsReporter implements Reporter {
     const { index } = writeReport(results, resultsPath);
     const errors = this.results.filter((r) => r.status === 'harness-error').length;
     const mismatches = this.results.filter((r) => r.expectation && r.expectation.status !== 'match').length;
-    console.log(`\nconnect-conformance: ${this.results.length} case runs, ${errors} harness error(s), ${mismatches} differing from expectations/`);
+    const skipped = this.results.filter((r) => r.status === 'skipped').length;
+    console.log(`\nconnect-conformance: ${this.results.length - skipped} case runs (${skipped} skipped: not applicable or unsupported), ${errors} harness error(s), ${mismatches} differing from expectations/`);
     console.log(`  raw results: ${relative(process.cwd(), resultsPath)}`);
     console.log(`  report:      ${relative(process.cwd(), index)}`);
     if (this.flaky.length) console.log(`flaky (passed on retry; mark with "intermittent" after npm run flake):\n  ${this.flaky.join('\n  ')}`);
