@@ -6,22 +6,28 @@ export class HarnessError extends Error {
   }
 }
 
-/** Awaits p for at most ms; a failure is noted (not thrown), for best-effort evidence gathering. */
-export async function guarded<T>(what: string, p: Promise<T>, ms: number, notes: string[]): Promise<T | undefined> {
+export const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/** p's value, or TIMED_OUT when p has not settled within ms (p itself keeps running). */
+export async function within<T>(p: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;
   try {
-    return await Promise.race([
-      p,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms);
-      }),
-    ]);
-  } catch (e) {
-    notes.push(`${what} failed: ${(e as Error).message.split('\n')[0]}`);
-    return undefined;
+    return await Promise.race([p, new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), ms)))]);
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Awaits p for at most ms; a failure is noted (not thrown), for best-effort evidence gathering. */
+export async function guarded<T>(what: string, p: Promise<T>, ms: number, notes: string[]): Promise<T | undefined> {
+  try {
+    const value = await within(p, ms);
+    if (value !== TIMED_OUT) return value;
+    notes.push(`${what} failed: ${what} took longer than ${ms} ms`);
+  } catch (e) {
+    notes.push(`${what} failed: ${(e as Error).message.split('\n')[0]}`);
+  }
+  return undefined;
 }
 
 /**

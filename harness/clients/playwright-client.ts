@@ -16,7 +16,7 @@ import { resolveExecutable } from './executables';
 import { normaliseNavigationError } from './navigation-error';
 import type { ClientDriver, ClientKind, VisitOutcome, VisitRequest } from './client';
 import type { Transport } from './transports';
-import { guarded, HarnessError } from './harness-error';
+import { guarded, HarnessError, TIMED_OUT, within } from './harness-error';
 import { signalAll, withNewChildren } from './processes';
 
 /** How long a browser may take to answer a trivial call before it counts as hung. */
@@ -25,12 +25,9 @@ const RESPONSIVE_MS = 5000;
 /** Closes a browser; one that does not close in time (hung) is killed instead of waited for. */
 async function closeOrKill(close: () => Promise<void>, pids: readonly number[], ms = 5000): Promise<void> {
   const closing = close().catch(() => {});
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([closing.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), ms)))]);
-  clearTimeout(timer);
-  if (!timedOut) return;
+  if ((await within(closing, ms)) !== TIMED_OUT) return;
   signalAll(pids, 'SIGKILL');
-  await Promise.race([closing, new Promise((r) => setTimeout(r, ms))]);
+  await within(closing, ms);
 }
 
 export function playwrightClient(engine: Engine): ClientKind {
@@ -145,22 +142,12 @@ class PlaywrightDriver implements ClientDriver {
 
   /** Awaits a driver call that must answer in time; one that does not marks the browser hung. */
   private async bounded<T>(what: string, p: Promise<T>, ms: number): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      return await Promise.race([
-        p,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => {
-            this.suspect = true;
-            reject(new HarnessError(`${this.engine.label} stopped answering (hung): ${what} took longer than ${ms} ms; it is relaunched for the next case`));
-          }, ms);
-        }),
-      ]);
-    } catch (e) {
-      throw e instanceof HarnessError ? e : new HarnessError(`${what} failed: ${(e as Error).message}`, { cause: e });
-    } finally {
-      clearTimeout(timer);
-    }
+    const value = await within(p, ms).catch((e: Error) => {
+      throw e instanceof HarnessError ? e : new HarnessError(`${what} failed: ${e.message}`, { cause: e });
+    });
+    if (value !== TIMED_OUT) return value;
+    this.suspect = true;
+    throw new HarnessError(`${this.engine.label} stopped answering (hung): ${what} took longer than ${ms} ms; it is relaunched for the next case`);
   }
 
   async recycle(): Promise<void> {

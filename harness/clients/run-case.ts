@@ -10,7 +10,7 @@ import type { LoadedFixture } from '../cases/load';
 import type { Step } from '../cases/schema';
 import type { CaseRecord } from '../observe/record';
 import type { VisitOutcome } from './client';
-import { guarded, HarnessError } from './harness-error';
+import { guarded, HarnessError, TIMED_OUT, within } from './harness-error';
 
 export { HarnessError } from './harness-error';
 
@@ -56,20 +56,15 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     // A client that hangs (not crashes) must not hold the worker: the visit is bounded by the
     // fixture's own bound per visit plus a margin, and a hung client is recycled for the next case.
     const boundMs = options.hangBoundMs ?? hangBoundMs(fixture);
-    let hang: NodeJS.Timeout | undefined;
-    outcome = await Promise.race([
-      lab.driver.visit({ fixture, url, host, marker, ...(options.screenshotPath ? { screenshotPath: options.screenshotPath } : {}) }),
-      new Promise<never>((_, reject) => {
-        hang = setTimeout(() => {
-          void lab.driver.recycle?.();
-          reject(new HarnessError(`${lab.kind.label} did not finish the visit within ${boundMs} ms (hung); it is relaunched for the next case`));
-        }, boundMs);
-      }),
-    ])
-      .catch((e: Error) => {
-        throw e instanceof HarnessError ? e : new HarnessError(`the client failed: ${e.message}`, { cause: e });
-      })
-      .finally(() => clearTimeout(hang));
+    const visit = lab.driver.visit({ fixture, url, host, marker, ...(options.screenshotPath ? { screenshotPath: options.screenshotPath } : {}) }).catch((e: Error) => {
+      throw e instanceof HarnessError ? e : new HarnessError(`the client failed: ${e.message}`, { cause: e });
+    });
+    const visited = await within(visit, boundMs);
+    if (visited === TIMED_OUT) {
+      void lab.driver.recycle?.();
+      throw new HarnessError(`${lab.kind.label} did not finish the visit within ${boundMs} ms (hung); it is relaunched for the next case`);
+    }
+    outcome = visited;
     await session.settled(fixture.proxy.settleMs, declaredWaitMs(fixture) + fixture.proxy.settleMs + 3000);
     settledAt = rel(performance.now());
     if (!outcome.alive()) throw new HarnessError(`${lab.kind.label} went away during the case`);
