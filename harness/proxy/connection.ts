@@ -4,7 +4,7 @@
  */
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { abortableSleep, sendSegments } from './step-bytes';
+import { abortableSleep, pause, sendSegments } from './step-bytes';
 import { findHeadEnd, parseRequestHead, type RequestHead } from '../wire/http-head';
 import type { Step } from '../cases/schema';
 import type { ConnectionTrace, WireEvent, WireEventKind } from './trace';
@@ -169,10 +169,8 @@ export class ProxyConnection {
         return 'continue';
       }
       case 'wait':
-        await this.sleep(step.ms);
-        return 'continue';
       case 'hold':
-        await Promise.race([this.sleep(step.ms), this.clientGone]);
+        await pause(step, this.abort.signal, this.clientGone);
         return 'continue';
       case 'fin':
         this.log('proxy-fin');

@@ -9,7 +9,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { abortableSleep, sendSegments } from './step-bytes';
+import { pause, sendSegments } from './step-bytes';
 import { findHeadEnd, type RequestHead } from '../wire/http-head';
 import type { Step } from '../cases/schema';
 import type { ConnectionTrace, WireEvent, WireEventKind } from './trace';
@@ -115,10 +115,6 @@ export class H2StreamConnection {
     this.onActivity();
   }
 
-  private sleep(ms: number): Promise<void> {
-    return abortableSleep(this.abort.signal, ms);
-  }
-
   private respond(status: number, headers: [string, string][]): void {
     const kept = headers.filter(([n]) => !CONNECTION_SPECIFIC.has(n));
     const dropped = headers.filter(([n]) => CONNECTION_SPECIFIC.has(n)).map(([n]) => n);
@@ -161,10 +157,8 @@ export class H2StreamConnection {
         return 'continue';
       }
       case 'wait':
-        await this.sleep(step.ms);
-        return 'continue';
       case 'hold':
-        await Promise.race([this.sleep(step.ms), this.clientGone]);
+        await pause(step, this.abort.signal, this.clientGone);
         return 'continue';
       case 'fin':
       case 'close':

@@ -32,3 +32,9 @@ export function abortableSleep(signal: AbortSignal, ms: number): Promise<void> {
     signal.addEventListener('abort', done, { once: true });
   });
 }
+
+/** A wait step sleeps its ms; a hold step also ends as soon as the client goes away. */
+export async function pause(step: Extract<Step, { do: 'wait' | 'hold' }>, signal: AbortSignal, clientGone: Promise<void>): Promise<void> {
+  const sleep = abortableSleep(signal, step.ms);
+  await (step.do === 'hold' ? Promise.race([sleep, clientGone]) : sleep);
+}
