@@ -1,27 +1,36 @@
 import { defineConfig } from '@playwright/test';
 import type { SuiteOptions } from './suites/lab-test';
 import { resolveExecutable } from './harness/clients/executables';
-import { TRANSPORT_NAMES, projectName } from './harness/clients/transports';
+import { TRANSPORT_NAMES, projectName } from './harness/vocabulary/transports';
 import { CLIENTS } from './harness/clients/registry';
+import { projectWorkers, totalWorkers } from './harness/engine/concurrency';
+import { loadFixtures } from './harness/cases/load';
 
 /**
- * Projects are the clients. Each worker runs one browser; cases spread over workers and are kept
- * apart by unique hosts, so the run is parallel without cross-talk.
+ * Projects are the clients. Each worker runs one lab (proxy, origin, client); a client's cases
+ * spread over up to its concurrency of workers and are kept apart by unique hosts, so the run is
+ * parallel without cross-talk (harness/engine/concurrency.ts).
  */
+// Invalid fixtures are reported by the spec (and before Playwright starts, by npm test): here they count as none.
+const fixtures = (() => {
+  try {
+    return loadFixtures();
+  } catch {
+    return [];
+  }
+})();
+
 export default defineConfig<SuiteOptions>({
   testDir: 'suites',
   fullyParallel: true,
-  workers: process.env.CC_WORKERS ? Number(process.env.CC_WORKERS) : 2,
+  workers: totalWorkers(),
   // In CI a case whose observation differs is run once more: a consistent change still fails, a
   // one-off flip is reported as flaky (and npm run flake is the tool to find and mark those).
   retries: process.env.CI ? 1 : 0,
   timeout: 90_000,
   forbidOnly: !!process.env.CI,
   outputDir: 'test-results',
-  reporter: [
-    [process.env.CC_CONSOLE_REPORTER ?? (process.env.CI ? 'line' : 'list')],
-    ['./harness/report/playwright-reporter.ts'],
-  ],
+  reporter: [[process.env.CC_CONSOLE_REPORTER ?? (process.env.CI ? 'line' : 'list')], ['./harness/report/playwright-reporter.ts']],
   projects: [
     // One project per client × transport: "chromium" (plain HTTP proxy), "chromium-h2" (HTTPS
     // proxy offering h2), "chromium-h1-tls" (HTTPS proxy offering only http/1.1), and so on.
@@ -29,6 +38,7 @@ export default defineConfig<SuiteOptions>({
       TRANSPORT_NAMES.filter((t) => client.capabilities.transports.includes(t)).map((transport) => ({
         name: projectName(client.name, transport),
         testMatch: /conformance\.spec\.ts$/,
+        workers: projectWorkers(client, fixtures.filter((f) => f.transports.includes(transport)).length),
         use: { clientName: client.name, transport },
       })),
     ),

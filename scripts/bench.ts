@@ -1,37 +1,85 @@
 /**
- * npm run bench [-- --repeat N] [-- --from results.json]: runs the whole matrix (observe mode) and
- * prints, per client project, the client launch time, per-case median and p95, the sum of case
- * times and the total wall time, with the sum of the fixtures' declared waits and holds, so the
- * suite's overhead over unavoidable waiting is a number. --from prints the same for a stored run.
- * Timing lives here, never in assertions.
+ * npm run bench [-- --repeat N] [-- --from results.json] [-- <playwright args>]
+ *
+ * Runs the whole matrix (observe mode) and prints where the time goes: per client project the
+ * launches, per-case median and p95, the sum of case times and the median of each phase
+ * (context, navigation, liveness probe, page read, screenshot, settle, dispose); the slowest case
+ * runs with their phases; and the wall time beside what the fixtures make unavoidable (their
+ * declared waits and holds, spread over the run's concurrency, plus the launches). --from prints
+ * the same for a stored run. Timing lives here, never in assertions.
  */
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import { latestResultsPath, readResults, type RunResults } from '../harness/report/results';
-import { declaredWaitMs } from '../harness/clients/run-case';
+import { latestResultsPath, readResults, type RunResults } from '../harness/runs/results';
+import { declaredWaitMs } from '../harness/cases/derive';
 import { CLIENT_PROJECT_ARGS } from '../harness/clients/registry';
+import { PHASES, type Phase } from '../harness/evidence/phases';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
 const repeat = Number(opt('--repeat') ?? 1);
 const from = opt('--from');
+const passThrough = args.filter((a, i) => !['--repeat', '--from'].includes(a) && !['--repeat', '--from'].includes(args[i - 1] ?? ''));
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
-  return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]! : NaN;
+  return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]! : Number.NaN;
 };
+const ms = (n: number) => (Number.isNaN(n) ? '-' : String(Math.round(n)));
+const s1 = (n: number) => (n / 1000).toFixed(1);
 
 function print(results: RunResults, wallMs: number, label: string): void {
-  const declared = results.fixtures.reduce((s, f) => s + declaredWaitMs(f), 0);
   const ran = results.results.filter((r) => r.status !== 'skipped');
-  console.log(`\n${label}: ${ran.length} case runs (${results.results.length - ran.length} skipped: not applicable or unsupported) in ${(wallMs / 1000).toFixed(1)} s wall; fixtures declare ${(declared / 1000).toFixed(1)} s of waits/holds per client`);
-  console.log('client project        version                    launch   cases  median    p95    sum of cases');
+  const byId = new Map(results.fixtures.map((f) => [f.id, f]));
+  const declared = ran.reduce((s, r) => s + declaredWaitMs(byId.get(r.caseId) ?? { proxy: { exchanges: [] } as never }), 0);
+  const workers = results.run.workers ?? Number(process.env.CC_WORKERS ?? 2);
+  const launches = Object.values(results.clients).flatMap((c) => c.launches ?? (c.launchMs !== undefined ? [c.launchMs] : []));
+  const launchSum = launches.reduce((a, b) => a + b, 0);
+  const floor = declared / workers + launchSum / workers;
+  console.log(
+    `\n${label}: ${ran.length} case runs (${results.results.length - ran.length} skipped: not applicable or unsupported), ${workers} workers`,
+  );
+  console.log(
+    `wall ${s1(wallMs)} s; declared waits and holds ${s1(declared)} s in all; ${launches.length} launches ${s1(launchSum)} s; ` +
+      `floor (declared ÷ workers + launches ÷ workers) ${s1(floor)} s; wall / floor ${(wallMs / floor).toFixed(1)}`,
+  );
+  const phaseCols = PHASES.filter((p) => p !== 'launch');
+  console.log(
+    `\n${'client project'.padEnd(20)} ${'launch'.padStart(7)} ${'cases'.padStart(5)} ${'median'.padStart(7)} ${'p95'.padStart(7)} ${'sum'.padStart(7)}  ` +
+      `median per phase (ms): ${phaseCols.map((p) => p.padStart(10)).join('')}`,
+  );
   for (const [name, c] of Object.entries(results.clients)) {
-    const d = results.results.filter((r) => r.client === name && r.status !== 'skipped').map((r) => r.durationMs);
-    if (!d.length) continue;
-    const sum = d.reduce((a, b) => a + b, 0);
+    const rows = ran.filter((r) => r.client === name);
+    if (!rows.length) continue;
+    const d = rows.map((r) => r.durationMs);
+    const phase = (p: Phase) =>
+      quantile(
+        rows.flatMap((r) => (r.record?.harness.phases?.[p] !== undefined ? [r.record.harness.phases[p]!] : [])),
+        0.5,
+      );
     console.log(
-      `${name.padEnd(21)} ${(c.version ?? 'n/a').slice(0, 26).padEnd(26)} ${String(c.launchMs ?? '-').padStart(6)} ms ${String(d.length).padStart(5)} ${String(Math.round(quantile(d, 0.5))).padStart(6)} ms ${String(Math.round(quantile(d, 0.95))).padStart(6)} ms ${(sum / 1000).toFixed(1).padStart(7)} s`,
+      `${name.padEnd(20)} ${ms(quantile(c.launches ?? [c.launchMs ?? Number.NaN], 0.5)).padStart(7)} ${String(d.length).padStart(5)} ` +
+        `${ms(quantile(d, 0.5)).padStart(7)} ${ms(quantile(d, 0.95)).padStart(7)} ${s1(d.reduce((a, b) => a + b, 0)).padStart(7)}  ` +
+        `${''.padEnd(23)}${phaseCols.map((p) => ms(phase(p)).padStart(10)).join('')}`,
+    );
+  }
+  const slow = [...ran].sort((a, b) => b.durationMs - a.durationMs).slice(0, 12);
+  console.log('\nslowest case runs (ms, and the phases that took most of it):');
+  for (const r of slow) {
+    const phases = Object.entries(r.record?.harness.phases ?? {})
+      .sort(([, a], [, b]) => b - a)
+      .slice(0, 3)
+      .map(([p, t]) => `${p} ${Math.round(t)}`)
+      .join(', ');
+    const outcome = r.record?.navigation?.error?.code ?? (r.status === 'harness-error' ? 'harness error' : 'ok');
+    console.log(`  ${String(r.durationMs).padStart(6)}  ${r.caseId} [${r.client}] ${outcome}${phases ? ` — ${phases}` : ''}`);
+  }
+  const teardowns = results.run.teardowns ?? [];
+  if (teardowns.length) {
+    const worst = teardowns.reduce((a, b) => (b.rssMiB > a.rssMiB ? b : a));
+    console.log(
+      `\nworkers at teardown: ${teardowns.length}; largest RSS ${worst.rssMiB} MiB (${worst.project}); ` +
+        `JS heap in use at most ${Math.max(...teardowns.map((t) => t.heapMiB))} MiB; proxy sockets left open: ${teardowns.reduce((n, t) => n + t.openSockets, 0)}`,
     );
   }
 }
@@ -44,12 +92,16 @@ if (from) {
 for (let i = 1; i <= repeat; i++) {
   const before = latestResultsPath();
   const t0 = performance.now();
-  const run = spawnSync('npx', ['playwright', 'test', ...CLIENT_PROJECT_ARGS], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CC_EXPECTATIONS: 'observe', CC_CONSOLE_REPORTER: 'dot' } });
+  const projects = passThrough.some((a) => a.startsWith('--project')) ? [] : CLIENT_PROJECT_ARGS;
+  const run = spawnSync('npx', ['playwright', 'test', ...projects, ...passThrough], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, CC_EXPECTATIONS: 'observe', CC_CONSOLE_REPORTER: 'dot' },
+  });
   const wall = performance.now() - t0;
   const path = latestResultsPath();
   if (!path || path === before) {
     console.error(`bench: the run produced no results (exit ${run.status})`);
     process.exit(3);
   }
-  print(readResults(path), wall, `run ${i}/${repeat} (workers: ${process.env.CC_WORKERS ?? 2})`);
+  print(readResults(path), wall, `run ${i}/${repeat}`);
 }

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { latestResultsPath, readResults, REPORTS_DIR } from '../harness/report/results';
+import { latestResultsPath, readResults, REPORTS_DIR, type RunResults } from '../harness/runs/results';
 import { compareRuns, compareText } from '../harness/report/compare';
 import { diffPage } from '../harness/report/diff-page';
 
@@ -14,12 +14,13 @@ const args = process.argv.slice(2);
 const outIdx = args.indexOf('--out');
 const out = outIdx >= 0 ? args[outIdx + 1] : undefined;
 const files = args.filter((a, i) => !a.startsWith('--') && !(outIdx >= 0 && i === outIdx + 1));
-const resolveArg = (a: string) => (a === 'latest' ? latestResultsPath() ?? a : a);
+const resolveArg = (a: string) => (a === 'latest' ? (latestResultsPath() ?? a) : a);
 if (files.length !== 2) {
   console.error('usage: npm run compare -- <old results.json> <new results.json> [--out page.html]   ("latest" = newest run)');
   process.exit(3);
 }
-let older, newer;
+let older: RunResults;
+let newer: RunResults;
 try {
   older = readResults(resolveArg(files[0]!));
   newer = readResults(resolveArg(files[1]!));

@@ -15,7 +15,10 @@ for (const kind of Object.values(CLIENTS)) {
   let version = '';
   if (kind.name === 'chromium' || kind.name === 'firefox' || kind.name === 'curl') {
     try {
-      version = execFileSync(r.path, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 }).toString().split('\n')[0]!.trim();
+      version = execFileSync(r.path, ['--version'], { stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 })
+        .toString()
+        .split('\n')[0]!
+        .trim();
     } catch {
       version = '(version unknown)';
     }

@@ -9,8 +9,8 @@
  * declared; any other flip is new. Exit 1 on a new flip or a harness error, 0 otherwise.
  */
 import { spawnSync } from 'node:child_process';
-import { latestResultsPath, readResults } from '../harness/report/results';
-import { analyseFlakes } from '../harness/verdicts/flakes';
+import { latestResultsPath, readResults } from '../harness/runs/results';
+import { analyseFlakes } from '../harness/runs/flakes';
 import { CLIENT_PROJECT_ARGS } from '../harness/clients/registry';
 import { loadFixtures } from '../harness/cases/load';
 
@@ -41,7 +41,10 @@ if (from) {
   const projects = rest.some((a) => a.startsWith('--project')) ? [] : CLIENT_PROJECT_ARGS;
   console.log(`connect-conformance: running the matrix ${repeat} times…`);
   const t0 = Date.now();
-  spawnSync('npx', ['playwright', 'test', `--repeat-each=${repeat}`, ...projects, ...rest], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, CC_EXPECTATIONS: 'observe', CC_CONSOLE_REPORTER: 'dot' } });
+  spawnSync('npx', ['playwright', 'test', `--repeat-each=${repeat}`, ...projects, ...rest], {
+    stdio: ['ignore', 'ignore', 'inherit'],
+    env: { ...process.env, CC_EXPECTATIONS: 'observe', CC_CONSOLE_REPORTER: 'dot' },
+  });
   console.log(`(${((Date.now() - t0) / 60_000).toFixed(1)} min)`);
   path = latestResultsPath();
   if (!path || path === before) {
@@ -54,18 +57,27 @@ if (from) {
 const a = analyseFlakes(readResults(path), loadFixtures());
 if (repeated && a.runsPerPair.min < repeated) {
   // A flake run that kept fewer outcomes than it ran cannot show a flip: say so rather than report 0.
-  console.error(`flake: the run kept ${a.runsPerPair.min} outcome(s) for some case × client pair, not ${repeated}; no verdict on flakiness`);
+  console.error(
+    `flake: the run kept ${a.runsPerPair.min} outcome(s) for some case × client pair, not ${repeated}; no verdict on flakiness`,
+  );
   process.exit(3);
 }
 const fresh = a.flips.filter((f) => !f.declared);
 const declared = a.flips.filter((f) => f.declared);
 const runs = a.runsPerPair.min === a.runsPerPair.max ? `${a.runsPerPair.min}` : `${a.runsPerPair.min}-${a.runsPerPair.max}`;
 console.log(`\n${path}`);
-console.log(`${a.pairs} case × client pairs, ${runs} runs each: ${a.flips.length} changed outcome between runs — ${fresh.length} new, ${declared.length} within their fixture's "intermittent" values; ${a.harnessErrors.length} harness error(s).`);
+console.log(
+  `${a.pairs} case × client pairs, ${runs} runs each: ${a.flips.length} changed outcome between runs — ${fresh.length} new, ${declared.length} within their fixture's "intermittent" values; ${a.harnessErrors.length} harness error(s).`,
+);
 for (const f of [...fresh, ...declared]) {
-  console.log(`${f.declared ? 'DECLARED' : 'FLIP'} ${f.caseId} [${f.client}]: ${f.varying.map((v) => `${v.fact} ${v.values.join(' / ')}${v.declared ? '' : ' (not marked)'}`).join('; ')}`);
+  console.log(
+    `${f.declared ? 'DECLARED' : 'FLIP'} ${f.caseId} [${f.client}]: ${f.varying.map((v) => `${v.fact} ${v.values.join(' / ')}${v.declared ? '' : ' (not marked)'}`).join('; ')}`,
+  );
   for (const o of f.outcomes) console.log(`    ${o.count}× ${JSON.stringify(o.facts)}`);
 }
 for (const h of a.harnessErrors) console.log(`HARNESS ERROR ${h.caseId} [${h.client}]: ${h.message.split('\n')[0]}`);
-if (fresh.length) console.log(`\nMark a truly intermittent fact in its fixture: "intermittent": { "<client project>": { "<fact>": [<every value seen>] } }`);
+if (fresh.length)
+  console.log(
+    `\nMark a truly intermittent fact in its fixture: "intermittent": { "<client project>": { "<fact>": [<every value seen>] } }`,
+  );
 process.exit(fresh.length || a.harnessErrors.length ? 1 : 0);

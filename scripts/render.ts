@@ -5,7 +5,7 @@
  * --current-fixtures (to see what a rule change does without re-running the browsers).
  */
 import { relative } from 'node:path';
-import { latestResultsPath, readResults } from '../harness/report/results';
+import { latestResultsPath, readResults } from '../harness/runs/results';
 import { writeReport } from '../harness/report/write-report';
 import { loadFixtures } from '../harness/cases/load';
 

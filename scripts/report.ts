@@ -9,9 +9,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { relative } from 'node:path';
-import { latestResultsPath, readResults } from '../harness/report/results';
+import { latestResultsPath, readResults } from '../harness/runs/results';
 import { buildMatrix } from '../harness/report/view-model';
-import { updateExpectationsFrom } from '../harness/verdicts/update-expectations';
+import { updateExpectationsFrom } from '../harness/runs/update-expectations';
 import { CLIENT_PROJECT_ARGS } from '../harness/clients/registry';
 
 const args = process.argv.slice(2);
@@ -36,11 +36,18 @@ const matrix = buildMatrix(results);
 console.log('\nVerdicts per client:');
 for (const c of matrix.clients) {
   const t = matrix.totals[c.name]!;
-  console.log(`  ${(c.label + ' ' + (c.version ?? '(not available)')).padEnd(32)} ${Object.entries(t).filter(([, n]) => n).map(([v, n]) => `${n} ${v}`).join(', ')}`);
+  console.log(
+    `  ${(c.label + ' ' + (c.version ?? '(not available)')).padEnd(32)} ${Object.entries(t)
+      .filter(([, n]) => n)
+      .map(([v, n]) => `${n} ${v}`)
+      .join(', ')}`,
+  );
 }
 const changed = results.results.filter((r) => r.expectation && r.expectation.status !== 'match');
 if (changed.length && !update) {
-  console.log(`\n${changed.length} case run(s) differ from expectations/ (shown in the report); after a deliberate browser upgrade run: npm run expectations:update`);
+  console.log(
+    `\n${changed.length} case run(s) differ from expectations/ (shown in the report); after a deliberate browser upgrade run: npm run expectations:update`,
+  );
 }
 if (update) {
   for (const p of updateExpectationsFrom(results)) console.log(`updated ${relative(process.cwd(), p)}`);

@@ -6,11 +6,12 @@
  *   3  nothing ran (invalid fixtures, no browser, Playwright could not start)
  */
 import { spawnSync } from 'node:child_process';
-import { latestResultsPath, readResults } from '../harness/report/results';
+import { latestResultsPath, readResults } from '../harness/runs/results';
 import { loadFixtures } from '../harness/cases/load';
-import { CLIENTS, OPTIONAL_IN_CI } from '../harness/clients/registry';
-import { proxyPortFor } from '../harness/clients/lab';
-import { TRANSPORT_NAMES, projectName } from '../harness/clients/transports';
+import { CLIENTS, CLIENTS_FILE_PROBLEM, requiredInCi } from '../harness/clients/registry';
+import { proxyPortFor } from '../harness/engine/lab';
+import { concurrencyFor, totalWorkers } from '../harness/engine/concurrency';
+import { TRANSPORT_NAMES, projectName } from '../harness/vocabulary/transports';
 
 const args = process.argv.slice(2);
 
@@ -23,7 +24,9 @@ function setupProblem(message: string): never {
 
 /** The --project values given (Playwright's "*" wildcards included), or undefined for all. */
 function selectedProjects(): RegExp[] | undefined {
-  const names = args.flatMap((a, i) => (a.startsWith('--project=') ? [a.slice(10)] : a === '--project' && args[i + 1] ? [args[i + 1]!] : []));
+  const names = args.flatMap((a, i) =>
+    a.startsWith('--project=') ? [a.slice(10)] : a === '--project' && args[i + 1] ? [args[i + 1]!] : [],
+  );
   if (!names.length) return undefined;
   return names.map((n) => new RegExp(`^${n.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`, 'i'));
 }
@@ -36,7 +39,10 @@ try {
   setupProblem((e as Error).message);
 }
 try {
+  if (CLIENTS_FILE_PROBLEM) throw new Error(CLIENTS_FILE_PROBLEM);
   proxyPortFor(0);
+  totalWorkers();
+  for (const kind of Object.values(CLIENTS)) concurrencyFor(kind);
 } catch (e) {
   setupProblem((e as Error).message);
 }
@@ -46,7 +52,7 @@ for (const kind of Object.values(CLIENTS)) {
   if (selected && !projects.some((p) => selected.some((re) => re.test(p)))) continue;
   const exe = kind.resolve();
   if (exe.path) continue;
-  if (process.env.CI && !OPTIONAL_IN_CI.has(kind.name)) setupProblem(`${kind.label} is not available: ${exe.how}`);
+  if (process.env.CI && requiredInCi(kind)) setupProblem(`${kind.label} is not available: ${exe.how}`);
   console.log(`note: ${kind.label} is not available (${exe.how}); its columns will say so`);
 }
 
@@ -65,7 +71,9 @@ if (harness) {
   process.exit(2);
 }
 if (differ) {
-  console.error(`exit 1: ${differ} observation(s) differ from expectations/ — a browser changed; if on purpose: npm run expectations:update`);
+  console.error(
+    `exit 1: ${differ} observation(s) differ from expectations/ — a browser changed; if on purpose: npm run expectations:update`,
+  );
   process.exit(1);
 }
 if (run.status !== 0) {

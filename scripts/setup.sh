@@ -36,21 +36,30 @@ else
   echo "or use Playwright's browsers (npx playwright install chromium firefox) if your network allows it."
 fi
 
-say "optional clients: WebKitGTK (webkit2gtk-driver + xvfb) and curl"
-optional=()
-[ -x /usr/bin/WebKitWebDriver ] || optional+=(webkit2gtk-driver)
-command -v xvfb-run >/dev/null 2>&1 || optional+=(xvfb)
-command -v curl >/dev/null 2>&1 || optional+=(curl)
-if [ ${#optional[@]} -eq 0 ]; then
-  echo "present"
-elif [ -f /etc/debian_version ] && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then
-  s=""; [ "$(id -u)" = 0 ] || s="sudo -n"
-  echo "installing: ${optional[*]}"
-  # Optional: if this fails the suite still runs, and the report says "not available" for them.
-  { [ -n "${missing[*]:-}" ] || $s apt-get update -q; } && DEBIAN_FRONTEND=noninteractive $s apt-get install -y -q "${optional[@]}" || echo "could not install ${optional[*]}: those columns will say 'not available'"
-else
-  echo "not installed: ${optional[*]} (Debian: apt-get install ${optional[*]}); those columns will say 'not available'"
-fi
+say "optional clients: WebKitGTK, curl, Python requests and httpx, wget"
+# Each optional client is installed on its own, so one package that cannot be had does not keep the
+# others out. What could not be installed is written to .cc-setup-missing: CI runs without those
+# columns (they say "not available"), and requires every client that could be installed.
+can_apt=no
+if [ -f /etc/debian_version ] && { [ "$(id -u)" = 0 ] || sudo -n true 2>/dev/null; }; then can_apt=yes; fi
+s=""; [ "$(id -u)" = 0 ] || s="sudo -n"
+apt_updated=${missing[*]:+yes}
+: > .cc-setup-missing
+optional_client() { # client-name check-command packages…
+  local client=$1 check=$2; shift 2
+  if eval "$check" >/dev/null 2>&1; then echo "  $client: present"; return; fi
+  if [ "$can_apt" = yes ]; then
+    if [ -z "${apt_updated:-}" ]; then $s apt-get update -q >/dev/null && apt_updated=yes; fi
+    if DEBIAN_FRONTEND=noninteractive $s apt-get install -y -q "$@" >/dev/null && eval "$check" >/dev/null 2>&1; then echo "  $client: installed ($*)"; return; fi
+  fi
+  echo "  $client: not installed (Debian: apt-get install $*); its columns will say 'not available'"
+  echo "$client" >> .cc-setup-missing
+}
+optional_client webkit '[ -x /usr/bin/WebKitWebDriver ] && command -v xvfb-run' webkit2gtk-driver xvfb
+optional_client curl 'command -v curl' curl
+optional_client python-requests '/usr/bin/python3 -c "import requests"' python3-requests
+optional_client python-httpx '/usr/bin/python3 -c "import httpx"' python3-httpx
+optional_client wget 'command -v wget' wget
 
 say "what the suite will use"
 npx --no-install tsx scripts/doctor.ts

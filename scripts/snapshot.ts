@@ -5,7 +5,7 @@
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { latestResultsPath, readResults, REPORTS_DIR } from '../harness/report/results';
+import { latestResultsPath, readResults, REPORTS_DIR } from '../harness/runs/results';
 
 const path = process.argv[2] ?? latestResultsPath();
 if (!path) {
@@ -13,7 +13,10 @@ if (!path) {
   process.exit(3);
 }
 const run = readResults(path);
-const versions = Object.entries(run.clients).filter(([, c]) => c.version).map(([n, c]) => `${n}-${c.version}`).join('_');
+const versions = Object.entries(run.clients)
+  .filter(([, c]) => c.version)
+  .map(([n, c]) => `${n}-${c.version}`)
+  .join('_');
 const dest = join(REPORTS_DIR, 'history', `${run.run.startedAt.slice(0, 10)}_${versions}.json`);
 mkdirSync(join(REPORTS_DIR, 'history'), { recursive: true });
 copyFileSync(path, dest);

@@ -5,8 +5,10 @@
  */
 import { test, expect } from './lab-test';
 import { loadFixtures } from '../harness/cases/load';
-import { runCase, HarnessError } from '../harness/clients/run-case';
-import { SetupError } from '../harness/clients/harness-error';
+import { runCase, HarnessError } from '../harness/engine/run-case';
+import { SetupError } from '../harness/vocabulary/harness-errors';
+import type { SkipReason } from '../harness/vocabulary/verdicts';
+import type { CaseRecord } from '../harness/evidence/record';
 import { unsupportedReason } from '../harness/clients/client';
 import { computeFacts } from '../harness/observe/facts';
 import { checkExpectations, describeMismatch, loadExpectations, pinnedFacts } from '../harness/verdicts/expectations';
@@ -22,12 +24,17 @@ const enforce = process.env.CC_EXPECTATIONS !== 'observe';
 
 for (const fixture of fixtures) {
   test(fixture.id, { annotation: { type: 'group', description: fixture.group } }, async ({ lab, transport }, testInfo) => {
+    // Why a case does not run is recorded as data (the reporter reads it, not the message).
+    const skip = async (reason: SkipReason, detail: string) => {
+      await testInfo.attach('skip', { body: JSON.stringify({ reason, detail }), contentType: 'application/json' });
+      test.skip(true, detail);
+    };
     // A case runs only over the transports it declares; elsewhere its cell says "not applicable".
-    test.skip(!fixture.transports.includes(transport), `not applicable over ${transport}`);
+    if (!fixture.transports.includes(transport)) await skip('not applicable', `not applicable over ${transport}`);
     const unsupported = unsupportedReason(lab.kind, fixture);
-    test.skip(!!unsupported, unsupported);
+    if (unsupported) await skip('unsupported', unsupported);
     const screenshotPath = testInfo.outputPath('screenshot.png');
-    let record;
+    let record: CaseRecord;
     try {
       record = await runCase(lab, fixture, { screenshotPath });
     } catch (e) {
@@ -35,7 +42,12 @@ for (const fixture of fixtures) {
     }
     await testInfo.attach('case-record', { body: JSON.stringify(record), contentType: 'application/json' });
     await testInfo.attach('lab', {
-      body: JSON.stringify({ launchMs: lab.driver.launchMs, launchConfig: lab.driver.launchConfig, client: lab.driver.info }),
+      body: JSON.stringify({
+        launchMs: lab.driver.launchMs,
+        launchedAt: lab.startedAt,
+        launchConfig: lab.driver.launchConfig,
+        client: lab.driver.info,
+      }),
       contentType: 'application/json',
     });
     if (record.screenshot) await testInfo.attach('screenshot', { path: record.screenshot, contentType: 'image/png' });
@@ -43,7 +55,10 @@ for (const fixture of fixtures) {
     const facts = computeFacts(record);
     const project = testInfo.project.name;
     const status = checkExpectations(fixture, facts, loadExpectations(project));
-    await testInfo.attach('expectation', { body: JSON.stringify({ status, observed: pinnedFacts(fixture, facts) }), contentType: 'application/json' });
+    await testInfo.attach('expectation', {
+      body: JSON.stringify({ status, observed: pinnedFacts(fixture, facts) }),
+      contentType: 'application/json',
+    });
     if (status.status !== 'match') {
       testInfo.annotations.push({ type: 'expectation-' + status.status, description: describeMismatch(project, fixture.id, status) });
     }

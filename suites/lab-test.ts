@@ -5,10 +5,13 @@
 import { test as base } from '@playwright/test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { Lab, proxyPortFor } from '../harness/clients/lab';
-import { CLIENTS, OPTIONAL_IN_CI } from '../harness/clients/registry';
-import type { Transport } from '../harness/clients/transports';
-import { SetupError } from '../harness/clients/harness-error';
+import { Lab, proxyPortFor } from '../harness/engine/lab';
+import { CLIENTS, requiredInCi } from '../harness/clients/registry';
+import { projectName, type Transport } from '../harness/vocabulary/transports';
+import { teardownDir, type WorkerTeardown } from '../harness/runs/results';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SetupError } from '../harness/vocabulary/harness-errors';
 
 export interface SuiteOptions {
   /** A key of CLIENTS (harness/clients/registry.ts). */
@@ -32,7 +35,7 @@ export const test = base.extend<{}, SuiteOptions & { lab: Lab }>({
       const exe = kind.resolve();
       if (!exe.path) {
         // A CI run without a required client must be red; elsewhere the column says "not available".
-        if (process.env.CI && !OPTIONAL_IN_CI.has(clientName)) throw new SetupError(`${kind.label} is not available: ${exe.how}`);
+        if (process.env.CI && requiredInCi(kind)) throw new SetupError(`${kind.label} is not available: ${exe.how}`);
         base.skip(true, `${kind.label} not available: ${exe.how}`);
       }
       const lab = await Lab.start(kind, transport, { proxyPort: proxyPortFor(workerInfo.parallelIndex) }).catch((e: Error) => {
@@ -45,8 +48,19 @@ export const test = base.extend<{}, SuiteOptions & { lab: Lab }>({
       // anything is still held.
       collectGarbage();
       const { rss, heapUsed } = process.memoryUsage();
-      const mib = (n: number) => (n / 1024 / 1024).toFixed(0);
-      console.log(`lab ${clientName}/${transport}: ${lab.proxy.openSockets} proxy sockets open after close, worker RSS ${mib(rss)} MiB, JS heap in use ${mib(heapUsed)} MiB`);
+      const mib = (n: number) => Math.round(n / 1024 / 1024);
+      console.log(
+        `lab ${clientName}/${transport}: ${lab.proxy.openSockets} proxy sockets open after close, worker RSS ${mib(rss)} MiB, JS heap in use ${mib(heapUsed)} MiB`,
+      );
+      // The same figures for the run's results (npm run bench prints them).
+      const figures: WorkerTeardown = {
+        project: projectName(clientName, transport),
+        rssMiB: mib(rss),
+        heapMiB: mib(heapUsed),
+        openSockets: lab.proxy.openSockets,
+      };
+      mkdirSync(teardownDir(process.ppid), { recursive: true });
+      writeFileSync(join(teardownDir(process.ppid), `${process.pid}-${lab.startedAt}.json`), JSON.stringify(figures));
     },
     { scope: 'worker', timeout: 60_000 },
   ],

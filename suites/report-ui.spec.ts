@@ -9,6 +9,9 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { hostileRun, HOSTILE } from '../test/support/hostile-run';
 import { writeReport } from '../harness/report/write-report';
+import { buildMatrix } from '../harness/report/view-model';
+import { findings } from '../harness/report/findings';
+import { readResults } from '../harness/runs/results';
 
 async function openReport(page: Page, dir: string): Promise<{ runDir: string; dialogs: string[] }> {
   const runDir = join(dir, 'runs', 'hostile');
@@ -87,4 +90,39 @@ test('the coverage page lists every requirement', async ({ page }, testInfo) => 
   await expect(page.locator('tr#req-authority-form')).toBeVisible();
   await expect(page.locator('tr#tcp-h1-upgrade')).toContainText('not testable in browsers');
   await expect(page.locator('tr#resp-non2xx-not-origin')).toContainText('status-403-held-open');
+});
+
+test('the findings page of a real run, opened from disk, lists every finding with a chart and links to the evidence', async ({ page }, testInfo) => {
+  // The committed history snapshot is a full run of real browsers: its findings are real ones.
+  const dir = testInfo.outputPath('history-report');
+  const runDir = join(dir, 'runs', 'history');
+  mkdirSync(runDir, { recursive: true });
+  const run = readResults(join(import.meta.dirname, '..', 'reports', 'history', '2026-11-22_chromium-156.0.8078.79_firefox-153.7.0.json'));
+  writeFileSync(join(runDir, 'results.json'), JSON.stringify(run));
+  writeReport(run, join(runDir, 'results.json'), { topDir: dir });
+  const expected = findings(buildMatrix(run));
+  expect(expected.length).toBeGreaterThan(10);
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(pathToFileURL(join(dir, 'findings.html')).href);
+  await expect(page.locator('h1')).toHaveText('Findings');
+  await expect(page.locator('li.finding')).toHaveCount(expected.length);
+  for (const severity of ['security', 'MUST', 'SHOULD', 'informational'])
+    await expect(page.locator(`#severity-${severity} h2`)).toContainText(`(${expected.filter((f) => f.severity === severity).length})`);
+  await expect(page.locator('svg.chart rect').first()).toBeVisible();
+  expect(await page.locator('script').count()).toBe(0);
+  // An evidence link leads to the case page, at the client's section, with its wire log.
+  await page.locator('li.finding a[href*="cases/"][href*="#"]').first().click();
+  await expect(page).toHaveURL(/runs\/history\/cases\/[a-z0-9-]+\.html#[a-z0-9-]+$/);
+  await expect(page.locator('table.wire').first()).toBeVisible();
+  await page.screenshot({ path: testInfo.outputPath('findings.png') });
+});
+
+test('the matrix keeps the browser columns within 1400 px and its transport toggle switches columns', async ({ page }, testInfo) => {
+  await openReport(page, testInfo.outputPath('report'));
+  await page.setViewportSize({ width: 1400, height: 900 });
+  await page.goto(pathToFileURL(testInfo.outputPath('report', 'index.html')).href);
+  await expect(page.locator('a', { hasText: 'findings' }).first()).toBeVisible();
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await expect(page.locator('#f-transport')).toBeVisible();
 });

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { Lab } from '../harness/clients/lab';
-import { runCase } from '../harness/clients/run-case';
+import { Lab } from '../harness/engine/lab';
+import { runCase } from '../harness/engine/run-case';
 import { CLIENTS } from '../harness/clients/registry';
 import { unsupportedReason } from '../harness/clients/client';
 import { loadFixtures } from '../harness/cases/load';
@@ -39,9 +39,9 @@ describe('client adapters against the real proxy', function () {
   }
 
   it('says what a client cannot do instead of running it', () => {
-    expect(unsupportedReason(CLIENTS['curl']!, fixture('ws-wss-h1-origin'))).to.match(/^unsupported: curl has no page/);
-    expect(unsupportedReason(CLIENTS['webkit']!, fixture('auth-407-with-credentials'))).to.match(/^unsupported: .*credentials/);
-    expect(unsupportedReason(CLIENTS['chromium']!, fixture('ws-wss-h1-origin'))).to.equal(undefined);
+    expect(unsupportedReason(CLIENTS.curl!, fixture('ws-wss-h1-origin'))).to.match(/^unsupported: curl has no page/);
+    expect(unsupportedReason(CLIENTS.webkit!, fixture('auth-407-with-credentials'))).to.match(/^unsupported: .*credentials/);
+    expect(unsupportedReason(CLIENTS.chromium!, fixture('ws-wss-h1-origin'))).to.equal(undefined);
   });
 
   it('registers every client with the capabilities the suite relies on', () => {

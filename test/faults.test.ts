@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import net from 'node:net';
-import { startTestbed, type Testbed } from '../harness/proxy/testbed';
+import { startTestbed, type Testbed } from '../harness/engine/testbed';
 import { MockProxy, TRACE_LIMIT } from '../harness/proxy/mock-proxy';
-import { MAX_HEAD_BYTES } from '../harness/proxy/connection';
-import { Lab } from '../harness/clients/lab';
+import { MAX_HEAD_BYTES } from '../harness/proxy/h1-connection';
+import { Lab } from '../harness/engine/lab';
 import { CLIENTS } from '../harness/clients/registry';
-import { runCase, HarnessError } from '../harness/clients/run-case';
+import { runCase, HarnessError } from '../harness/engine/run-case';
 import type { ClientDriver, ClientKind } from '../harness/clients/client';
 import { loadFixtures } from '../harness/cases/load';
 import { computeFacts } from '../harness/observe/facts';
@@ -39,7 +39,7 @@ describe('fault tolerance and isolation', function () {
       huge.send('CONNECT a.test:443 HTTP/1.1\r\n' + 'X-Pad: ' + 'a'.repeat(MAX_HEAD_BYTES + 10));
       await huge.until(() => huge.text().startsWith('HTTP/1.1 431'), 5000);
       await sleep(800); // past the 300 ms request-head timeout
-      clients.forEach((c) => c.socket.destroy());
+      for (const c of clients) c.socket.destroy();
       huge.socket.destroy();
       await sleep(100);
       expect(proxy.openSockets).to.equal(0);
@@ -49,9 +49,12 @@ describe('fault tolerance and isolation', function () {
     });
 
     it('counts a retry storm but traces only the first and last connections', async () => {
-      const session = bed.proxy.openCase('storm.connect.test', script([{ steps: [{ do: 'send', text: 'HTTP/1.1 403 No\r\nContent-Length: 0\r\n\r\n' }, { do: 'close' }] }]));
+      const session = bed.proxy.openCase(
+        'storm.connect.test',
+        script([{ steps: [{ do: 'send', text: 'HTTP/1.1 403 No\r\nContent-Length: 0\r\n\r\n' }, { do: 'close' }] }]),
+      );
       const clients = Array.from({ length: TRACE_LIMIT + 20 }, () => new RawClient(bed.proxy.port));
-      clients.forEach((c) => c.send(connectHead('storm.connect.test')));
+      for (const c of clients) c.send(connectHead('storm.connect.test'));
       await Promise.all(clients.map((c) => c.whenClosed(5000)));
       expect(session.traces()).to.have.length(TRACE_LIMIT);
       expect(session.omitted()!.connections).to.equal(20);
@@ -62,20 +65,25 @@ describe('fault tolerance and isolation', function () {
       const a = bed.proxy.openCase('iso-a.connect.test', script([{ steps: [{ do: 'hold', ms: 300 }, { do: 'close' }] }]));
       const b = bed.proxy.openCase('iso-b.connect.test', script([{ steps: [{ do: 'hold', ms: 300 }, { do: 'close' }] }]));
       const clients = [0, 1, 2].flatMap(() => [new RawClient(bed.proxy.port), new RawClient(bed.proxy.port)]);
-      clients.forEach((c, i) => c.send(connectHead(i % 2 ? 'iso-b.connect.test' : 'iso-a.connect.test')));
-      await Promise.all([a.settled(100, 3000), b.settled(100, 3000)]);
+      for (const [i, c] of clients.entries()) c.send(connectHead(i % 2 ? 'iso-b.connect.test' : 'iso-a.connect.test'));
+      await Promise.all([a.settled({ quietMs: 100, boundMs: 3000 }), b.settled({ quietMs: 100, boundMs: 3000 })]);
       await sleep(50);
       const targets = (s: typeof a) => s.traces().flatMap((t) => t.requests.map((r) => r.head.target));
       expect(targets(a)).to.deep.equal(Array(3).fill('iso-a.connect.test:443'));
       expect(targets(b)).to.deep.equal(Array(3).fill('iso-b.connect.test:443'));
       const ids = (s: typeof a) => s.traces().map((t) => t.id);
       expect(ids(a).filter((id) => ids(b).includes(id))).to.deep.equal([]);
-      clients.forEach((c) => c.socket.destroy());
+      for (const c of clients) c.socket.destroy();
     });
 
     it('never dials out: the only connection it opens is to the in-process origin, and only for a tunnel', async () => {
       const dialled: string[] = [];
-      const proxy = new MockProxy({ connect: async (kind) => (dialled.push(kind), net.connect({ host: '127.0.0.1', port: bed.origin.tlsPort })) });
+      const proxy = new MockProxy({
+        connect: async (kind) => {
+          dialled.push(kind);
+          return net.connect({ host: '127.0.0.1', port: bed.origin.tlsPort });
+        },
+      });
       await proxy.listen();
       proxy.openCase('own.connect.test', script([{ steps: [{ do: 'send', text: 'HTTP/1.1 403 No\r\n\r\n' }, { do: 'close' }] }]));
       for (const host of ['example.com', '10.0.0.1', 'own.connect.test']) {
@@ -90,7 +98,7 @@ describe('fault tolerance and isolation', function () {
 
   describe('a browser that crashes mid-case', () => {
     it('costs that case a harness error, is relaunched, and the next case runs', async function () {
-      const kind = CLIENTS['chromium']!;
+      const kind = CLIENTS.chromium!;
       if (!kind.resolve().path) this.skip();
       const lab = await Lab.start(kind, 'h1');
       try {
@@ -113,12 +121,12 @@ describe('fault tolerance and isolation', function () {
 
   describe('a browser that hangs mid-case', () => {
     it('costs that case a harness error (not a "timeout" observation), is killed and relaunched, and the next case runs', async function () {
-      const kind = CLIENTS['chromium']!;
+      const kind = CLIENTS.chromium!;
       if (!kind.resolve().path) this.skip();
       const lab = await Lab.start(kind, 'h1');
       try {
         const fixtures = loadFixtures();
-        const held = fixtures.find((f) => f.id === 'fault-no-answer')!; // navigation bound 4 s, proxy silent for 6 s
+        const held = fixtures.find((f) => f.id === 'fault-no-answer')!; // navigation bound 3 s, proxy silent for 3.5 s
         const pending = runCase(lab, held);
         await sleep(1500);
         await lab.driver.hang!(); // SIGSTOP: the process stays, it just stops answering
@@ -143,7 +151,23 @@ describe('fault tolerance and isolation', function () {
         launchConfig: {},
         async visit({ url }) {
           if (hangNext) return new Promise(() => {}); // never settles, like a wedged driver
-          return { visits: [{ url, committed: false, finalUrl: url, title: '', text: '', originMarkerFound: false, proxyMarkerFound: false, durationMs: 0 }], notes: [], alive: () => true, dispose: async () => {} };
+          return {
+            visits: [
+              {
+                url,
+                committed: false,
+                finalUrl: url,
+                title: '',
+                text: '',
+                originMarkerFound: false,
+                proxyMarkerFound: false,
+                durationMs: 0,
+              },
+            ],
+            notes: [],
+            alive: () => true,
+            dispose: async () => {},
+          };
         },
         async recycle() {
           recycled++;
@@ -154,6 +178,7 @@ describe('fault tolerance and isolation', function () {
       const stuck: ClientKind = {
         name: 'stuck',
         label: 'Stuck client',
+        concurrency: 1,
         capabilities: { page: false, screenshot: false, websocket: false, credentials: 'none', transports: ['h1'] },
         resolve: () => ({ path: '(none)', how: 'test double' }),
         start: async () => driver,

@@ -38,7 +38,8 @@ export class RawClient {
   async until(pred: () => boolean, ms = 3000): Promise<void> {
     const end = Date.now() + ms;
     while (!pred()) {
-      if (Date.now() > end) throw new Error(`condition not met within ${ms} ms; received ${JSON.stringify(this.text().slice(0, 200))}, ended ${this.ended}`);
+      if (Date.now() > end)
+        throw new Error(`condition not met within ${ms} ms; received ${JSON.stringify(this.text().slice(0, 200))}, ended ${this.ended}`);
       await new Promise((r) => setTimeout(r, 10));
     }
   }

@@ -4,12 +4,16 @@ import { beginsTlsHandshake, escapeBytes, hexBytes, latin1Bytes } from '../harne
 
 describe('request head parser', () => {
   it('keeps header names, case and order as on the wire', () => {
-    const head = parseRequestHead(Buffer.from('CONNECT a.test:443 HTTP/1.1\r\nUser-Agent: x\r\nHost: a.test:443\r\nhost: dup\r\n\r\nEARLY'))!;
+    const head = parseRequestHead(
+      Buffer.from('CONNECT a.test:443 HTTP/1.1\r\nUser-Agent: x\r\nHost: a.test:443\r\nhost: dup\r\n\r\nEARLY'),
+    )!;
     expect(head.method).to.equal('CONNECT');
     expect(head.target).to.equal('a.test:443');
     expect(head.version).to.equal('HTTP/1.1');
     expect(head.headers.map((h) => h.name)).to.deep.equal(['User-Agent', 'Host', 'host']);
-    expect(head.length).to.equal(Buffer.byteLength('CONNECT a.test:443 HTTP/1.1\r\nUser-Agent: x\r\nHost: a.test:443\r\nhost: dup\r\n\r\n'));
+    expect(head.length).to.equal(
+      Buffer.byteLength('CONNECT a.test:443 HTTP/1.1\r\nUser-Agent: x\r\nHost: a.test:443\r\nhost: dup\r\n\r\n'),
+    );
     expect(head.bareLf).to.equal(false);
   });
 
@@ -26,8 +30,14 @@ describe('request head parser', () => {
   });
 
   it('routes by CONNECT authority and by absolute-form host', () => {
-    expect(requestAuthority(parseRequestHead(Buffer.from('CONNECT X.Test:8443 HTTP/1.1\r\n\r\n'))!)).to.deep.equal({ host: 'x.test', port: 8443 });
-    expect(requestAuthority(parseRequestHead(Buffer.from('GET http://y.test/p HTTP/1.1\r\n\r\n'))!)).to.deep.equal({ host: 'y.test', port: 80 });
+    expect(requestAuthority(parseRequestHead(Buffer.from('CONNECT X.Test:8443 HTTP/1.1\r\n\r\n'))!)).to.deep.equal({
+      host: 'x.test',
+      port: 8443,
+    });
+    expect(requestAuthority(parseRequestHead(Buffer.from('GET http://y.test/p HTTP/1.1\r\n\r\n'))!)).to.deep.equal({
+      host: 'y.test',
+      port: 80,
+    });
     expect(requestAuthority(parseRequestHead(Buffer.from('GET /p HTTP/1.1\r\n\r\n'))!)).to.equal(undefined);
   });
 });

@@ -3,7 +3,7 @@ import https from 'node:https';
 import http from 'node:http';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { HttpProxyAgent } from 'http-proxy-agent';
-import { startTestbed, type Testbed } from '../harness/proxy/testbed';
+import { startTestbed, type Testbed } from '../harness/engine/testbed';
 import { RawClient, connectHead, script } from './helpers';
 
 const OK = { do: 'send', text: 'HTTP/1.1 200 Connection established\r\n\r\n' };
@@ -68,10 +68,16 @@ describe('mock proxy with real Node clients', () => {
 
   it('chooses exchanges by Proxy-Authorization: 407, then 200 on the same connection', async () => {
     const h = host();
-    const session = bed.proxy.openCase(h, script([
-      { when: { proxyAuthorization: 'absent' }, steps: [{ do: 'send', text: 'HTTP/1.1 407 Auth\r\nProxy-Authenticate: Basic realm="x"\r\nContent-Length: 0\r\n\r\n' }] },
-      { steps: [OK, { do: 'fin' }] },
-    ]));
+    const session = bed.proxy.openCase(
+      h,
+      script([
+        {
+          when: { proxyAuthorization: 'absent' },
+          steps: [{ do: 'send', text: 'HTTP/1.1 407 Auth\r\nProxy-Authenticate: Basic realm="x"\r\nContent-Length: 0\r\n\r\n' }],
+        },
+        { steps: [OK, { do: 'fin' }] },
+      ]),
+    );
     const c = new RawClient(bed.proxy.port);
     c.send(connectHead(h));
     await c.until(() => c.text().includes('407'));
@@ -80,7 +86,8 @@ describe('mock proxy with real Node clients', () => {
     const traces = session.traces();
     expect(traces).to.have.length(1);
     expect(traces[0]!.requests).to.have.length(2);
-    expect(traces[0]!.events.filter((e) => e.kind === 'exchange').map((e) => e.note)).to.deep.equal(['exchanges[0]', 'exchanges[1]']);
+    expect(traces[0]!.events.flatMap((e) => (e.kind === 'exchange' ? [e.index] : []))).to.deep.equal([0, 1]);
+    expect(traces[0]!.events.flatMap((e) => (e.kind === 'response' ? [e.status] : []))).to.deep.equal([407, 200]);
     c.socket.destroy();
   });
 
@@ -104,11 +111,23 @@ describe('mock proxy with real Node clients', () => {
 
   it('sends bytes verbatim, including NUL and invalid UTF-8, split into timed segments', async () => {
     const h = host();
-    const session = bed.proxy.openCase(h, script([{ steps: [{ do: 'send', segments: [{ text: 'HTTP/1.1 2' }, { hex: '00 ff fe' }, { text: '00 OK\r\n\r\n' }], gapMs: 60 }, { do: 'close' }] }]));
+    const session = bed.proxy.openCase(
+      h,
+      script([
+        {
+          steps: [
+            { do: 'send', segments: [{ text: 'HTTP/1.1 2' }, { hex: '00 ff fe' }, { text: '00 OK\r\n\r\n' }], gapMs: 60 },
+            { do: 'close' },
+          ],
+        },
+      ]),
+    );
     const c = new RawClient(bed.proxy.port);
     c.send(connectHead(h));
     await c.whenClosed();
-    expect([...c.received]).to.deep.equal([...Buffer.concat([Buffer.from('HTTP/1.1 2'), Buffer.from([0, 0xff, 0xfe]), Buffer.from('00 OK\r\n\r\n')])]);
+    expect([...c.received]).to.deep.equal([
+      ...Buffer.concat([Buffer.from('HTTP/1.1 2'), Buffer.from([0, 0xff, 0xfe]), Buffer.from('00 OK\r\n\r\n')]),
+    ]);
     const sent = session.traces()[0]!.events.filter((e) => e.kind === 'p2c');
     expect(sent).to.have.length(3);
     expect(sent[2]!.t - sent[0]!.t).to.be.at.least(100);
@@ -116,7 +135,10 @@ describe('mock proxy with real Node clients', () => {
 
   it('records bytes sent before the response as early data and recognises TLS', async () => {
     const h = host();
-    const session = bed.proxy.openCase(h, script([{ steps: [{ do: 'wait', ms: 150 }, { do: 'send', text: 'HTTP/1.1 403 No\r\nContent-Length: 0\r\n\r\n' }, { do: 'close' }] }]));
+    const session = bed.proxy.openCase(
+      h,
+      script([{ steps: [{ do: 'wait', ms: 150 }, { do: 'send', text: 'HTTP/1.1 403 No\r\nContent-Length: 0\r\n\r\n' }, { do: 'close' }] }]),
+    );
     const c = new RawClient(bed.proxy.port);
     c.send(Buffer.concat([Buffer.from(connectHead(h)), Buffer.from([0x16, 0x03, 0x01])]));
     await new Promise((r) => setTimeout(r, 40));
@@ -139,13 +161,18 @@ describe('mock proxy with real Node clients', () => {
 
   it('ends a hold early when the client closes, and records who closed first', async () => {
     const h = host();
-    const session = bed.proxy.openCase(h, script([{ steps: [{ do: 'send', text: 'HTTP/1.1 403 No\r\nContent-Length: 0\r\n\r\n' }, { do: 'hold', ms: 5000 }, { do: 'close' }] }]));
+    const session = bed.proxy.openCase(
+      h,
+      script([
+        { steps: [{ do: 'send', text: 'HTTP/1.1 403 No\r\nContent-Length: 0\r\n\r\n' }, { do: 'hold', ms: 5000 }, { do: 'close' }] },
+      ]),
+    );
     const c = new RawClient(bed.proxy.port);
     c.send(connectHead(h));
     await c.until(() => c.text().includes('403'));
     const t0 = Date.now();
     c.socket.end();
-    await session.settled(50, 4000);
+    await session.settled({ quietMs: 50, boundMs: 4000 });
     expect(Date.now() - t0).to.be.below(2000);
     const kinds = session.traces()[0]!.events.map((e) => e.kind);
     expect(kinds.indexOf('client-fin')).to.be.greaterThan(-1);
@@ -173,7 +200,13 @@ describe('mock proxy with real Node clients', () => {
 
   it('fills {host} in sent text with the case host', async () => {
     const h = host();
-    bed.proxy.openCase(h, script([{ steps: [{ do: 'send', text: 'HTTP/1.1 302 Found\r\nLocation: https://{host}/x\r\nContent-Length: 0\r\n\r\n' }, { do: 'close' }] }]), { host: h });
+    bed.proxy.openCase(
+      h,
+      script([
+        { steps: [{ do: 'send', text: 'HTTP/1.1 302 Found\r\nLocation: https://{host}/x\r\nContent-Length: 0\r\n\r\n' }, { do: 'close' }] },
+      ]),
+      { host: h },
+    );
     const c = new RawClient(bed.proxy.port);
     c.send(connectHead(h));
     await c.whenClosed();

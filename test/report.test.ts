@@ -8,9 +8,13 @@ import { writeReport } from '../harness/report/write-report';
 import { junitXml } from '../harness/report/junit';
 import { buildMatrix } from '../harness/report/view-model';
 import { coverage } from '../harness/report/coverage-page';
-import { REQUIREMENTS } from '../harness/cases/requirements';
+import { REQUIREMENTS } from '../harness/vocabulary/requirements';
+import { loadFixtures } from '../harness/cases/load';
 import { compareRuns, compareText } from '../harness/report/compare';
 import ResultsReporter from '../harness/report/playwright-reporter';
+import { findings } from '../harness/report/findings';
+import { findingsPage } from '../harness/report/findings-page';
+import { readResults } from '../harness/runs/results';
 
 function writeHostile() {
   const dir = mkdtempSync(join(tmpdir(), 'cc-report-'));
@@ -25,7 +29,11 @@ function writeHostile() {
 describe('report rendering', () => {
   it('escapes every hostile string from the wire, the browser and the fixture', () => {
     const { runDir } = writeHostile();
-    const pages = [join(runDir, 'index.html'), join(runDir, 'coverage.html'), ...readdirSync(join(runDir, 'cases')).map((f) => join(runDir, 'cases', f))];
+    const pages = [
+      join(runDir, 'index.html'),
+      join(runDir, 'coverage.html'),
+      ...readdirSync(join(runDir, 'cases')).map((f) => join(runDir, 'cases', f)),
+    ];
     for (const p of pages) {
       const text = readFileSync(p, 'utf8');
       expect(text, p).to.not.contain('<script>window.__pwned');
@@ -37,7 +45,7 @@ describe('report rendering', () => {
     expect(casePage).to.contain('&lt;script>window.__pwned=1&lt;/script>');
   });
 
-  it('sets a CSP that only allows the page\'s own script', () => {
+  it("sets a CSP that only allows the page's own script", () => {
     const { runDir } = writeHostile();
     const index = readFileSync(join(runDir, 'index.html'), 'utf8');
     expect(index).to.match(/script-src 'sha256-[A-Za-z0-9+/=]+'/);
@@ -64,8 +72,36 @@ describe('JUnit output', () => {
 
   it('reports an expectation mismatch as a failure with expected and observed, a harness error as an error', () => {
     const xml = junitXml(hostileRun());
-    expect(xml).to.match(/<failure message="observation differs from expectations\/chromium\.json[^"]*page: expected [^"]*observed &quot;error page&quot;" type="ExpectationMismatch"/);
+    expect(xml).to.match(
+      /<failure message="observation differs from expectations\/chromium\.json[^"]*page: expected [^"]*observed &quot;error page&quot;" type="ExpectationMismatch"/,
+    );
     expect(xml).to.match(/<error message="harness error: boom [^"]*" type="HarnessError"/);
+  });
+});
+
+describe('dependency-aware verdicts', () => {
+  it('says "dependency failed" where baseline-200 failed for that client, and keeps the cell\'s own verdict as evidence', () => {
+    const run = hostileRun();
+    const dependent = loadFixtures().find((f) => f.id === 'status-200-content-length')!;
+    expect(dependent.dependsOn).to.deep.equal(['baseline-200']);
+    const baseline = run.results.find((r) => r.caseId === 'baseline-200')!;
+    run.fixtures.push(dependent);
+    run.results.push({ ...structuredClone(baseline), caseId: dependent.id });
+    const cell = (r: typeof run, id: string) =>
+      buildMatrix(r)
+        .groups.flatMap((g) => g.rows)
+        .find((row) => row.fixture.id === id)!
+        .cells.find((c) => c.client === 'chromium')!;
+    expect(cell(run, dependent.id).verdict).to.equal('pass');
+    baseline.record!.navigation!.originMarkerFound = false; // the plain 200 no longer loads: a fail
+    expect(cell(run, 'baseline-200').verdict).to.equal('fail');
+    const moot = cell(run, dependent.id);
+    expect(moot).to.deep.include({
+      verdict: 'dependency failed',
+      ownVerdict: 'pass',
+      failedDependencies: [{ caseId: 'baseline-200', verdict: 'fail' }],
+    });
+    expect(junitXml(run)).to.contain('name="verdict" value="dependency failed"');
   });
 });
 
@@ -76,7 +112,11 @@ describe('run comparison', () => {
     b.fixtures = b.fixtures.filter((f) => f.id !== 'baseline-200'); // removed
     b.results = b.results.filter((r) => r.caseId !== 'baseline-200');
     b.results[0]!.record!.navigation!.originMarkerFound = true; // 403 now "loaded": breaks resp-non2xx-no-tunnel
-    b.results[1] = { ...b.results[0]!, client: 'firefox', record: { ...a.results[0]!.record!, client: { ...a.results[0]!.record!.client, name: 'firefox' } } }; // harness error → observed
+    b.results[1] = {
+      ...b.results[0]!,
+      client: 'firefox',
+      record: { ...a.results[0]!.record!, client: { ...a.results[0]!.record!.client, name: 'firefox' } },
+    }; // harness error → observed
     const diffs = compareRuns(a, b);
     const byKey = Object.fromEntries(diffs.map((d) => [`${d.caseId}/${d.client}`, d.transition]));
     expect(byKey).to.deep.equal({
@@ -85,22 +125,38 @@ describe('run comparison', () => {
       'baseline-200/chromium': 'removed',
       'baseline-200/firefox': 'removed',
     });
-    expect(compareText(diffs, a, b)).to.contain('REGRESSED').and.to.contain('IMPROVED').and.to.contain('REMOVED');
+    expect(compareText(diffs, a, b))
+      .to.contain('REGRESSED')
+      .and.to.contain('IMPROVED')
+      .and.to.contain('REMOVED');
     expect(compareRuns(b, a).filter((d) => d.transition === 'added')).to.have.length(2);
     expect(compareRuns(a, a).every((d) => d.transition === 'unchanged')).to.equal(true);
-});
+  });
 });
 
 describe('the results reporter', () => {
   // Fake Playwright objects: just what the reporter reads.
   const project = { name: 'chromium' };
-  const testCase = (id: string, repeatEachIndex = 0) => ({ id, title: 'baseline-200', parent: { project: () => project }, retries: 1, annotations: [], repeatEachIndex }) as never;
+  const testCase = (id: string, repeatEachIndex = 0) =>
+    ({ id, title: 'baseline-200', parent: { project: () => project }, retries: 1, annotations: [], repeatEachIndex }) as never;
   const attempt = (retry: number, caseId: string, note: string) =>
     ({
-      status: 'passed', retry, duration: 1, errors: [], annotations: [],
-      attachments: [{ name: 'case-record', contentType: 'application/json', body: Buffer.from(JSON.stringify({ caseId, connections: [], origin: [], harness: { notes: [note] } })) }],
+      status: 'passed',
+      retry,
+      duration: 1,
+      errors: [],
+      annotations: [],
+      attachments: [
+        {
+          name: 'case-record',
+          contentType: 'application/json',
+          body: Buffer.from(JSON.stringify({ caseId, connections: [], origin: [], harness: { notes: [note] } })),
+        },
+      ],
     }) as never;
-  const kept = (r: ResultsReporter) => (r as unknown as { results: { harnessError?: string; record?: { harness: { notes: string[] } }; flakyFirstAttempt?: string }[] }).results;
+  const kept = (r: ResultsReporter) =>
+    (r as unknown as { results: { harnessError?: string; record?: { harness: { notes: string[] } }; flakyFirstAttempt?: string }[] })
+      .results;
 
   it('keeps every repeat of a case (npm run flake), and only a retry replaces the attempt before it', () => {
     const reporter = new ResultsReporter();
@@ -111,5 +167,32 @@ describe('the results reporter', () => {
     reporter.onTestEnd(testCase('t-r2', 2), attempt(1, 'baseline-200', 'repeat 2, retry'));
     expect(kept(reporter).map((r) => r.record?.harness.notes[0])).to.deep.equal(['repeat 0', 'repeat 1', 'repeat 2, retry']);
     expect(kept(reporter).map((r) => !!r.flakyFirstAttempt)).to.deep.equal([false, false, true]);
+  });
+
+  it('lists every fail, non-strict and security verdict of a real run on the findings page, with its evidence link', () => {
+    const run = readResults(
+      join(import.meta.dirname, '..', 'reports', 'history', '2026-11-22_chromium-156.0.8078.79_firefox-153.7.0.json'),
+    );
+    const m = buildMatrix(run);
+    const all = findings(m);
+    const pageHtml = findingsPage(m);
+    let seen = 0;
+    for (const row of m.groups.flatMap((g) => g.rows)) {
+      for (const cell of row.cells) {
+        if (cell.verdict === 'dependency failed') continue;
+        for (const check of cell.checks ?? []) {
+          if (check.verdict !== 'fail' && check.verdict !== 'non-strict') continue;
+          seen++;
+          const where = `${row.fixture.id} [${cell.client}] ${check.requirement}`;
+          const f = all.find(
+            (x) => x.caseId === row.fixture.id && x.requirement === check.requirement && x.clients.some((c) => c.name === cell.client),
+          );
+          expect(f, where).to.not.equal(undefined);
+          expect(pageHtml, where).to.contain(`href="cases/${row.fixture.id}.html#${cell.client}"`);
+        }
+      }
+    }
+    expect(seen, 'the snapshot has failures to find').to.be.greaterThan(5);
+    expect((pageHtml.match(/<li class="finding /g) ?? []).length).to.equal(all.length);
   });
 });

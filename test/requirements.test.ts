@@ -1,8 +1,8 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { REQUIREMENTS, requirementLink } from '../harness/cases/requirements';
-import { OBSERVATIONS_2015 } from '../harness/cases/history-2015';
+import { REQUIREMENTS, requirementLink } from '../harness/vocabulary/requirements';
+import { OBSERVATIONS_2015 } from '../harness/vocabulary/history-2015';
 
 const reference = resolve(import.meta.dirname ?? '.', '../../shared/reference/requirements.md');
 

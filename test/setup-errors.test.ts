@@ -11,14 +11,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '../harness/cases/load';
 import { MockProxy } from '../harness/proxy/mock-proxy';
-import { Lab, proxyPortFor } from '../harness/clients/lab';
+import { Lab, proxyPortFor } from '../harness/engine/lab';
 import { CLIENTS } from '../harness/clients/registry';
 
 const STACK_FRAME = /^\s+at .+[:(]/m;
 
 function runSuite(args: string[], env: Record<string, string>) {
-  const r = spawnSync('npx', ['tsx', 'scripts/run-suite.ts', ...args], { encoding: 'utf8', env: { ...process.env, ...env }, timeout: 120_000 });
-  return { status: r.status, output: (r.stdout + r.stderr).split('\n').filter((l) => !l.startsWith('npm warn')).join('\n') };
+  const r = spawnSync('npx', ['tsx', 'scripts/run-suite.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+  return {
+    status: r.status,
+    output: (r.stdout + r.stderr)
+      .split('\n')
+      .filter((l) => !l.startsWith('npm warn'))
+      .join('\n'),
+  };
 }
 
 async function occupiedPort(): Promise<{ port: number; close(): Promise<void> }> {
@@ -52,7 +62,11 @@ describe('set-up problems: a clear message, not a stack', function () {
   });
 
   it('a missing browser in CI: exit 3 naming the browser and how to get it', () => {
-    const { status, output } = runSuite(['--project=chromium'], { CI: 'true', CHROMIUM_PATH: join(scratch, 'no-chromium'), CC_REPORTS_DIR: join(scratch, 'reports') });
+    const { status, output } = runSuite(['--project=chromium'], {
+      CI: 'true',
+      CHROMIUM_PATH: join(scratch, 'no-chromium'),
+      CC_REPORTS_DIR: join(scratch, 'reports'),
+    });
     expect(status).to.equal(3);
     expect(output).to.contain(`Chromium is not available: CHROMIUM_PATH=${join(scratch, 'no-chromium')} does not exist`);
     expect(output).not.to.match(STACK_FRAME);
@@ -68,11 +82,17 @@ describe('set-up problems: a clear message, not a stack', function () {
       await proxy.close();
 
       expect(() => proxyPortFor(0, 'eighty')).to.throw('CC_PROXY_PORT="eighty" is not a port number');
-      const curl = CLIENTS['curl']!;
+      const curl = CLIENTS.curl!;
       if (!curl.resolve().path) this.skip();
-      const { status, output } = runSuite(['--project=curl', '-g', 'baseline-200$'], { CC_PROXY_PORT: String(taken.port), CC_WORKERS: '1', CC_REPORTS_DIR: join(scratch, 'reports') });
+      const { status, output } = runSuite(['--project=curl', '-g', 'baseline-200$'], {
+        CC_PROXY_PORT: String(taken.port),
+        CC_WORKERS: '1',
+        CC_REPORTS_DIR: join(scratch, 'reports'),
+      });
       expect(status).to.equal(2);
-      expect(output).to.contain(`SetupError: curl over h1: the mock proxy cannot listen on 127.0.0.1:${taken.port}: the port is in use by another process`);
+      expect(output).to.contain(
+        `SetupError: curl over h1: the mock proxy cannot listen on 127.0.0.1:${taken.port}: the port is in use by another process`,
+      );
       expect(output).not.to.match(STACK_FRAME);
       // The origin the failed lab had started is closed again: a Lab.start that fails leaks nothing.
       await Lab.start(curl, 'h1', { proxyPort: taken.port }).then(

@@ -3,18 +3,24 @@ import { computeFacts } from '../harness/observe/facts';
 import { evaluateChecks, compareWith2015, worstVerdict } from '../harness/verdicts/evaluate';
 import { checkExpectations } from '../harness/verdicts/expectations';
 import { normaliseNavigationError } from '../harness/clients/navigation-error';
-import type { CaseRecord } from '../harness/observe/record';
-import type { ConnectionTrace, WireEvent } from '../harness/proxy/trace';
+import type { CaseRecord } from '../harness/evidence/record';
+import type { ConnectionTrace, ProxyEvent } from '../harness/evidence/events';
+import { leadingResponseHeads } from '../harness/wire/http-head';
 import { parseRequestHead } from '../harness/wire/http-head';
 import { loadFixtures } from '../harness/cases/load';
-import { analyseFlakes } from '../harness/verdicts/flakes';
+import { analyseFlakes } from '../harness/runs/flakes';
 
 const HOST = 'case-1234.connect.test';
 const b64 = (s: string | Buffer) => Buffer.from(s as string, typeof s === 'string' ? 'latin1' : undefined).toString('base64');
 
-function conn(id: number, requests: { t: number; text: string }[], events: WireEvent[], early = ''): ConnectionTrace {
+function conn(id: number, requests: { t: number; text: string }[], events: ProxyEvent[], early = ''): ConnectionTrace {
   return {
-    id, index: id, clientPort: 50000 + id, openedAt: events[0]?.t ?? 0, earlyBytes: b64(early),
+    id,
+    index: id,
+    clientPort: 50000 + id,
+    openedAt: events[0]?.t ?? 0,
+    earlyBytes: b64(early),
+    protocol: 'h1',
     requests: requests.map((r) => ({ t: r.t, head: parseRequestHead(Buffer.from(r.text, 'latin1'))!, raw: b64(r.text) })),
     events,
   };
@@ -22,25 +28,67 @@ function conn(id: number, requests: { t: number; text: string }[], events: WireE
 
 function record(partial: Partial<CaseRecord>): CaseRecord {
   return {
-    caseId: 'x', fixtureFile: 'fixtures/x.json', host: HOST, marker: 'm',
+    caseId: 'x',
+    fixtureFile: 'fixtures/x.json',
+    host: HOST,
+    marker: 'm',
     client: { name: 'chromium', label: 'Chromium', version: '1', executablePath: '/x' },
-    startedAt: '2026-01-01T00:00:00Z', connections: [], origin: [],
+    startedAt: '2026-01-01T00:00:00Z',
+    connections: [],
+    origin: [],
     harness: { contextClosedAt: 1000, settledAt: 990, durationMs: 1000, notes: [], strays: [] },
     ...partial,
   };
 }
 
-const head = (extra = '') => `CONNECT ${HOST}:443 HTTP/1.1\r\nHost: ${HOST}:443\r\nProxy-Connection: keep-alive\r\nUser-Agent: UA\r\n${extra}\r\n`;
-const ev = (t: number, kind: WireEvent['kind'], data?: string): WireEvent => ({ t, kind, ...(data !== undefined ? { data: b64(data) } : {}) });
+const head = (extra = '') =>
+  `CONNECT ${HOST}:443 HTTP/1.1\r\nHost: ${HOST}:443\r\nProxy-Connection: keep-alive\r\nUser-Agent: UA\r\n${extra}\r\n`;
+/** An event as the proxy records it: bytes, plus the typed response a proxy → client head carries. */
+function ev(t: number, kind: 'open' | 'c2p' | 'p2c' | 'client-fin' | 'proxy-close' | 'tunnel-open', data?: string): ProxyEvent {
+  if (kind === 'open') return { t, kind, clientPort: 1 };
+  if (kind === 'tunnel-open') return { t, kind, mode: 'tls', originPort: 2, proxyPort: 3 };
+  if (kind === 'c2p' || kind === 'p2c') return { t, kind, data: b64(data ?? '') };
+  return { t, kind };
+}
+/** What the proxy logs when it sends a response head: the typed head, then the bytes. */
+function sent(t: number, text: string): ProxyEvent[] {
+  const heads = leadingResponseHeads(Buffer.from(text, 'latin1')).heads.map(
+    (h): ProxyEvent => ({
+      t,
+      kind: 'response',
+      version: h.version,
+      status: h.status,
+      reason: h.reason,
+      headers: h.headers,
+      interim: h.status < 200,
+    }),
+  );
+  return [...heads, ev(t, 'p2c', text)];
+}
 
 describe('facts from raw evidence', () => {
   it('counts a ClientHello that arrived while the proxy was still dialling the origin as sent into the tunnel', () => {
     const hello = '\u0016\u0003\u0001\u0002\u0000hello';
-    const early = conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(1, 'c2p', head()), ev(2, 'p2c', 'HTTP/1.1 200 OK\r\n\r\n'), ev(3, 'c2p', hello), ev(4, 'tunnel-open'), ev(5, 'client-fin')]);
-    const failed = [{ kind: 'handshake-failed', detail: 'ECONNRESET', t: 6 }] as CaseRecord['origin'];
+    const early = conn(
+      1,
+      [{ t: 1, text: head() }],
+      [
+        ev(0, 'open'),
+        ev(1, 'c2p', head()),
+        ev(2, 'p2c', 'HTTP/1.1 200 OK\r\n\r\n'),
+        ev(3, 'c2p', hello),
+        ev(4, 'tunnel-open'),
+        ev(5, 'client-fin'),
+      ],
+    );
+    const failed: CaseRecord['origin'] = [{ kind: 'handshake-failed', error: 'ECONNRESET', t: 6 }];
     expect(computeFacts(record({ connections: [early], origin: failed }))['origin-tls']).to.equal('failed: ECONNRESET');
     // Only the CONNECT head on the connection: nothing was tunnelled, whatever the origin reports.
-    const silent = conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(1, 'c2p', head()), ev(2, 'p2c', 'HTTP/1.1 200 OK\r\n\r\n'), ev(4, 'tunnel-open'), ev(5, 'client-fin')]);
+    const silent = conn(
+      1,
+      [{ t: 1, text: head() }],
+      [ev(0, 'open'), ev(1, 'c2p', head()), ev(2, 'p2c', 'HTTP/1.1 200 OK\r\n\r\n'), ev(4, 'tunnel-open'), ev(5, 'client-fin')],
+    );
     expect(computeFacts(record({ connections: [silent], origin: failed }))['origin-tls']).to.equal('none');
   });
 
@@ -62,10 +110,27 @@ describe('facts from raw evidence', () => {
   });
 
   it('says who closed first, ignoring closes after the harness closed the context', () => {
-    const browser = computeFacts(record({ connections: [conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(2, 'p2c', 'HTTP/1.1 403 x\r\n\r\n'), ev(9, 'client-fin'), ev(20, 'proxy-close')])] }));
-    expect(browser['first-close']).to.equal('browser (FIN)');
-    expect(browser['browser-close-ms']).to.equal(7);
-    const proxy = computeFacts(record({ connections: [conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(2, 'p2c', 'x'), ev(3000, 'proxy-close'), ev(3001, 'client-fin')])], harness: { contextClosedAt: 5000, settledAt: 0, durationMs: 0, notes: [], strays: [] } }));
+    const browser = computeFacts(
+      record({
+        connections: [
+          conn(
+            1,
+            [{ t: 1, text: head() }],
+            [ev(0, 'open'), ev(2, 'p2c', 'HTTP/1.1 403 x\r\n\r\n'), ev(9, 'client-fin'), ev(20, 'proxy-close')],
+          ),
+        ],
+      }),
+    );
+    expect(browser['first-close']).to.equal('client (FIN)');
+    expect(browser['client-close-ms']).to.equal(7);
+    const proxy = computeFacts(
+      record({
+        connections: [
+          conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(2, 'p2c', 'x'), ev(3000, 'proxy-close'), ev(3001, 'client-fin')]),
+        ],
+        harness: { contextClosedAt: 5000, settledAt: 0, durationMs: 0, notes: [], strays: [] },
+      }),
+    );
     expect(proxy['first-close']).to.equal('proxy');
     const neither = computeFacts(record({ connections: [conn(1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(1200, 'client-fin')])] }));
     expect(neither['first-close']).to.equal('neither');
@@ -74,25 +139,55 @@ describe('facts from raw evidence', () => {
   it('decides connection reuse after a 407 by connection identity', () => {
     const challenge = 'HTTP/1.1 407 Auth\r\n\r\n';
     const auth = head('Proxy-Authorization: Basic YWxpY2U6d29uZGVybGFuZA==\r\n');
-    const same = computeFacts(record({
-      credentials: { username: 'alice', password: 'wonderland' },
-      connections: [conn(7, [{ t: 1, text: head() }, { t: 5, text: auth }], [ev(0, 'open'), ev(2, 'p2c', challenge)])],
-    }));
+    const same = computeFacts(
+      record({
+        credentials: { username: 'alice', password: 'wonderland' },
+        connections: [
+          conn(
+            7,
+            [
+              { t: 1, text: head() },
+              { t: 5, text: auth },
+            ],
+            [ev(0, 'open'), ...sent(2, challenge)],
+          ),
+        ],
+      }),
+    );
     expect(same['auth-retry']).to.equal('same connection');
     expect(same['auth-sent']).to.equal('Basic (the configured credentials)');
     expect(same.challenges).to.equal(1);
-    const fresh = computeFacts(record({
-      connections: [conn(7, [{ t: 1, text: head() }], [ev(0, 'open'), ev(2, 'p2c', challenge)]), conn(8, [{ t: 6, text: auth }], [ev(5, 'open')])],
-    }));
+    const fresh = computeFacts(
+      record({
+        connections: [
+          conn(7, [{ t: 1, text: head() }], [ev(0, 'open'), ...sent(2, challenge)]),
+          conn(8, [{ t: 6, text: auth }], [ev(5, 'open')]),
+        ],
+      }),
+    );
     expect(fresh['auth-retry']).to.equal('new connection');
     expect(fresh['auth-sent']).to.equal('Basic');
   });
 
   it('proves a loaded tunnel by the origin marker, and a leak by the proxy marker', () => {
-    const nav = { url: 'u', committed: true, finalUrl: 'u', title: '', text: '', durationMs: 1, originMarkerFound: true, proxyMarkerFound: false };
+    const nav = {
+      url: 'u',
+      committed: true,
+      finalUrl: 'u',
+      title: '',
+      text: '',
+      durationMs: 1,
+      originMarkerFound: true,
+      proxyMarkerFound: false,
+    };
     expect(computeFacts(record({ navigation: nav })).page).to.equal('loaded');
-    expect(computeFacts(record({ navigation: { ...nav, originMarkerFound: false, proxyMarkerFound: true } })).page).to.equal('proxy body shown');
-    expect(computeFacts(record({ navigation: { ...nav, committed: false, originMarkerFound: false, error: { code: 'net::ERR_X', raw: '' } } })).error).to.equal('net::ERR_X');
+    expect(computeFacts(record({ navigation: { ...nav, originMarkerFound: false, proxyMarkerFound: true } })).page).to.equal(
+      'proxy body shown',
+    );
+    expect(
+      computeFacts(record({ navigation: { ...nav, committed: false, originMarkerFound: false, error: { code: 'net::ERR_X', raw: '' } } }))
+        .error,
+    ).to.equal('net::ERR_X');
   });
 });
 
@@ -109,7 +204,11 @@ describe('verdicts and the 2015 comparison', () => {
   });
 
   it('compares with the 2015 row of the same lineage only', () => {
-    expect(compareWith2015(fixture, 'chromium', { page: 'error page' })).to.include({ status: 'same', browser2015: 'chrome', cite: '[38]' });
+    expect(compareWith2015(fixture, 'chromium', { page: 'error page' })).to.include({
+      status: 'same',
+      browser2015: 'chrome',
+      cite: '[38]',
+    });
     const changed = compareWith2015(fixture, 'firefox', { page: 'loaded' })!;
     expect(changed.status).to.equal('changed');
     expect(changed.diffs).to.deep.equal([{ fact: 'page', was: 'error page', now: 'loaded' }]);
@@ -122,7 +221,9 @@ describe('expectations', () => {
   const file = (cases: Record<string, unknown>) => ({ client: 'chromium', recordedWith: '1.0', updatedAt: '', cases }) as never;
 
   it('matches, mismatches with the differing facts, or is missing', () => {
-    expect(checkExpectations(fixture, { page: 'loaded', error: 'none' }, file({ c: { page: 'loaded', error: 'none' } })).status).to.equal('match');
+    expect(checkExpectations(fixture, { page: 'loaded', error: 'none' }, file({ c: { page: 'loaded', error: 'none' } })).status).to.equal(
+      'match',
+    );
     const mm = checkExpectations(fixture, { page: 'error page', error: 'none' }, file({ c: { page: 'loaded', error: 'none' } }));
     expect(mm).to.deep.include({ status: 'mismatch' });
     expect((mm as { differences: unknown[] }).differences).to.deep.equal([{ fact: 'page', expected: 'loaded', observed: 'error page' }]);
@@ -136,11 +237,16 @@ describe('expectations', () => {
 });
 
 describe('flake analysis (npm run flake)', () => {
-  const connects = (n: number) => record({ connections: Array.from({ length: n }, (_, i) => conn(i + 1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(1, 'c2p', head())])) });
+  const connects = (n: number) =>
+    record({
+      connections: Array.from({ length: n }, (_, i) => conn(i + 1, [{ t: 1, text: head() }], [ev(0, 'open'), ev(1, 'c2p', head())])),
+    });
   const run = (counts: Record<string, number[]>, intermittent?: Record<string, unknown>) =>
     ({
       fixtures: [{ id: 'c', observe: ['connects'], ...(intermittent ? { intermittent } : {}) }],
-      results: Object.entries(counts).flatMap(([client, ns]) => ns.map((n) => ({ caseId: 'c', client, status: 'observed', durationMs: 1, record: connects(n) }))),
+      results: Object.entries(counts).flatMap(([client, ns]) =>
+        ns.map((n) => ({ caseId: 'c', client, status: 'observed', durationMs: 1, record: connects(n) })),
+      ),
     }) as never;
 
   it('lists a pair whose outcome changed, with each outcome and its count, and leaves steady pairs out', () => {
@@ -149,11 +255,14 @@ describe('flake analysis (npm run flake)', () => {
     expect(a.runsPerPair).to.deep.equal({ min: 3, max: 3 });
     expect(a.flips).to.have.length(1);
     expect(a.flips[0]).to.deep.include({ caseId: 'c', client: 'chromium', declared: false });
-    expect(a.flips[0]!.outcomes).to.deep.equal([{ facts: { connects: 1 }, count: 2 }, { facts: { connects: 2 }, count: 1 }]);
+    expect(a.flips[0]!.outcomes).to.deep.equal([
+      { facts: { connects: 1 }, count: 2 },
+      { facts: { connects: 2 }, count: 1 },
+    ]);
     expect(a.flips[0]!.varying).to.deep.equal([{ fact: 'connects', values: [1, 2], declared: false }]);
   });
 
-  it('calls a flip declared only when every value seen is in the fixture\'s intermittent list for that client', () => {
+  it("calls a flip declared only when every value seen is in the fixture's intermittent list for that client", () => {
     expect(analyseFlakes(run({ chromium: [1, 2] }, { chromium: { connects: [1, 2] } })).flips[0]!.declared).to.equal(true);
     expect(analyseFlakes(run({ chromium: [1, 3] }, { chromium: { connects: [1, 2] } })).flips[0]!.declared).to.equal(false);
     expect(analyseFlakes(run({ chromium: [1, 2] }, { firefox: { connects: [1, 2] } })).flips[0]!.declared).to.equal(false);
@@ -162,8 +271,16 @@ describe('flake analysis (npm run flake)', () => {
 
 describe('navigation error normalisation', () => {
   it('takes net::ERR_* from Chromium and NS_ERROR_* from a later line of Firefox', () => {
-    expect(normaliseNavigationError(new Error('page.goto: net::ERR_TUNNEL_CONNECTION_FAILED at https://x/')).code).to.equal('net::ERR_TUNNEL_CONNECTION_FAILED');
-    expect(normaliseNavigationError(new Error('page.goto: Protocol error (browsingContext.navigate): unknown error\nMessage: Error: NS_ERROR_PROXY_FORBIDDEN at https://x/')).code).to.equal('NS_ERROR_PROXY_FORBIDDEN');
+    expect(normaliseNavigationError(new Error('page.goto: net::ERR_TUNNEL_CONNECTION_FAILED at https://x/')).code).to.equal(
+      'net::ERR_TUNNEL_CONNECTION_FAILED',
+    );
+    expect(
+      normaliseNavigationError(
+        new Error(
+          'page.goto: Protocol error (browsingContext.navigate): unknown error\nMessage: Error: NS_ERROR_PROXY_FORBIDDEN at https://x/',
+        ),
+      ).code,
+    ).to.equal('NS_ERROR_PROXY_FORBIDDEN');
     const t = new Error('page.goto: Timeout 100ms exceeded.');
     t.name = 'TimeoutError';
     expect(normaliseNavigationError(t).code).to.equal('timeout');

@@ -5,10 +5,14 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { fixtureSchema, type Fixture } from './schema';
-import { allowedVerdicts, requirement } from './requirements';
-import { parseResponseHead } from '../proxy/h2-stream';
+import { derive } from './derive';
+import { expandFamily, VariantError } from './families';
+import { requirement } from '../vocabulary/requirements';
+import { allowedVerdicts } from '../vocabulary/verdicts';
+import { invalidValue, type FactName, type FactValue } from '../vocabulary/facts';
+import { parseResponseHead } from '../wire/http-head';
 
 export const FIXTURES_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../fixtures');
 
@@ -20,12 +24,16 @@ export function fixturesDir(): string {
 export interface LoadedFixture extends Fixture {
   /** Path relative to the repository root, for messages and the report. */
   file: string;
+  /** The family file's id, when the case is one variant of a family. */
+  family?: string;
 }
+
+type Problem = { field: string; message: string };
 
 export class FixtureError extends Error {
   constructor(
     readonly file: string,
-    readonly problems: { field: string; message: string }[],
+    readonly problems: Problem[],
   ) {
     super(`${file}: invalid fixture\n${problems.map((p) => `  - ${p.field || '(top level)'}: ${p.message}`).join('\n')}`);
     this.name = 'FixtureError';
@@ -36,83 +44,147 @@ function fieldPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>((acc, key) => (typeof key === 'number' ? `${acc}[${key}]` : acc ? `${acc}.${String(key)}` : String(key)), '');
 }
 
-/** The cross-field rules; each returns problems as field + message. */
-function crossCheck(f: Fixture, fileId: string): { field: string; message: string }[] {
-  const problems: { field: string; message: string }[] = [];
-  if (f.id !== fileId) problems.push({ field: 'id', message: `"${f.id}" must match the file name "${fileId}.json"` });
+/** Fields that moved: a clear word instead of "unrecognized key". */
+const RETIRED: Record<string, string> = {
+  requirements: 'is derived from "checks" now: remove it',
+};
 
+const TERMINAL = new Set(['tunnel', 'fin', 'close', 'reset']);
+
+/** Every fact value a fixture writes down, with where: verdict rules, the 2015 record, intermittent lists. */
+function factValues(f: Fixture): { field: string; fact: FactName; value: FactValue }[] {
+  const each = (field: string, match: Partial<Record<FactName, FactValue | FactValue[]>>) =>
+    Object.entries(match).flatMap(([fact, want]) =>
+      (Array.isArray(want) ? want : [want]).map((value) => ({ field: `${field}.${fact}`, fact: fact as FactName, value })),
+    );
+  return [
+    ...f.checks.flatMap((c, i) => c.outcomes.flatMap((o, j) => each(`checks[${i}].outcomes[${j}].when`, o.when))),
+    ...Object.entries(f.history2015 ?? {}).flatMap(([b, h]) => (h ? each(`history2015.${b}.facts`, h.facts) : [])),
+    ...Object.entries(f.intermittent ?? {}).flatMap(([client, facts]) => each(`intermittent.${client}`, facts)),
+  ];
+}
+
+/** The cross-field rules; each returns problems as field + message. */
+function crossCheck(f: Fixture): Problem[] {
+  const problems: Problem[] = [];
   f.proxy.exchanges.forEach((ex, i) => {
     const last = i === f.proxy.exchanges.length - 1;
-    if (last && ex.when) problems.push({ field: `proxy.exchanges[${i}].when`, message: 'the last exchange must have no "when", so every request gets an answer' });
-    const terminal = ex.steps.findIndex((s) => ['tunnel', 'fin', 'close', 'reset'].includes(s.do));
+    if (last && ex.when)
+      problems.push({
+        field: `proxy.exchanges[${i}].when`,
+        message: 'the last exchange must have no "when", so every request gets an answer',
+      });
+    const terminal = ex.steps.findIndex((s) => TERMINAL.has(s.do));
     if (terminal >= 0 && terminal < ex.steps.length - 1) {
-      problems.push({ field: `proxy.exchanges[${i}].steps[${terminal + 1}]`, message: `nothing can follow the terminal step "${ex.steps[terminal]!.do}"` });
+      problems.push({
+        field: `proxy.exchanges[${i}].steps[${terminal + 1}]`,
+        message: `nothing can follow the terminal step "${ex.steps[terminal]!.do}"`,
+      });
     }
   });
 
   if (f.transports.includes('h2')) {
     // Over HTTP/2 a response must be a parseable head (it becomes HEADERS); raw malformed bytes
     // have no HTTP/2 form, so such a fixture cannot list "h2".
-    f.proxy.exchanges.forEach((ex, i) =>
+    f.proxy.exchanges.forEach((ex, i) => {
       ex.steps.forEach((st, j) => {
-        if (st.do !== 'send' || st.segments || st.hex !== undefined || st.text === undefined) return;
-        if (/^HTTP\//.test(st.text) && !parseResponseHead(Buffer.from(st.text.replaceAll('{host}', 'h'), 'latin1'))) {
-          problems.push({ field: `proxy.exchanges[${i}].steps[${j}].text`, message: 'not a complete, well-formed response head, so it has no HTTP/2 form: remove "h2" from "transports"' });
-        }
-        if (/^HTTP\/1\.[01] 101/.test(st.text)) problems.push({ field: `proxy.exchanges[${i}].steps[${j}].text`, message: 'HTTP/2 has no 101: remove "h2" from "transports"' });
-      }),
-    );
+        if (st.do !== 'send' || st.segments || st.hex !== undefined || st.text === undefined || !/^HTTP\//.test(st.text)) return;
+        const field = `proxy.exchanges[${i}].steps[${j}].text`;
+        const head = parseResponseHead(Buffer.from(st.text.replaceAll('{host}', 'h'), 'latin1'));
+        if (!head || head.malformedLines.length)
+          problems.push({
+            field,
+            message: 'not a complete, well-formed response head, so it has no HTTP/2 form: remove "h2" from "transports"',
+          });
+        else if (head.status === 101) problems.push({ field, message: 'HTTP/2 has no 101: remove "h2" from "transports"' });
+      });
+    });
   }
 
-  const checked = new Set(f.checks.map((c) => c.requirement));
-  f.requirements.forEach((id, i) => {
-    if (!checked.has(id)) problems.push({ field: `requirements[${i}]`, message: `"${id}" has no entry in "checks"` });
-  });
-  const observed = new Set(f.observe);
   f.checks.forEach((c, i) => {
-    if (!f.requirements.includes(c.requirement)) problems.push({ field: `checks[${i}].requirement`, message: `"${c.requirement}" is not listed in "requirements"` });
     const level = requirement(c.requirement)!.level;
     const allowed = allowedVerdicts(level);
-    [...c.outcomes.map((o, j) => ({ v: o.verdict, field: `checks[${i}].outcomes[${j}]` })), { v: c.otherwise.verdict, field: `checks[${i}].otherwise` }].forEach(({ v, field }) => {
-      if (!allowed.includes(v)) problems.push({ field: `${field}.verdict`, message: `"${v}" is not a verdict for a ${level} requirement (allowed: ${allowed.join(', ')})` });
+    [
+      ...c.outcomes.map((o, j) => ({ v: o.verdict, field: `checks[${i}].outcomes[${j}]` })),
+      { v: c.otherwise.verdict, field: `checks[${i}].otherwise` },
+    ].forEach(({ v, field }) => {
+      if (!allowed.includes(v))
+        problems.push({
+          field: `${field}.verdict`,
+          message: `"${v}" is not a verdict for a ${level} requirement (allowed: ${allowed.join(', ')})`,
+        });
     });
     c.outcomes.forEach((o, j) => {
-      if (Object.keys(o.when).length === 0) problems.push({ field: `checks[${i}].outcomes[${j}].when`, message: 'must name at least one fact (use "otherwise" for the fallback)' });
-      for (const fact of Object.keys(o.when)) {
-        if (!observed.has(fact as never)) problems.push({ field: `checks[${i}].outcomes[${j}].when.${fact}`, message: `fact "${fact}" decides a verdict, so it must be listed in "observe"` });
-      }
+      if (Object.keys(o.when).length === 0)
+        problems.push({
+          field: `checks[${i}].outcomes[${j}].when`,
+          message: 'must name at least one fact (use "otherwise" for the fallback)',
+        });
     });
   });
+  const twice = f.checks.map((c) => c.requirement).filter((r, i, all) => all.indexOf(r) !== i);
+  for (const r of new Set(twice)) problems.push({ field: 'checks', message: `"${r}" is checked twice: one check per requirement` });
+
+  for (const { field, fact, value } of factValues(f)) {
+    const why = invalidValue(fact, value);
+    if (why) problems.push({ field, message: why });
+  }
 
   for (const [browser, h] of Object.entries(f.history2015 ?? {})) {
-    if (!h) continue;
-    if (Object.keys(h.facts).length === 0 && !h.comparable) {
-      problems.push({ field: `history2015.${browser}.comparable`, message: 'say why the 2015 observation is not comparable when "facts" is empty' });
-    }
-    for (const fact of Object.keys(h.facts)) {
-      if (!observed.has(fact as never)) problems.push({ field: `history2015.${browser}.facts.${fact}`, message: `fact "${fact}" is compared with 2015, so it must be listed in "observe"` });
+    if (h && Object.keys(h.facts).length === 0 && !h.comparable) {
+      problems.push({
+        field: `history2015.${browser}.comparable`,
+        message: 'say why the 2015 observation is not comparable when "facts" is empty',
+      });
     }
   }
   return problems;
 }
 
-export function parseFixture(file: string, text: string): LoadedFixture {
+function validate(json: unknown): { fixture?: Fixture; problems: Problem[] } {
+  const retired = json && typeof json === 'object' ? Object.keys(RETIRED).filter((k) => k in json) : [];
+  if (retired.length) return { problems: retired.map((k) => ({ field: k, message: RETIRED[k]! })) };
+  const parsed = fixtureSchema.safeParse(json, { reportInput: true });
+  if (!parsed.success) return { problems: parsed.error.issues.map((i) => ({ field: fieldPath(i.path), message: describeIssue(i) })) };
+  const fixture = derive(parsed.data);
+  return { fixture, problems: crossCheck(fixture) };
+}
+
+/** The cases a fixture file defines (one, or one per variant of a family), validated. */
+export function parseFixtureFile(file: string, text: string): LoadedFixture[] {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
     throw new FixtureError(file, [{ field: '', message: `not valid JSON: ${(e as Error).message}` }]);
   }
-  const parsed = fixtureSchema.safeParse(json, { reportInput: true });
-  if (!parsed.success) {
-    throw new FixtureError(
-      file,
-      parsed.error.issues.map((i) => ({ field: fieldPath(i.path), message: describeIssue(i) })),
-    );
+  const fileId = basename(file, '.json');
+  const ownId = json && typeof json === 'object' ? (json as { id?: unknown }).id : undefined;
+  if (ownId !== fileId)
+    throw new FixtureError(file, [{ field: 'id', message: `${JSON.stringify(ownId)} must match the file name "${fileId}.json"` }]);
+  let cases: ReturnType<typeof expandFamily>;
+  try {
+    cases = expandFamily(json);
+  } catch (e) {
+    if (e instanceof VariantError) throw new FixtureError(file, e.problems);
+    throw e;
   }
-  const problems = crossCheck(parsed.data, basename(file, '.json'));
+  const problems: Problem[] = [];
+  const fixtures: LoadedFixture[] = [];
+  for (const c of cases) {
+    const { fixture, problems: found } = validate(c.json);
+    problems.push(...found.map((p) => (c.origin ? { field: `${c.origin}: ${p.field || '(top level)'}`, message: p.message } : p)));
+    if (fixture && !found.length) fixtures.push({ ...fixture, file, ...(c.origin ? { family: fileId } : {}) });
+  }
   if (problems.length) throw new FixtureError(file, problems);
-  return { ...parsed.data, file };
+  return fixtures;
+}
+
+/** One fixture from a file that defines exactly one case. */
+export function parseFixture(file: string, text: string): LoadedFixture {
+  const all = parseFixtureFile(file, text);
+  if (all.length !== 1) throw new FixtureError(file, [{ field: 'variants', message: `defines ${all.length} cases, not one` }]);
+  return all[0]!;
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
@@ -149,7 +221,7 @@ export function loadFixtures(dir = fixturesDir()): LoadedFixture[] {
   for (const path of listJson(dir)) {
     const file = relative(root, path);
     try {
-      fixtures.push(parseFixture(file, readFileSync(path, 'utf8')));
+      fixtures.push(...parseFixtureFile(file, readFileSync(path, 'utf8')));
     } catch (e) {
       if (e instanceof FixtureError) errors.push(e);
       else errors.push(new FixtureError(file, [{ field: '', message: `unreadable: ${(e as Error).message}` }]));
@@ -161,8 +233,40 @@ export function loadFixtures(dir = fixturesDir()): LoadedFixture[] {
     if (other) errors.push(new FixtureError(f.file, [{ field: 'id', message: `"${f.id}" is also used by ${other}` }]));
     seen.set(f.id, f.file);
   }
+  errors.push(...dependencyProblems(fixtures, seen));
   if (errors.length) throw new AggregateFixtureError(errors);
   return fixtures;
+}
+
+/** A path from id back to itself through dependsOn, if there is one. */
+function cycleFrom(id: string, byId: Map<string, LoadedFixture>): string[] | undefined {
+  const walk = (path: string[]): string[] | undefined => {
+    for (const next of byId.get(path[path.length - 1]!)?.dependsOn ?? []) {
+      if (next === id) return [...path, next];
+      if (!path.includes(next)) {
+        const found = walk([...path, next]);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return walk([id]);
+}
+
+/** Every dependency names a case that exists, and no case depends on itself through others. */
+function dependencyProblems(fixtures: LoadedFixture[], ids: Map<string, string>): FixtureError[] {
+  const byId = new Map(fixtures.map((f) => [f.id, f]));
+  const errors: FixtureError[] = [];
+  for (const f of fixtures) {
+    const unknown = f.dependsOn.filter((d) => !ids.has(d));
+    if (unknown.length)
+      errors.push(
+        new FixtureError(f.file, [{ field: 'dependsOn', message: `no case has the id ${unknown.map((u) => `"${u}"`).join(', ')}` }]),
+      );
+    const loop = unknown.length ? undefined : cycleFrom(f.id, byId);
+    if (loop) errors.push(new FixtureError(f.file, [{ field: 'dependsOn', message: `a dependency cycle: ${loop.join(' → ')}` }]));
+  }
+  return errors;
 }
 
 export class AggregateFixtureError extends Error {

@@ -10,7 +10,8 @@ import type { Engine, LaunchSetup } from './engine';
 export const chromiumEngine: Engine = {
   name: 'chromium',
   label: 'Chromium',
-  lineage2015: 'chrome',
+  concurrency: 3,
+  credentialsAreBrowserWide: false,
   launchOptions({ executablePath, proxyUrl, spki }: LaunchSetup): LaunchOptions {
     return {
       executablePath,

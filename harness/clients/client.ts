@@ -4,11 +4,23 @@
  * performs one case's visit and gives back the raw navigation record. Adding a client is one file
  * that exports a ClientKind, plus one line in registry.ts.
  */
-import type { Testbed } from '../proxy/testbed';
-import type { ClientInfo, NavigationRecord } from '../observe/record';
-import type { Browser2015 } from '../cases/history-2015';
+import type { ClientInfo, NavigationRecord } from '../evidence/record';
+import { PROXY_BODY_MARKER } from '../vocabulary/markers';
+import type { PhaseTimes } from '../evidence/phases';
 import type { LoadedFixture } from '../cases/load';
-import type { Transport } from './transports';
+import type { Transport } from '../vocabulary/transports';
+
+/** Where the client finds the mock proxy, and what it must trust to reach the origin through it. */
+export interface ProxyEndpoint {
+  /** http://127.0.0.1:PORT, or https://127.0.0.1:PORT for an HTTPS proxy. */
+  url: string;
+  scheme: 'http' | 'https';
+  port: number;
+  /** The run's CA (PEM): it signed the origin's and the HTTPS proxy's certificates. */
+  caPem: string;
+  /** base64 sha256 of the SPKI of the leaf key every run certificate shares (Chromium's pin). */
+  spki: string;
+}
 
 export interface Capabilities {
   /** Renders a page: page text, title and a screenshot are observed (not just a response). */
@@ -35,6 +47,8 @@ export interface VisitOutcome {
   visits: NavigationRecord[];
   screenshot?: string;
   notes: string[];
+  /** Where the visit's time went (context, navigation, page read, screenshot…). */
+  phases?: PhaseTimes;
   /** The client process is still there (a crash is a harness error, not an observation). */
   alive(): boolean;
   /** Ends the case's context / process; called after the wire has settled. */
@@ -58,12 +72,14 @@ export interface ClientDriver {
 export interface ClientKind {
   name: string;
   label: string;
-  /** The 2015 browser whose observations this client is compared with (browsers only). */
-  lineage2015?: Browser2015;
   capabilities: Capabilities;
+  /** CI may run without it when npm run setup could not install its packages (see registry.ts). */
+  optionalInCi?: boolean;
+  /** Cases of this client run at once by default (one lab each), as measured with npm run bench. */
+  concurrency: number;
   /** Where the client is, or what to do to get it. */
   resolve(): { path?: string; how: string };
-  start(testbed: Testbed, transport: Transport): Promise<ClientDriver>;
+  start(proxy: ProxyEndpoint, transport: Transport): Promise<ClientDriver>;
 }
 
 /** Why a client cannot run a fixture at all (the cell then says "unsupported"), or undefined. */
@@ -75,7 +91,13 @@ export function unsupportedReason(kind: ClientKind, fixture: LoadedFixture): str
 }
 
 /** Text with marker checks, shared by the clients that only see a response body. */
-export function bodyNavigation(url: string, startedAt: number, body: string, marker: string, result: { committed: boolean; status?: number; error?: { code: string; raw: string } }): NavigationRecord {
+export function bodyNavigation(
+  url: string,
+  startedAt: number,
+  body: string,
+  marker: string,
+  result: { committed: boolean; status?: number; error?: { code: string; raw: string } },
+): NavigationRecord {
   return {
     url,
     committed: result.committed,
@@ -85,7 +107,7 @@ export function bodyNavigation(url: string, startedAt: number, body: string, mar
     title: '',
     text: body.slice(0, 2000),
     originMarkerFound: body.includes(marker),
-    proxyMarkerFound: body.includes('CC-PROXY-BODY'),
+    proxyMarkerFound: body.includes(PROXY_BODY_MARKER),
     durationMs: Math.round(performance.now() - startedAt),
   };
 }

@@ -10,9 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
-import type { Testbed } from '../proxy/testbed';
-import { bodyNavigation, type ClientDriver, type ClientKind, type VisitOutcome, type VisitRequest } from './client';
-import type { NavigationRecord } from '../observe/record';
+import { bodyNavigation, type ClientDriver, type ClientKind, type ProxyEndpoint, type VisitOutcome, type VisitRequest } from './client';
+import type { NavigationRecord } from '../evidence/record';
 
 const run = promisify(execFile);
 const CURL = process.env.CURL_PATH || '/usr/bin/curl';
@@ -21,37 +20,74 @@ const STATUS_MARK = '\nCC-CURL-STATUS:';
 export const curlClient: ClientKind = {
   name: 'curl',
   label: 'curl',
+  concurrency: 2,
   capabilities: { page: false, screenshot: false, websocket: false, credentials: 'preemptive', transports: ['h1', 'h1-tls'] },
   resolve: () => (existsSync(CURL) ? { path: CURL, how: 'system package' } : { how: 'not found: apt-get install curl, or set CURL_PATH' }),
-  async start(testbed: Testbed) {
+  async start(endpoint: ProxyEndpoint) {
     const { stdout } = await run(CURL, ['--version']);
     const dir = mkdtempSync(join(tmpdir(), 'cc-curl-'));
     const ca = join(dir, 'ca.pem');
-    writeFileSync(ca, testbed.ca.caPem);
+    writeFileSync(ca, endpoint.caPem);
     const version = /^curl (\S+)/.exec(stdout)?.[1] ?? stdout.split('\n')[0] ?? 'unknown';
-    const proxy = `${testbed.proxy.scheme}://127.0.0.1:${testbed.proxy.port}`;
+    const proxy = endpoint.url;
     const driver: ClientDriver = {
       info: { name: 'curl', label: 'curl', version, executablePath: CURL },
       launchMs: 0,
-      launchConfig: { proxy, args: ['--proxy', proxy, '--cacert', '<run CA>', ...(testbed.proxy.scheme === 'https' ? ['--proxy-cacert', '<run CA>'] : [])] },
+      launchConfig: {
+        proxy,
+        args: ['--proxy', proxy, '--cacert', '<run CA>', ...(endpoint.scheme === 'https' ? ['--proxy-cacert', '<run CA>'] : [])],
+      },
       async visit({ fixture, url, marker }: VisitRequest): Promise<VisitOutcome> {
         const visits: NavigationRecord[] = [];
         for (let i = 0; i < fixture.client.visits; i++) {
-          const args = ['--silent', '--show-error', '--max-time', String(fixture.client.timeoutMs / 1000), '--proxy', proxy, '--cacert', ca, '--output', '-', '--write-out', `${STATUS_MARK}%{http_code}`];
-          if (testbed.proxy.scheme === 'https') args.push('--proxy-cacert', ca);
-          if (fixture.client.credentials) args.push('--proxy-user', `${fixture.client.credentials.username}:${fixture.client.credentials.password}`);
+          const args = [
+            '--silent',
+            '--show-error',
+            '--max-time',
+            String(fixture.client.timeoutMs / 1000),
+            '--proxy',
+            proxy,
+            '--cacert',
+            ca,
+            '--output',
+            '-',
+            '--write-out',
+            `${STATUS_MARK}%{http_code}`,
+          ];
+          if (endpoint.scheme === 'https') args.push('--proxy-cacert', ca);
+          if (fixture.client.credentials)
+            args.push('--proxy-user', `${fixture.client.credentials.username}:${fixture.client.credentials.password}`);
           const t0 = performance.now();
           const result = await run(CURL, [...args, url], { encoding: 'latin1', maxBuffer: 16 * 1024 * 1024 }).then(
             (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
-            (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, stdout: e.stdout ?? '', stderr: e.stderr ?? '' }),
+            (e: { code?: number; stdout?: string; stderr?: string }) => ({
+              code: e.code ?? -1,
+              stdout: e.stdout ?? '',
+              stderr: e.stderr ?? '',
+            }),
           );
           const cut = result.stdout.lastIndexOf(STATUS_MARK);
           const body = cut >= 0 ? result.stdout.slice(0, cut) : result.stdout;
           const status = cut >= 0 ? Number(result.stdout.slice(cut + STATUS_MARK.length)) : 0;
-          const error = result.code === 0 ? undefined : { code: /curl: \((\d+)\)/.exec(result.stderr) ? `curl (${/curl: \((\d+)\)/.exec(result.stderr)![1]})` : `curl exit ${result.code}`, raw: result.stderr.trim() || `exit ${result.code}` };
-          visits.push(bodyNavigation(url, t0, body, marker, { committed: result.code === 0 && status > 0, ...(status > 0 ? { status } : {}), ...(error ? { error } : {}) }));
+          const error =
+            result.code === 0
+              ? undefined
+              : {
+                  code: /curl: \((\d+)\)/.exec(result.stderr)
+                    ? `curl (${/curl: \((\d+)\)/.exec(result.stderr)![1]})`
+                    : `curl exit ${result.code}`,
+                  raw: result.stderr.trim() || `exit ${result.code}`,
+                };
+          visits.push(
+            bodyNavigation(url, t0, body, marker, {
+              committed: result.code === 0 && status > 0,
+              ...(status > 0 ? { status } : {}),
+              ...(error ? { error } : {}),
+            }),
+          );
         }
-        return { visits, notes: [], alive: () => true, dispose: async () => {} };
+        const navigation = visits.reduce((n, v) => n + v.durationMs, 0);
+        return { visits, notes: [], phases: { navigation }, alive: () => true, dispose: async () => {} };
       },
       async close() {
         rmSync(dir, { recursive: true, force: true });

@@ -3,7 +3,6 @@
  */
 import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions } from '@playwright/test';
 import type { EngineName } from './executables';
-import type { Browser2015 } from '../cases/history-2015';
 
 export interface LaunchSetup {
   executablePath: string;
@@ -16,8 +15,14 @@ export interface LaunchSetup {
 export interface Engine {
   name: EngineName;
   label: string;
-  /** The 2015 browser whose observations this engine's are compared with. */
-  lineage2015: Browser2015;
+  /** Cases at once by default (workers, each with its own browser). */
+  concurrency: number;
+  /**
+   * Whether proxy credentials, once used, are shared by every context of the browser (Firefox keeps
+   * them browser-wide and sends them pre-emptively): a case with credentials then gets a browser
+   * of its own. Chromium keeps them per context (each has its own network context).
+   */
+  credentialsAreBrowserWide: boolean;
   launchOptions(setup: LaunchSetup): LaunchOptions;
   contextOptions: BrowserContextOptions;
   launch(options: LaunchOptions): Promise<Browser>;

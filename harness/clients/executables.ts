@@ -38,7 +38,10 @@ export function resolveExecutable(engine: EngineName): Resolved {
   for (const p of c.paths) if (existsSync(p)) return { path: p, how: 'system package' };
   const cache = process.env.PLAYWRIGHT_BROWSERS_PATH || join(homedir(), '.cache', 'ms-playwright');
   if (existsSync(cache)) {
-    for (const dir of readdirSync(cache).filter((d) => c.playwrightDir.test(d)).sort().reverse()) {
+    for (const dir of readdirSync(cache)
+      .filter((d) => c.playwrightDir.test(d))
+      .sort()
+      .reverse()) {
       for (const bin of c.playwrightBin) {
         const p = join(cache, dir, bin);
         if (existsSync(p)) return { path: p, how: `Playwright browser ${dir}` };

@@ -10,7 +10,8 @@ import type { Engine, LaunchSetup } from './engine';
 export const firefoxEngine: Engine = {
   name: 'firefox',
   label: 'Firefox',
-  lineage2015: 'firefox',
+  concurrency: 2,
+  credentialsAreBrowserWide: true,
   launchOptions({ executablePath, proxyUrl }: LaunchSetup): LaunchOptions {
     const { protocol, port } = new URL(proxyUrl);
     const proxyPort = Number(port);

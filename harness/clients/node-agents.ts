@@ -12,9 +12,8 @@ import { performance } from 'node:perf_hooks';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { fetch as undiciFetch, ProxyAgent } from 'undici';
-import type { Testbed } from '../proxy/testbed';
-import { bodyNavigation, type ClientDriver, type ClientKind, type VisitOutcome, type VisitRequest } from './client';
-import type { NavigationRecord } from '../observe/record';
+import { bodyNavigation, type ClientDriver, type ClientKind, type ProxyEndpoint, type VisitOutcome, type VisitRequest } from './client';
+import type { NavigationRecord } from '../evidence/record';
 
 const require = createRequire(import.meta.url);
 /** A package's version, found from its entry point (some packages do not export package.json). */
@@ -29,18 +28,38 @@ function versionOf(pkg: string): string {
   return 'unknown';
 }
 
-function proxyUrl(testbed: Testbed, credentials?: { username: string; password: string }): string {
+function proxyUrl(endpoint: ProxyEndpoint, credentials?: { username: string; password: string }): string {
   const auth = credentials ? `${encodeURIComponent(credentials.username)}:${encodeURIComponent(credentials.password)}@` : '';
-  return `${testbed.proxy.scheme}://${auth}127.0.0.1:${testbed.proxy.port}`;
+  return `${endpoint.scheme}://${auth}127.0.0.1:${endpoint.port}`;
 }
 
+/**
+ * The innermost string code of an error and its causes: undici wraps the real failure (a
+ * UND_ERR_* or errno) in a DOMException whose numeric legacy "code" (0) names nothing.
+ */
 function errorOf(e: unknown): { code: string; raw: string } {
-  const err = e as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
-  const code = err.name === 'TimeoutError' || err.name === 'AbortError' ? 'timeout' : String(err.cause?.code ?? err.code ?? err.name ?? 'Error');
-  return { code, raw: [err.message, err.cause?.message].filter(Boolean).join(' — ') };
+  const chain: { code?: unknown; name?: string; message?: string }[] = [];
+  for (let x = e as { cause?: unknown } | undefined; x && chain.length < 8; x = x.cause as typeof x)
+    chain.push(x as (typeof chain)[number]);
+  const outer = chain[0] ?? {};
+  const timedOut = outer.name === 'TimeoutError' || outer.name === 'AbortError';
+  const coded = [...chain].reverse().find((x) => typeof x.code === 'string' && x.code);
+  const code = timedOut ? 'timeout' : String(coded?.code ?? outer.name ?? 'Error');
+  return {
+    code,
+    raw: chain
+      .map((x) => x.message)
+      .filter(Boolean)
+      .join(' — '),
+  };
 }
 
-function driverFor(kind: ClientKind, version: string, _testbed: Testbed, fetchOnce: (url: string, req: VisitRequest) => Promise<{ status: number; body: string }>, config: Record<string, unknown>): ClientDriver {
+function driverFor(
+  kind: ClientKind,
+  version: string,
+  fetchOnce: (url: string, req: VisitRequest) => Promise<{ status: number; body: string }>,
+  config: Record<string, unknown>,
+): ClientDriver {
   return {
     info: { name: kind.name, label: kind.label, version, executablePath: `node ${process.version}` },
     launchMs: 0,
@@ -52,17 +71,25 @@ function driverFor(kind: ClientKind, version: string, _testbed: Testbed, fetchOn
         // A hard bound around the whole exchange: some agents never settle on a stalled proxy.
         let timer: NodeJS.Timeout | undefined;
         const bound = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(Object.assign(new Error(`no outcome within ${req.fixture.client.timeoutMs} ms`), { name: 'TimeoutError' })), req.fixture.client.timeoutMs + 250);
+          timer = setTimeout(
+            () => reject(Object.assign(new Error(`no outcome within ${req.fixture.client.timeoutMs} ms`), { name: 'TimeoutError' })),
+            req.fixture.client.timeoutMs + 250,
+          );
         });
-        const r = await Promise.race([fetchOnce(req.url, req), bound]).finally(() => clearTimeout(timer)).then(
-          (ok) => ({ ok }),
-          (e: unknown) => ({ error: errorOf(e) }),
+        const r = await Promise.race([fetchOnce(req.url, req), bound])
+          .finally(() => clearTimeout(timer))
+          .then(
+            (ok) => ({ ok }),
+            (e: unknown) => ({ error: errorOf(e) }),
+          );
+        visits.push(
+          'ok' in r
+            ? bodyNavigation(req.url, t0, r.ok.body, req.marker, { committed: true, status: r.ok.status })
+            : bodyNavigation(req.url, t0, '', req.marker, { committed: false, error: r.error }),
         );
-        visits.push('ok' in r
-          ? bodyNavigation(req.url, t0, r.ok.body, req.marker, { committed: true, status: r.ok.status })
-          : bodyNavigation(req.url, t0, '', req.marker, { committed: false, error: r.error }));
       }
-      return { visits, notes: [], alive: () => true, dispose: async () => {} };
+      const navigation = visits.reduce((n, v) => n + v.durationMs, 0);
+      return { visits, notes: [], phases: { navigation }, alive: () => true, dispose: async () => {} };
     },
     async close() {},
   };
@@ -71,49 +98,81 @@ function driverFor(kind: ClientKind, version: string, _testbed: Testbed, fetchOn
 export const httpsProxyAgentClient: ClientKind = {
   name: 'node-agent',
   label: 'Node https-proxy-agent',
+  concurrency: 2,
   capabilities: { page: false, screenshot: false, websocket: false, credentials: 'preemptive', transports: ['h1', 'h1-tls'] },
   resolve: () => ({ path: `node ${process.version}`, how: 'npm package' }),
-  async start(testbed) {
+  async start(endpoint) {
     const version = `https-proxy-agent ${versionOf('https-proxy-agent')} / http-proxy-agent ${versionOf('http-proxy-agent')}`;
-    return driverFor(this, version, testbed, (url, { fixture }) =>
-      new Promise((resolve, reject) => {
-        const proxy = proxyUrl(testbed, fixture.client.credentials);
-        const tlsToProxy = { ca: testbed.ca.caPem };
-        const isHttps = url.startsWith('https:');
-        const agent = isHttps ? new HttpsProxyAgent(proxy, tlsToProxy) : new HttpProxyAgent(proxy, tlsToProxy);
-        const mod = isHttps ? https : http;
-        // The whole exchange is bounded (a socket timeout alone misses a stalled CONNECT).
-        const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no response within ${fixture.client.timeoutMs} ms`), { name: 'TimeoutError' })), fixture.client.timeoutMs);
-        const done = () => (clearTimeout(timer), agent.destroy());
-        const req = mod.get(url, { agent, ca: testbed.ca.caPem }, (res) => {
-          let body = '';
-          res.setEncoding('latin1');
-          res.on('data', (c: string) => (body += c));
-          res.on('end', () => (done(), resolve({ status: res.statusCode ?? 0, body })));
-          res.on('error', (e) => (done(), reject(e)));
-          res.on('aborted', () => (done(), reject(new Error('response aborted'))));
-        });
-        req.on('error', (e) => (done(), reject(e)));
-      }), { agent: 'HttpsProxyAgent for https:, HttpProxyAgent for http:' });
+    return driverFor(
+      this,
+      version,
+      (url, { fixture }) =>
+        new Promise((resolve, reject) => {
+          const proxy = proxyUrl(endpoint, fixture.client.credentials);
+          const tlsToProxy = { ca: endpoint.caPem };
+          const isHttps = url.startsWith('https:');
+          const agent = isHttps ? new HttpsProxyAgent(proxy, tlsToProxy) : new HttpProxyAgent(proxy, tlsToProxy);
+          const mod = isHttps ? https : http;
+          // The whole exchange is bounded (a socket timeout alone misses a stalled CONNECT).
+          const timer = setTimeout(
+            () => req.destroy(Object.assign(new Error(`no response within ${fixture.client.timeoutMs} ms`), { name: 'TimeoutError' })),
+            fixture.client.timeoutMs,
+          );
+          const done = () => {
+            clearTimeout(timer);
+            agent.destroy();
+          };
+          const req = mod.get(url, { agent, ca: endpoint.caPem }, (res) => {
+            let body = '';
+            res.setEncoding('latin1');
+            res.on('data', (c: string) => (body += c));
+            res.on('end', () => {
+              done();
+              resolve({ status: res.statusCode ?? 0, body });
+            });
+            const failed = (e: Error) => {
+              done();
+              reject(e);
+            };
+            res.on('error', failed);
+            res.on('aborted', () => failed(new Error('response aborted')));
+          });
+          req.on('error', (e) => {
+            done();
+            reject(e);
+          });
+        }),
+      { agent: 'HttpsProxyAgent for https:, HttpProxyAgent for http:' },
+    );
   },
 };
 
 export const undiciClient: ClientKind = {
   name: 'node-undici',
   label: 'Node undici ProxyAgent (fetch)',
+  concurrency: 2,
   capabilities: { page: false, screenshot: false, websocket: false, credentials: 'preemptive', transports: ['h1', 'h1-tls'] },
   resolve: () => ({ path: `node ${process.version}`, how: 'npm package' }),
-  async start(testbed) {
+  async start(endpoint) {
     const version = `undici ${versionOf('undici')}`;
-    return driverFor(this, version, testbed, async (url, { fixture }) => {
-      const dispatcher = new ProxyAgent({ uri: proxyUrl(testbed, fixture.client.credentials), requestTls: { ca: testbed.ca.caPem }, proxyTls: { ca: testbed.ca.caPem } });
-      try {
-        const res = await undiciFetch(url, { dispatcher, signal: AbortSignal.timeout(fixture.client.timeoutMs) });
-        return { status: res.status, body: await res.text() };
-      } finally {
-        // destroy, not close: close waits for requests the proxy may never answer.
-        await dispatcher.destroy().catch(() => {});
-      }
-    }, { dispatcher: 'undici ProxyAgent', fetch: 'undici fetch' });
+    return driverFor(
+      this,
+      version,
+      async (url, { fixture }) => {
+        const dispatcher = new ProxyAgent({
+          uri: proxyUrl(endpoint, fixture.client.credentials),
+          requestTls: { ca: endpoint.caPem },
+          proxyTls: { ca: endpoint.caPem },
+        });
+        try {
+          const res = await undiciFetch(url, { dispatcher, signal: AbortSignal.timeout(fixture.client.timeoutMs) });
+          return { status: res.status, body: await res.text() };
+        } finally {
+          // destroy, not close: close waits for requests the proxy may never answer.
+          await dispatcher.destroy().catch(() => {});
+        }
+      },
+      { dispatcher: 'undici ProxyAgent', fetch: 'undici fetch' },
+    );
   },
 };

@@ -8,16 +8,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { Testbed } from '../proxy/testbed';
-import type { ClientInfo, NavigationRecord } from '../observe/record';
-import { PROXY_BODY_MARKER } from '../observe/record';
+import type { ClientInfo, NavigationRecord } from '../evidence/record';
+import { PROXY_BODY_MARKER } from '../vocabulary/markers';
 import { describeLaunch, type Engine } from './engine';
 import { resolveExecutable } from './executables';
 import { normaliseNavigationError } from './navigation-error';
-import type { ClientDriver, ClientKind, VisitOutcome, VisitRequest } from './client';
-import type { Transport } from './transports';
-import { guarded, HarnessError, TIMED_OUT, within } from './harness-error';
+import type { ClientDriver, ClientKind, ProxyEndpoint, VisitOutcome, VisitRequest } from './client';
+import type { Transport } from '../vocabulary/transports';
+import { guarded, HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
 import { signalAll, withNewChildren } from './processes';
+import { PhaseClock } from '../evidence/phases';
 
 /** How long a browser may take to answer a trivial call before it counts as hung. */
 const RESPONSIVE_MS = 5000;
@@ -34,24 +34,32 @@ export function playwrightClient(engine: Engine): ClientKind {
   return {
     name: engine.name,
     label: engine.label,
-    lineage2015: engine.lineage2015,
+    concurrency: engine.concurrency,
     capabilities: { page: true, screenshot: true, websocket: true, credentials: 'challenge', transports: ['h1', 'h1-tls', 'h2'] },
     resolve: () => resolveExecutable(engine.name),
-    async start(testbed: Testbed, transport: Transport) {
+    async start(endpoint: ProxyEndpoint, transport: Transport) {
       const exe = resolveExecutable(engine.name);
       if (!exe.path) throw new Error(`${engine.label} is not available: ${exe.how}`);
-      const driver = new PlaywrightDriver(engine, testbed, exe.path, transport);
+      const driver = new PlaywrightDriver(engine, endpoint, exe.path, transport);
       await driver.open();
       return driver;
     },
   };
 }
 
-async function describePage(page: Page, marker: string, notes: string[]): Promise<Pick<NavigationRecord, 'finalUrl' | 'title' | 'text' | 'originMarkerFound' | 'proxyMarkerFound'>> {
+async function describePage(
+  page: Page,
+  marker: string,
+  notes: string[],
+): Promise<Pick<NavigationRecord, 'finalUrl' | 'title' | 'text' | 'originMarkerFound' | 'proxyMarkerFound'>> {
   const finalUrl = page.url();
-  const title = (await guarded('reading the title', page.title(), 3000, notes)) ?? '';
-  const html = (await guarded('reading the page', page.content(), 3000, notes)) ?? '';
-  const text = (await guarded('reading the text', page.evaluate(() => document.body?.innerText ?? ''), 3000, notes)) ?? '';
+  // One round trip for title, markup and text (three calls cost three times as much per case).
+  const read = page.evaluate(() => ({
+    title: document.title,
+    html: document.documentElement?.outerHTML ?? '',
+    text: document.body?.innerText ?? '',
+  }));
+  const { title, html, text } = (await guarded('reading the page', read, 3000, notes)) ?? { title: '', html: '', text: '' };
   return {
     finalUrl,
     title,
@@ -59,6 +67,12 @@ async function describePage(page: Page, marker: string, notes: string[]): Promis
     originMarkerFound: html.includes(marker),
     proxyMarkerFound: [html, title, finalUrl].some((s) => s.includes(PROXY_BODY_MARKER)),
   };
+}
+
+interface CaseContext {
+  context: BrowserContext;
+  alive(): boolean;
+  dispose(): Promise<void>;
 }
 
 class PlaywrightDriver implements ClientDriver {
@@ -73,13 +87,13 @@ class PlaywrightDriver implements ClientDriver {
 
   constructor(
     private readonly engine: Engine,
-    private readonly testbed: Testbed,
+    private readonly endpoint: ProxyEndpoint,
     private readonly executablePath: string,
     private readonly transport: Transport,
   ) {}
 
   private setup() {
-    return { executablePath: this.executablePath, proxyUrl: `${this.testbed.proxy.scheme}://127.0.0.1:${this.testbed.proxy.port}`, spki: this.testbed.ca.leafSpkiSha256 };
+    return { executablePath: this.executablePath, proxyUrl: this.endpoint.url, spki: this.endpoint.spki };
   }
 
   private get persistent(): boolean {
@@ -93,7 +107,10 @@ class PlaywrightDriver implements ClientDriver {
   private async launchPersistent(extra: BrowserContextOptions): Promise<{ value: BrowserContext; pids: number[] }> {
     const dir = mkdtempSync(join(tmpdir(), `cc-${this.engine.name}-`));
     this.dirs.push(dir);
-    const options = { ...this.engine.launchOptions(this.setup()), ...this.contextOptions({ ignoreHTTPSErrors: true, ...extra }) } as LaunchOptions & BrowserContextOptions;
+    const options = {
+      ...this.engine.launchOptions(this.setup()),
+      ...this.contextOptions({ ignoreHTTPSErrors: true, ...extra }),
+    } as LaunchOptions & BrowserContextOptions;
     return withNewChildren(() => this.engine.launchPersistent!(dir, options));
   }
 
@@ -117,21 +134,34 @@ class PlaywrightDriver implements ClientDriver {
     this.info = { name: this.engine.name, label: this.engine.label, version, executablePath: this.executablePath };
   }
 
-  /** A context for one case; with credentials, a browser of its own (they are browser-wide in Firefox). */
-  private async caseContext(extra: BrowserContextOptions, isolated: boolean): Promise<{ context: BrowserContext; alive(): boolean; dispose(): Promise<void> }> {
+  /** A browser of its own for one case, launched with its context ready. */
+  private async launchIsolated(extra: BrowserContextOptions): Promise<CaseContext> {
     if (this.persistent) {
-      if (isolated) {
-        const { value: context, pids } = await this.launchPersistent(extra);
-        return { context, alive: () => true, dispose: () => closeOrKill(() => context.close(), pids) };
-      }
+      const { value: context, pids } = await this.launchPersistent(extra);
+      return { context, alive: () => true, dispose: () => closeOrKill(() => context.close(), pids) };
+    }
+    const { value: browser, pids } = await withNewChildren(() => this.engine.launch(this.engine.launchOptions(this.setup())));
+    const context = await browser.newContext(this.contextOptions(extra));
+    return { context, alive: () => browser.isConnected(), dispose: () => closeOrKill(() => browser.close(), pids) };
+  }
+
+  /** A context for one case; with credentials, a browser of its own (they are browser-wide in Firefox). */
+  private async caseContext(extra: BrowserContextOptions, isolated: boolean): Promise<CaseContext> {
+    if (isolated) return this.launchIsolated(extra);
+    if (this.persistent) {
       const context = this.persistentContext!;
       const before = new Set(context.pages());
-      return { context, alive: () => true, dispose: async () => void (await Promise.all(context.pages().filter((p) => !before.has(p)).map((p) => p.close()))) };
-    }
-    if (isolated) {
-      const { value: browser, pids } = await withNewChildren(() => this.engine.launch(this.engine.launchOptions(this.setup())));
-      const context = await browser.newContext(this.contextOptions(extra));
-      return { context, alive: () => browser.isConnected(), dispose: () => closeOrKill(() => browser.close(), pids) };
+      return {
+        context,
+        alive: () => true,
+        dispose: async () =>
+          void (await Promise.all(
+            context
+              .pages()
+              .filter((p) => !before.has(p))
+              .map((p) => p.close()),
+          )),
+      };
     }
     const browser = this.browser!;
     const context = await browser.newContext(this.contextOptions(extra));
@@ -147,7 +177,9 @@ class PlaywrightDriver implements ClientDriver {
     });
     if (value !== TIMED_OUT) return value;
     this.suspect = true;
-    throw new HarnessError(`${this.engine.label} stopped answering (hung): ${what} took longer than ${ms} ms; it is relaunched for the next case`);
+    throw new HarnessError(
+      `${this.engine.label} stopped answering (hung): ${what} took longer than ${ms} ms; it is relaunched for the next case`,
+    );
   }
 
   async recycle(): Promise<void> {
@@ -167,21 +199,26 @@ class PlaywrightDriver implements ClientDriver {
 
   async visit({ fixture, url, marker, screenshotPath }: VisitRequest): Promise<VisitOutcome> {
     const notes: string[] = [];
-    await this.ensureAlive(notes);
+    const clock = new PhaseClock();
+    await clock.time('launch', this.ensureAlive(notes));
     const credentials = fixture.client.credentials;
-    if (credentials) notes.push('ran in a browser of its own (credentials are browser-wide state)');
-    const cc = await this.bounded('creating a browser context', this.caseContext(credentials ? { httpCredentials: credentials } : {}, !!credentials), 30_000);
+    const ownBrowser = !!credentials && this.engine.credentialsAreBrowserWide;
+    if (ownBrowser) notes.push(`ran in a browser of its own (${this.engine.label} keeps proxy credentials browser-wide)`);
+    const cc = await clock.time(
+      ownBrowser ? 'launch' : 'context',
+      this.bounded('creating a browser context', this.caseContext(credentials ? { httpCredentials: credentials } : {}, ownBrowser), 30_000),
+    );
     const visits: NavigationRecord[] = [];
     let screenshot: string | undefined;
     try {
-      const page = await this.bounded('opening a page', cc.context.newPage(), 15_000);
+      const page = await clock.time('context', this.bounded('opening a page', cc.context.newPage(), 15_000));
       for (let visit = 1; visit <= fixture.client.visits; visit++) {
         const navStart = performance.now();
         let committed = false;
         let status: number | undefined;
         let error: NavigationRecord['error'];
         try {
-          const response = await page.goto(url, { timeout: fixture.client.timeoutMs, waitUntil: 'load' });
+          const response = await clock.time('navigation', page.goto(url, { timeout: fixture.client.timeoutMs, waitUntil: 'load' }));
           committed = true;
           status = response?.status();
         } catch (e) {
@@ -190,26 +227,47 @@ class PlaywrightDriver implements ClientDriver {
         }
         // A browser that stopped answering also "times out" a navigation: that is the harness's
         // failure, not an observation, so a trivial browser-level call must still answer.
-        await this.bounded('a trivial call (reading cookies)', cc.context.cookies(), RESPONSIVE_MS);
+        await clock.time('liveness', this.bounded('a trivial call (reading cookies)', cc.context.cookies(), RESPONSIVE_MS));
         let probe: string | undefined;
         if (fixture.client.action === 'websocket' && committed) {
           // The page reports its WebSocket echo in #ws-result; waiting is bounded like the navigation.
-          probe = await page
-            .waitForFunction(() => { const t = document.getElementById('ws-result')?.textContent; return t && t !== 'pending' ? t : undefined; }, undefined, { timeout: fixture.client.timeoutMs })
-            .then((h) => h.jsonValue() as Promise<string>)
-            .catch(() => 'no result within the bound');
+          probe = await clock.time('probe', () =>
+            page
+              .waitForFunction(
+                () => {
+                  const t = document.getElementById('ws-result')?.textContent;
+                  return t && t !== 'pending' ? t : undefined;
+                },
+                undefined,
+                { timeout: fixture.client.timeoutMs },
+              )
+              .then((h) => h.jsonValue() as Promise<string>)
+              .catch(() => 'no result within the bound'),
+          );
         }
         const durationMs = Math.round(performance.now() - navStart);
-        const seen = await describePage(page, marker, notes);
-        visits.push({ url, committed, ...(status !== undefined ? { status } : {}), ...(error ? { error } : {}), ...(probe ? { probe } : {}), durationMs, ...seen });
+        const seen = await clock.time('page read', describePage(page, marker, notes));
+        visits.push({
+          url,
+          committed,
+          ...(status !== undefined ? { status } : {}),
+          ...(error ? { error } : {}),
+          ...(probe ? { probe } : {}),
+          durationMs,
+          ...seen,
+        });
       }
-      if (screenshotPath && (await guarded('the screenshot', page.screenshot({ path: screenshotPath, timeout: 5000 }), 7000, notes))) screenshot = screenshotPath;
+      if (
+        screenshotPath &&
+        (await clock.time('screenshot', guarded('the screenshot', page.screenshot({ path: screenshotPath, timeout: 5000 }), 7000, notes)))
+      )
+        screenshot = screenshotPath;
     } catch (e) {
       // A hung browser is killed at the next visit; closing its context now would only wait.
       if (!this.suspect) await guarded('closing the context', cc.dispose(), 15_000, notes);
       throw e;
     }
-    return { visits, ...(screenshot ? { screenshot } : {}), notes, alive: cc.alive, dispose: cc.dispose };
+    return { visits, ...(screenshot ? { screenshot } : {}), notes, phases: clock.times, alive: cc.alive, dispose: cc.dispose };
   }
 
   async crash(): Promise<void> {

@@ -9,10 +9,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
-import type { Testbed } from '../proxy/testbed';
-import type { NavigationRecord } from '../observe/record';
-import { PROXY_BODY_MARKER } from '../observe/record';
-import type { ClientDriver, ClientKind, VisitOutcome, VisitRequest } from './client';
+import type { NavigationRecord } from '../evidence/record';
+import { PROXY_BODY_MARKER } from '../vocabulary/markers';
+import type { ClientDriver, ClientKind, ProxyEndpoint, VisitOutcome, VisitRequest } from './client';
+import { PhaseClock } from '../evidence/phases';
 
 const DRIVER = process.env.WEBKIT_DRIVER_PATH || '/usr/bin/WebKitWebDriver';
 const MINIBROWSER = process.env.MINIBROWSER_PATH || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -30,7 +30,10 @@ async function freePort(): Promise<number> {
 }
 
 class WebDriverError extends Error {
-  constructor(readonly error: string, message: string) {
+  constructor(
+    readonly error: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -49,19 +52,38 @@ async function wd<T>(base: string, method: string, path: string, body?: unknown,
   return json.value;
 }
 
+/** URL, title, source and text of the page; each read is bounded, since a page still loading blocks them. */
+async function readPage(base: string, s: string, boundMs: number): Promise<[string, string, string, string]> {
+  const read = (method: string, path: string, body?: unknown) => wd<string>(base, method, `${s}${path}`, body, boundMs).catch(() => '');
+  const [finalUrl, title, source, text] = await Promise.all([
+    read('GET', '/url'),
+    read('GET', '/title'),
+    read('GET', '/source'),
+    read('POST', '/execute/sync', { script: 'return document.body ? document.body.innerText : ""', args: [] }),
+  ]);
+  return [finalUrl, title, source, String(text)];
+}
+
 export const webkitClient: ClientKind = {
   name: 'webkit',
   label: 'WebKitGTK MiniBrowser',
+  concurrency: 2,
+  optionalInCi: true,
   capabilities: { page: true, screenshot: true, websocket: true, credentials: 'none', transports: ['h1'] },
   resolve: () => {
     const missing = [DRIVER, MINIBROWSER, XVFB_RUN].filter((p) => !existsSync(p));
-    return missing.length ? { how: `not found: ${missing.join(', ')} (npm run setup installs webkit2gtk-driver and xvfb on Debian)` } : { path: DRIVER, how: 'system package' };
+    return missing.length
+      ? { how: `not found: ${missing.join(', ')} (npm run setup installs webkit2gtk-driver and xvfb on Debian)` }
+      : { path: DRIVER, how: 'system package' };
   },
-  async start(testbed: Testbed) {
+  async start(endpoint: ProxyEndpoint) {
     const port = await freePort();
     const t0 = performance.now();
     // xvfb-run gives the browser a display; -a picks a free one so workers do not clash.
-    const proc: ChildProcess = spawn(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', DRIVER, `--port=${port}`], { stdio: 'ignore', detached: true });
+    const proc: ChildProcess = spawn(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', DRIVER, `--port=${port}`], {
+      stdio: 'ignore',
+      detached: true,
+    });
     const base = `http://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
       try {
@@ -72,7 +94,7 @@ export const webkitClient: ClientKind = {
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    const proxy = `${testbed.proxy.scheme}://127.0.0.1:${testbed.proxy.port}`;
+    const proxy = endpoint.url;
     const capabilities = {
       alwaysMatch: {
         browserName: 'MiniBrowser',
@@ -85,49 +107,69 @@ export const webkitClient: ClientKind = {
     await wd(base, 'DELETE', `/session/${probe.sessionId}`).catch(() => {});
     const launchMs = performance.now() - t0;
     const driver: ClientDriver = {
-      info: { name: 'webkit', label: 'WebKitGTK MiniBrowser', version: probe.capabilities.browserVersion ?? 'unknown', executablePath: MINIBROWSER },
+      info: {
+        name: 'webkit',
+        label: 'WebKitGTK MiniBrowser',
+        version: probe.capabilities.browserVersion ?? 'unknown',
+        executablePath: MINIBROWSER,
+      },
       launchMs,
       launchConfig: { driver: DRIVER, display: 'xvfb-run -a', capabilities },
       async visit({ fixture, url, marker, screenshotPath }: VisitRequest): Promise<VisitOutcome> {
         const notes: string[] = [];
-        const { sessionId } = await wd<{ sessionId: string }>(base, 'POST', '/session', { capabilities });
+        const clock = new PhaseClock();
+        const { sessionId } = await clock.time('context', wd<{ sessionId: string }>(base, 'POST', '/session', { capabilities }));
         const s = `/session/${sessionId}`;
         const dispose = async () => void (await wd(base, 'DELETE', s).catch(() => {}));
         try {
-          await wd(base, 'POST', `${s}/timeouts`, { pageLoad: fixture.client.timeoutMs, script: fixture.client.timeoutMs });
+          await clock.time(
+            'context',
+            wd(base, 'POST', `${s}/timeouts`, { pageLoad: fixture.client.timeoutMs, script: fixture.client.timeoutMs }),
+          );
           const visits: NavigationRecord[] = [];
+          let stillLoading = false;
           for (let i = 0; i < fixture.client.visits; i++) {
             const navStart = performance.now();
             let error: NavigationRecord['error'];
             try {
-              await wd(base, 'POST', `${s}/url`, { url }, fixture.client.timeoutMs + 2000);
+              await clock.time('navigation', wd(base, 'POST', `${s}/url`, { url }, fixture.client.timeoutMs + 2000));
             } catch (e) {
               const err = e as WebDriverError;
               error = { code: err.error === 'timeout' ? 'timeout' : `webdriver: ${err.error ?? 'error'}`, raw: err.message };
             }
             let probe: string | undefined;
             if (fixture.client.action === 'websocket' && !error) {
-              probe = await wd<string>(base, 'POST', `${s}/execute/async`, {
-                script: `const done = arguments[0]; const t = setInterval(() => { const v = document.getElementById('ws-result')?.textContent; if (v && v !== 'pending') { clearInterval(t); done(v); } }, 50);`,
-                args: [],
-              }).catch(() => 'no result within the bound');
+              probe = await clock.time('probe', () =>
+                wd<string>(base, 'POST', `${s}/execute/async`, {
+                  script: `const done = arguments[0]; const t = setInterval(() => { const v = document.getElementById('ws-result')?.textContent; if (v && v !== 'pending') { clearInterval(t); done(v); } }, 50);`,
+                  args: [],
+                }).catch(() => 'no result within the bound'),
+              );
             }
             // A page still "loading" (a proxy that never answers) blocks these calls: bound each.
-            const finalUrl = await wd<string>(base, 'GET', `${s}/url`, undefined, 3000).catch(() => '');
-            const title = await wd<string>(base, 'GET', `${s}/title`, undefined, 3000).catch(() => '');
-            const source = await wd<string>(base, 'GET', `${s}/source`, undefined, 3000).catch(() => '');
-            const text = await wd<string>(base, 'POST', `${s}/execute/sync`, { script: 'return document.body ? document.body.innerText : ""', args: [] }, 3000).catch(() => '');
+            // After a timed-out load every read waits for it: a short bound then, the page is not there.
+            stillLoading = error?.code === 'timeout';
+            const [finalUrl, title, source, text] = await clock.time('page read', readPage(base, s, stillLoading ? 1500 : 3000));
             // WebDriver reports a refused load as success while the page stays put: whether the
             // origin's page is there is decided by its marker, not by the navigate result.
             const committed = !error && finalUrl === url && source.includes(marker);
             visits.push({
               url,
               committed,
-              ...(error ? { error } : !committed ? { error: { code: 'not loaded', raw: `WebDriver navigate returned, but the page is ${finalUrl || '(no URL)'} without the origin marker` } } : {}),
+              ...(error
+                ? { error }
+                : !committed
+                  ? {
+                      error: {
+                        code: 'not loaded',
+                        raw: `WebDriver navigate returned, but the page is ${finalUrl || '(no URL)'} without the origin marker`,
+                      },
+                    }
+                  : {}),
               ...(probe ? { probe } : {}),
               finalUrl,
               title,
-              text: String(text).slice(0, 2000),
+              text: text.slice(0, 2000),
               originMarkerFound: source.includes(marker),
               proxyMarkerFound: [source, title, finalUrl].some((x) => x.includes(PROXY_BODY_MARKER)),
               durationMs: Math.round(performance.now() - navStart),
@@ -135,13 +177,25 @@ export const webkitClient: ClientKind = {
           }
           let screenshot: string | undefined;
           if (screenshotPath) {
-            const png = await wd<string>(base, 'GET', `${s}/screenshot`, undefined, 5000).catch((e: Error) => (notes.push(`screenshot failed: ${e.message}`), undefined));
+            const png = await clock.time('screenshot', () =>
+              wd<string>(base, 'GET', `${s}/screenshot`, undefined, stillLoading ? 1500 : 5000).catch((e: Error) => {
+                notes.push(`screenshot failed: ${e.message}`);
+                return undefined;
+              }),
+            );
             if (png) {
               writeFileSync(screenshotPath, Buffer.from(png, 'base64'));
               screenshot = screenshotPath;
             }
           }
-          return { visits, ...(screenshot ? { screenshot } : {}), notes, alive: () => proc.exitCode === null, dispose };
+          return {
+            visits,
+            ...(screenshot ? { screenshot } : {}),
+            notes,
+            phases: clock.times,
+            alive: () => proc.exitCode === null,
+            dispose,
+          };
         } catch (e) {
           await dispose();
           throw e;

@@ -65,7 +65,9 @@ export async function createCertificateAuthority(name = 'connect-conformance tes
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
         // The HTTPS proxy is reached by IP (127.0.0.1): an IP address goes in an iPAddress SAN.
-        new x509.SubjectAlternativeNameExtension([/^\d+\.\d+\.\d+\.\d+$/.test(host) ? { type: 'ip', value: host } : { type: 'dns', value: host }]),
+        new x509.SubjectAlternativeNameExtension([
+          /^\d+\.\d+\.\d+\.\d+$/.test(host) ? { type: 'ip', value: host } : { type: 'dns', value: host },
+        ]),
         await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
       ],
     });

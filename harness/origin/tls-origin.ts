@@ -13,17 +13,18 @@ import tls from 'node:tls';
 import { performance } from 'node:perf_hooks';
 import type { CertificateAuthority } from './certificates';
 import { acceptKey, attachEcho } from './ws-echo';
+import type { Header, OriginEventData } from '../evidence/events';
 
 const portOf = new WeakMap<net.Socket, number | undefined>();
 
-export interface OriginEvent {
-  /** performance.now() at the event; converted to case-relative time by the caller. */
-  at: number;
-  kind: 'handshake-completed' | 'handshake-failed' | 'request' | 'websocket' | 'ws-message';
-  detail: string;
-  servername?: string;
-  path?: string;
-  host?: string;
+/** An origin event as logged: performance.now() at the event, converted to case-relative time by the caller. */
+export type LoggedOriginEvent = OriginEventData & { at: number };
+
+/** Node's raw header list (name, value, name, value…) as header fields in wire order. */
+function fields(raw: readonly string[]): Header[] {
+  const out: Header[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) out.push({ name: raw[i]!, value: raw[i + 1]! });
+  return out;
 }
 
 export interface PageSpec {
@@ -57,7 +58,7 @@ export class TlsOrigin {
   private h2 = http2.createServer({ settings: { enableConnectProtocol: false } });
   private h2Connect = http2.createServer({ settings: { enableConnectProtocol: true } });
   private pages = new Map<string, PageSpec>();
-  private logs = new Map<number, OriginEvent[]>();
+  private logs = new Map<number, LoggedOriginEvent[]>();
   private contexts = new Map<string, Promise<tls.SecureContext>>();
   private sockets = new Set<net.Socket>();
   tlsPort = 0;
@@ -86,17 +87,25 @@ export class TlsOrigin {
     });
     this.tlsServer.on('tlsClientError', (err: NodeJS.ErrnoException, s: tls.TLSSocket) => {
       const parent = (s as unknown as { _parent?: net.Socket })._parent;
-      this.record(s.remotePort ?? (parent ? portOf.get(parent) : undefined), { kind: 'handshake-failed', detail: err.code ?? err.message });
+      this.record(s.remotePort ?? (parent ? portOf.get(parent) : undefined), { kind: 'handshake-failed', error: err.code ?? err.message });
     });
     this.tlsServer.on('secureConnection', (s: tls.TLSSocket) => {
       const servername = (s as unknown as { servername?: string }).servername;
-      this.record(s.remotePort, { kind: 'handshake-completed', detail: `${s.getProtocol()} ALPN ${s.alpnProtocol || 'none'}`, ...(servername ? { servername } : {}) });
+      this.record(s.remotePort, {
+        kind: 'handshake-completed',
+        tlsVersion: s.getProtocol() ?? 'unknown',
+        alpn: s.alpnProtocol || null,
+        ...(servername ? { servername } : {}),
+      });
       if (s.alpnProtocol === 'h2') (this.specFor(servername)?.connectProtocol ? this.h2Connect : this.h2).emit('connection', s);
       else this.h1.emit('connection', s);
     });
-    for (const server of [this.h1, this.plainServer]) server.on('upgrade', (req, socket: net.Socket, head: Buffer) => this.upgrade(req, socket, head));
+    for (const server of [this.h1, this.plainServer])
+      server.on('upgrade', (req, socket: net.Socket, head: Buffer) => this.upgrade(req, socket, head));
     for (const server of [this.h2, this.h2Connect]) {
-      server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, raw: string[]) => this.serveH2(stream, headers, raw));
+      server.on('stream', (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, _flags: number, raw: string[]) =>
+        this.serveH2(stream, headers, raw),
+      );
       server.on('session', (session) => session.on('error', () => {}));
     }
   }
@@ -114,7 +123,7 @@ export class TlsOrigin {
     return ctx;
   }
 
-  private record(port: number | undefined, e: Omit<OriginEvent, 'at'>): void {
+  private record(port: number | undefined, e: OriginEventData): void {
     if (port === undefined) return;
     const list = this.logs.get(port) ?? [];
     list.push({ at: performance.now(), ...e });
@@ -130,7 +139,7 @@ export class TlsOrigin {
   }
 
   /** The origin's events for connections that came from these proxy-side ports (and forgets them). */
-  take(ports: number[]): OriginEvent[] {
+  take(ports: number[]): LoggedOriginEvent[] {
     return ports.flatMap((p) => {
       const events = this.logs.get(p) ?? [];
       this.logs.delete(p);
@@ -141,7 +150,8 @@ export class TlsOrigin {
   private body(host: string, path: string): { status: number; html: string; spec?: PageSpec } {
     const spec = this.pages.get(host);
     if (!spec || path === '/favicon.ico') return { status: 404, html: 'not found' };
-    const ws = spec.page === 'websocket' ? `<p>WebSocket: <span id="ws-result">pending</span></p><script>${WS_SCRIPT(spec.marker)}</script>` : '';
+    const ws =
+      spec.page === 'websocket' ? `<p>WebSocket: <span id="ws-result">pending</span></p><script>${WS_SCRIPT(spec.marker)}</script>` : '';
     const html =
       `<!doctype html><html><head><meta charset="utf-8"><title>origin ${host}</title></head>` +
       `<body style="font:16px sans-serif;background:#e8f5e9"><h1>Tunnel established</h1>` +
@@ -152,8 +162,15 @@ export class TlsOrigin {
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const path = (req.url ?? '/').replace(/^https?:\/\/[^/]+/, '') || '/';
-    const upgrade = req.headers.upgrade ? ` (Upgrade: ${req.headers.upgrade})` : '';
-    this.record(req.socket.remotePort, { kind: 'request', detail: `${req.method} ${req.url} HTTP/${req.httpVersion}${upgrade}`, host, path });
+    this.record(req.socket.remotePort, {
+      kind: 'request',
+      method: req.method ?? '',
+      target: req.url ?? '',
+      version: `HTTP/${req.httpVersion}`,
+      host,
+      path,
+      headers: fields(req.rawHeaders),
+    });
     const { status, html, spec } = this.body(host, path);
     res.writeHead(status, {
       'content-type': status === 200 ? 'text/html; charset=utf-8' : 'text/plain',
@@ -166,41 +183,64 @@ export class TlsOrigin {
 
   private serveH2(stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders, raw: string[]): void {
     const port = (stream.session?.socket as net.Socket | undefined)?.remotePort;
-    const pairs: string[] = [];
-    for (let i = 0; i + 1 < raw.length; i += 2) pairs.push(`${raw[i]}: ${raw[i + 1]}`);
     stream.on('error', () => {});
     if (headers[':method'] === 'CONNECT') {
-      const key = headers['sec-websocket-key'] !== undefined;
-      this.record(port, { kind: 'websocket', detail: `h2 extended CONNECT | ${pairs.join(' | ')}${key ? '' : ' | (no Sec-WebSocket-Key)'}`, path: String(headers[':path'] ?? '') });
+      this.record(port, {
+        kind: 'websocket',
+        via: 'h2 extended CONNECT',
+        method: 'CONNECT',
+        path: String(headers[':path'] ?? ''),
+        headers: fields(raw),
+      });
       if (headers[':protocol'] !== 'websocket') {
         stream.respond({ ':status': 501 }, { endStream: true });
         return;
       }
       stream.respond({ ':status': 200 });
-      attachEcho(stream, (text) => this.record(port, { kind: 'ws-message', detail: text }));
+      attachEcho(stream, (text) => this.record(port, { kind: 'ws-message', text }));
       return;
     }
-    const host = String(headers[':authority'] ?? '').replace(/:\d+$/, '').toLowerCase();
+    const host = String(headers[':authority'] ?? '')
+      .replace(/:\d+$/, '')
+      .toLowerCase();
     const path = String(headers[':path'] ?? '/');
-    this.record(port, { kind: 'request', detail: `${headers[':method']} ${path} HTTP/2`, host, path });
+    this.record(port, {
+      kind: 'request',
+      method: String(headers[':method'] ?? ''),
+      target: path,
+      version: 'HTTP/2',
+      host,
+      path,
+      headers: fields(raw),
+    });
     const { status, html } = this.body(host, path);
-    stream.respond({ ':status': status, 'content-type': status === 200 ? 'text/html; charset=utf-8' : 'text/plain', 'cache-control': 'no-store' });
+    stream.respond({
+      ':status': status,
+      'content-type': status === 200 ? 'text/html; charset=utf-8' : 'text/plain',
+      'cache-control': 'no-store',
+    });
     stream.end(html);
   }
 
   private upgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
     const port = socket.remotePort;
-    const raw: string[] = [];
-    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) raw.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-    this.record(port, { kind: 'websocket', detail: `HTTP/1.1 Upgrade | ${req.method} ${req.url} | ${raw.join(' | ')}`, path: req.url ?? '' });
+    this.record(port, {
+      kind: 'websocket',
+      via: 'HTTP/1.1 Upgrade',
+      method: req.method ?? '',
+      path: req.url ?? '',
+      headers: fields(req.rawHeaders),
+    });
     const key = req.headers['sec-websocket-key'];
     if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket' || typeof key !== 'string') {
       socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n');
       return;
     }
-    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`);
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${acceptKey(key)}\r\n\r\n`,
+    );
     if (head.length) socket.unshift(head);
-    attachEcho(socket, (text) => this.record(port, { kind: 'ws-message', detail: text }));
+    attachEcho(socket, (text) => this.record(port, { kind: 'ws-message', text }));
   }
 
   async listen(): Promise<void> {

@@ -37,23 +37,58 @@ const values = (head: RequestHead, name: string) => head.headers.filter((h) => h
 
 export function isConnectTcp(head: RequestHead): boolean {
   if (head.version === 'HTTP/2') return head.headers.some((h) => h.name === ':protocol' && h.value === 'connect-tcp');
-  return values(head, 'upgrade').some((v) => v.toLowerCase().split(',').map((t) => t.trim()).includes('connect-tcp'));
+  return values(head, 'upgrade').some((v) =>
+    v
+      .toLowerCase()
+      .split(',')
+      .map((t) => t.trim())
+      .includes('connect-tcp'),
+  );
 }
 
 /** §3.1: the HTTP/1.1 form. proxyAuthority is the proxy's own host:port. */
 export function checkH1(head: RequestHead, proxyAuthority: string): TcpRequest {
   const hosts = values(head, 'host');
-  const connection = values(head, 'connection').join(',').toLowerCase().split(',').map((t) => t.trim());
+  const connection = values(head, 'connection')
+    .join(',')
+    .toLowerCase()
+    .split(',')
+    .map((t) => t.trim());
   const upgrade = values(head, 'upgrade');
   const capsule = values(head, 'capsule-protocol');
   const target = templateTarget(head.target);
   const checks: TcpCheck[] = [
     { id: 'method GET', level: 'SHALL', ok: head.method === 'GET', detail: `method ${head.method}` },
-    { id: 'template variables', level: 'SHALL', ok: !!target, detail: target ? `target ${target.host}:${target.port}` : `no target_host/target_port in ${head.target}` },
-    { id: 'single Host naming the proxy', level: 'SHALL', ok: hosts.length === 1 && hosts[0]!.toLowerCase() === proxyAuthority.toLowerCase(), detail: `Host: ${hosts.join(', ') || '(none)'}` },
-    { id: 'Connection: Upgrade', level: 'SHALL', ok: connection.includes('upgrade'), detail: `Connection: ${values(head, 'connection').join(', ') || '(none)'}` },
-    { id: 'Upgrade: connect-tcp', level: 'SHALL', ok: upgrade.length === 1 && upgrade[0]!.trim().toLowerCase() === 'connect-tcp', detail: `Upgrade: ${upgrade.join(', ') || '(none)'}` },
-    { id: 'Capsule-Protocol: ?1', level: 'SHOULD', ok: capsule.length === 1 && capsule[0] === '?1', detail: `Capsule-Protocol: ${capsule.join(', ') || '(none)'}` },
+    {
+      id: 'template variables',
+      level: 'SHALL',
+      ok: !!target,
+      detail: target ? `target ${target.host}:${target.port}` : `no target_host/target_port in ${head.target}`,
+    },
+    {
+      id: 'single Host naming the proxy',
+      level: 'SHALL',
+      ok: hosts.length === 1 && hosts[0]!.toLowerCase() === proxyAuthority.toLowerCase(),
+      detail: `Host: ${hosts.join(', ') || '(none)'}`,
+    },
+    {
+      id: 'Connection: Upgrade',
+      level: 'SHALL',
+      ok: connection.includes('upgrade'),
+      detail: `Connection: ${values(head, 'connection').join(', ') || '(none)'}`,
+    },
+    {
+      id: 'Upgrade: connect-tcp',
+      level: 'SHALL',
+      ok: upgrade.length === 1 && upgrade[0]!.trim().toLowerCase() === 'connect-tcp',
+      detail: `Upgrade: ${upgrade.join(', ') || '(none)'}`,
+    },
+    {
+      id: 'Capsule-Protocol: ?1',
+      level: 'SHOULD',
+      ok: capsule.length === 1 && capsule[0] === '?1',
+      detail: `Capsule-Protocol: ${capsule.join(', ') || '(none)'}`,
+    },
   ];
   return { ...(target ? { target } : {}), checks, wellFormed: checks.every((c) => c.level !== 'SHALL' || c.ok) };
 }
@@ -65,14 +100,30 @@ export function checkH2(head: RequestHead, proxyAuthority: string): TcpRequest {
   const target = templateTarget(path);
   const checks: TcpCheck[] = [
     { id: ':method CONNECT', level: 'SHALL', ok: get(':method') === 'CONNECT', detail: `:method ${get(':method')}` },
-    { id: ':protocol connect-tcp', level: 'SHALL', ok: get(':protocol') === 'connect-tcp', detail: `:protocol ${get(':protocol') ?? '(none)'}` },
-    { id: ':scheme and :path from the template', level: 'SHALL', ok: !!get(':scheme') && !!target, detail: `:scheme ${get(':scheme') ?? '(none)'}, :path ${path || '(none)'}` },
-    { id: ':authority names the proxy', level: 'SHALL', ok: (get(':authority') ?? '').toLowerCase() === proxyAuthority.toLowerCase(), detail: `:authority ${get(':authority') ?? '(none)'}` },
-    { id: 'capsule-protocol: ?1', level: 'SHOULD', ok: get('capsule-protocol') === '?1', detail: `capsule-protocol: ${get('capsule-protocol') ?? '(none)'}` },
+    {
+      id: ':protocol connect-tcp',
+      level: 'SHALL',
+      ok: get(':protocol') === 'connect-tcp',
+      detail: `:protocol ${get(':protocol') ?? '(none)'}`,
+    },
+    {
+      id: ':scheme and :path from the template',
+      level: 'SHALL',
+      ok: !!get(':scheme') && !!target,
+      detail: `:scheme ${get(':scheme') ?? '(none)'}, :path ${path || '(none)'}`,
+    },
+    {
+      id: ':authority names the proxy',
+      level: 'SHALL',
+      ok: (get(':authority') ?? '').toLowerCase() === proxyAuthority.toLowerCase(),
+      detail: `:authority ${get(':authority') ?? '(none)'}`,
+    },
+    {
+      id: 'capsule-protocol: ?1',
+      level: 'SHOULD',
+      ok: get('capsule-protocol') === '?1',
+      detail: `capsule-protocol: ${get('capsule-protocol') ?? '(none)'}`,
+    },
   ];
   return { ...(target ? { target } : {}), checks, wellFormed: checks.every((c) => c.level !== 'SHALL' || c.ok) };
-}
-
-export function describeChecks(r: TcpRequest): string[] {
-  return r.checks.map((c) => `connect-tcp ${c.level} ${c.id}: ${c.ok ? 'ok' : 'NOT MET'} (${c.detail})`);
 }

@@ -4,27 +4,39 @@
  */
 import type { VNode } from 'preact';
 import { html, page } from './html';
-import { expectationLine, historyLine, prose, topNav, verdictBadge } from './components';
+import { dependencyLine, expectationLine, historyLine, prose, topNav, verdictBadge } from './components';
 import type { Cell, Matrix, Row } from './view-model';
-import { LINEAGES_2015, OBSERVATIONS_2015, type Browser2015 } from '../cases/history-2015';
-import { requirement, requirementLink } from '../cases/requirements';
-import { FACTS, type FactName } from '../observe/fact-names';
-import { escapeBytes, hexDump } from '../wire/bytes';
-import type { ConnectionTrace } from '../proxy/trace';
+import { LINEAGES_2015, OBSERVATIONS_2015, type Browser2015 } from '../vocabulary/history-2015';
+import { requirement, requirementLink } from '../vocabulary/requirements';
+import { FACTS, type FactName } from '../vocabulary/facts';
+import { escapeBytes, hexDump, stripAnsi } from '../wire/bytes';
+import type { ConnectionTrace } from '../evidence/events';
 import type { LoadedFixture } from '../cases/load';
-
-const DIRECTION: Record<string, string> = { c2p: 'browser → proxy', p2c: 'proxy → browser' };
+import type { CaseRecord } from '../evidence/record';
+import { DIRECTION, describeOriginEvent, describeProxyEvent } from './wire-text';
 
 function wireRows(c: ConnectionTrace): VNode[] {
   return c.events.map((e) => {
-    const bytes = e.data ? Buffer.from(e.data, 'base64') : undefined;
-    return html`<tr class=${e.kind === 'c2p' || e.kind === 'p2c' ? e.kind : 'ev'}>
-      <td class="mono">${e.t.toFixed(1)}</td><td class="mono">#${c.index}</td><td>${DIRECTION[e.kind] ?? e.kind}</td>
-      <td class="bytes">${bytes
-        ? html`<span>${bytes.length} bytes: ${escapeBytes(bytes, 600)}</span><details><summary>hex + ASCII</summary><pre>${hexDump(bytes, 4096)}</pre></details>`
-        : (e.note ?? '')}</td>
+    const bytes = 'data' in e && e.data ? Buffer.from(e.data, 'base64') : undefined;
+    const moved = e.kind === 'c2p' || e.kind === 'p2c';
+    return html`<tr class=${moved ? e.kind : 'ev'}>
+      <td class="mono">${e.t.toFixed(1)}</td><td class="mono">#${c.index}</td><td>${moved ? DIRECTION[e.kind] : e.kind}</td>
+      <td class="bytes">${moved ? null : html`<span>${describeProxyEvent(e)}</span>`}${
+        bytes
+          ? html`<span>${moved ? '' : ' — '}${bytes.length} bytes: ${escapeBytes(bytes, 600)}</span><details><summary>hex + ASCII</summary><pre>${hexDump(bytes, 4096)}</pre></details>`
+          : null
+      }</td>
     </tr>`;
   });
+}
+
+function harnessLine(rec: CaseRecord): string {
+  const strays = rec.harness.strays;
+  return [
+    `settled at ${rec.harness.settledAt} ms, context closed at ${rec.harness.contextClosedAt} ms (later events are the harness's)`,
+    ...rec.harness.notes,
+    ...(strays.length ? [`${strays.length} refused background request(s): ${strays.map((s) => s.requestLine).join(', ')}`] : []),
+  ].join('; ');
 }
 
 function evidence(fixture: LoadedFixture, cell: Cell, label: string): VNode {
@@ -32,10 +44,12 @@ function evidence(fixture: LoadedFixture, cell: Cell, label: string): VNode {
   const nav = rec?.navigation;
   return html`<section id=${cell.client}>
     <h2>${label} ${rec?.client.version ?? ''}: ${verdictBadge(cell.verdict)}</h2>
-    ${!rec
-      ? html`<pre>${cell.result?.harnessError ?? cell.summary}</pre>`
-      : html`<div>
+    ${
+      !rec
+        ? html`<pre>${cell.result?.harnessError ?? cell.summary}</pre>`
+        : html`<div>
       <p><b>Observed:</b> ${cell.summary}</p>
+      ${dependencyLine(cell)}
       <table>
         ${(cell.checks ?? []).map((c) => html`<tr><td>${verdictBadge(c.verdict)}</td><td><b>${c.requirement}</b> (${c.level})</td><td>${c.means}</td></tr>`)}
       </table>
@@ -44,24 +58,31 @@ function evidence(fixture: LoadedFixture, cell: Cell, label: string): VNode {
       <table>
         <tr><td>URL</td><td class="mono">${nav?.url ?? ''}</td></tr>
         <tr><td>outcome</td><td class="mono">${nav?.committed ? `committed, HTTP ${nav.status ?? '?'}` : `error ${nav?.error?.code ?? ''}`}</td></tr>
-        <tr><td>raw error</td><td><pre>${nav?.error?.raw ?? ''}</pre></td></tr>
+        <tr><td>raw error</td><td><pre>${stripAnsi(nav?.error?.raw ?? '')}</pre></td></tr>
         <tr><td>final URL</td><td class="mono">${nav?.finalUrl ?? ''}</td></tr>
         <tr><td>title</td><td>${nav?.title ?? ''}</td></tr>
         <tr><td>page text</td><td><pre>${nav?.text ?? ''}</pre></td></tr>
         <tr><td>duration</td><td>${nav?.durationMs ?? ''} ms</td></tr>
-        <tr><td>harness</td><td class="note">settled at ${rec.harness.settledAt} ms, context closed at ${rec.harness.contextClosedAt} ms (later events are the harness's); ${rec.harness.notes.join('; ')}${rec.harness.strays.length ? `; ${rec.harness.strays.length} refused background request(s): ${rec.harness.strays.map((s) => s.requestLine).join(', ')}` : ''}</td></tr>
+        <tr><td>harness</td><td class="note">${harnessLine(rec)}</td></tr>
       </table>
-      ${rec.screenshot
-        ? html`<h3>Screenshot</h3><a href=${`../${rec.screenshot}`}><img class="shot" src=${`../${rec.screenshot}`} alt=${`what ${label} showed`} /></a>`
-        : html`<p class="note">no screenshot</p>`}
+      ${
+        rec.screenshot
+          ? html`<h3>Screenshot</h3><a href=${`../${rec.screenshot}`}><img class="shot" src=${`../${rec.screenshot}`} alt=${`what ${label} showed`} /></a>`
+          : html`<p class="note">no screenshot</p>`
+      }
       <h3>Facts</h3>
       <table>${(Object.keys(cell.facts ?? {}) as FactName[]).map((f) => html`<tr><td><b>${f}</b>${fixture.observe.includes(f) ? ' ★' : ''}</td><td class="mono">${String(cell.facts?.[f])}</td><td class="note">${FACTS[f].means}</td></tr>`)}</table>
       <p class="note">★ = observed by this fixture (pinned in expectations, used by verdicts).</p>
       <h3>Wire log: ${rec.connections.length} TCP connection${rec.connections.length === 1 ? '' : 's'} (ms from case start)</h3>
-      ${rec.connections.map((c) => html`<h4>connection #${c.index} — proxy connection id ${c.id}, browser port ${c.clientPort}, opened at ${c.openedAt} ms${c.originPort ? `, tunnelled to the origin from port ${c.originPort}` : ''}</h4>
-        <table class="wire"><tr><th>ms</th><th>conn</th><th>direction / event</th><th>bytes</th></tr>${wireRows(c)}</table>`)}
-      ${rec.origin.length ? html`<h3>Origin behind the tunnel</h3><table>${rec.origin.map((o) => html`<tr><td class="mono">${o.t.toFixed(1)}</td><td>${o.kind}</td><td class="mono">${o.detail}</td></tr>`)}</table>` : null}
-    </div>`}
+      ${rec.connections.map(
+        (
+          c,
+        ) => html`<h4>connection #${c.index} — proxy connection id ${c.id}, browser port ${c.clientPort}, opened at ${c.openedAt} ms${c.originPort ? `, tunnelled to the origin from port ${c.originPort}` : ''}</h4>
+        <table class="wire"><tr><th>ms</th><th>conn</th><th>direction / event</th><th>bytes</th></tr>${wireRows(c)}</table>`,
+      )}
+      ${rec.origin.length ? html`<h3>Origin behind the tunnel</h3><table>${rec.origin.map((o) => html`<tr><td class="mono">${o.t.toFixed(1)}</td><td>${o.kind}</td><td class="mono">${describeOriginEvent(o)}</td></tr>`)}</table>` : null}
+    </div>`
+    }
   </section>`;
 }
 
@@ -71,9 +92,14 @@ function requirementsSection(f: LoadedFixture): VNode[] {
     const link = req ? requirementLink(req) : undefined;
     return html`<div>
       <h3>${c.requirement} <small>(${req?.level})</small></h3>
-      <p>${prose(req?.statement ?? "")} — ${link ? html`<a href=${link}>${req?.where}</a>` : req?.where}</p>
+      <p>${prose(req?.statement ?? '')} — ${link ? html`<a href=${link}>${req?.where}</a>` : req?.where}</p>
       <table><tr><th>when</th><th>verdict</th><th>meaning</th></tr>
-        ${c.outcomes.map((o) => html`<tr><td class="mono">${Object.entries(o.when).map(([k, v]) => `${k} = ${Array.isArray(v) ? v.join(' | ') : v}`).join(', ')}</td><td>${verdictBadge(o.verdict)}</td><td>${o.means}</td></tr>`)}
+        ${c.outcomes.map(
+          (o) =>
+            html`<tr><td class="mono">${Object.entries(o.when)
+              .map(([k, v]) => `${k} = ${Array.isArray(v) ? v.join(' | ') : v}`)
+              .join(', ')}</td><td>${verdictBadge(o.verdict)}</td><td>${o.means}</td></tr>`,
+        )}
         <tr><td>otherwise</td><td>${verdictBadge(c.otherwise.verdict)}</td><td>${c.otherwise.means}</td></tr>
       </table></div>`;
   });
@@ -81,10 +107,18 @@ function requirementsSection(f: LoadedFixture): VNode[] {
 
 function history2015Section(f: LoadedFixture): VNode | null {
   if (!f.history2015) return null;
-  const rows = (Object.keys(LINEAGES_2015) as Browser2015[]).filter((b) => f.history2015?.[b]).map((b) => {
-    const h = f.history2015![b]!;
-    return html`<tr><td>${LINEAGES_2015[b].label}</td><td><b>${h.cite}</b> ${h.observed}<div class="note">seed-2015 ${h.cite}: ${OBSERVATIONS_2015[h.cite]}</div></td><td class="mono">${Object.entries(h.facts).map(([k, v]) => `${k} = ${Array.isArray(v) ? v.join(' | ') : String(v)}`).join(', ') || h.comparable || ''}</td></tr>`;
-  });
+  const rows = (Object.keys(LINEAGES_2015) as Browser2015[])
+    .filter((b) => f.history2015?.[b])
+    .map((b) => {
+      const h = f.history2015![b]!;
+      return html`<tr><td>${LINEAGES_2015[b].label}</td><td><b>${h.cite}</b> ${h.observed}<div class="note">seed-2015 ${h.cite}: ${OBSERVATIONS_2015[h.cite]}</div></td><td class="mono">${
+        Object.entries(h.facts)
+          .map(([k, v]) => `${k} = ${Array.isArray(v) ? v.join(' | ') : String(v)}`)
+          .join(', ') ||
+        h.comparable ||
+        ''
+      }</td></tr>`;
+    });
   return html`<h2>2015 observations</h2><table><tr><th>browser</th><th>what the 2015 page says</th><th>as facts</th></tr>${rows}</table>`;
 }
 
@@ -94,7 +128,11 @@ export function casePage(m: Matrix, row: Row): string {
     ${topNav('../')}
     <h1>${f.id}: ${f.title}</h1>
     <p>${f.description}</p>
-    <p class="note">Group: ${f.group}. Fixture file: <span class="mono">${f.file}</span>. Client action: navigate to <span class="mono">${f.client.url}</span>${f.client.credentials ? ' with proxy credentials' : ''}, bounded at ${f.client.timeoutMs} ms.</p>
+    <p class="note">
+      Group: ${f.group}. Fixture file: <span class="mono">${f.file}</span>${f.family ? ` (one variant of the family ${f.family})` : ''}.
+      Client action: navigate to <span class="mono">${f.client.url}</span>${f.client.credentials ? ' with proxy credentials' : ''}, bounded at ${f.client.timeoutMs} ms.
+      ${f.dependsOn.length ? html`Depends on ${f.dependsOn.map((d) => html`<a href=${`${d}.html`}>${d}</a> `)}(a failure there makes this case's cell say so).` : null}
+    </p>
     <p>${row.cells.map((c) => html`<a href=${`#${c.client}`}>${m.clients.find((x) => x.name === c.client)?.label ?? c.client}</a> ${verdictBadge(c.verdict)} `)}</p>
     <h2>Requirements and acceptable outcomes</h2>
     ${requirementsSection(f)}

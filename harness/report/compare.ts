@@ -4,7 +4,8 @@
  * between shows up as a change of outcome, not as a crash.
  */
 import { buildMatrix, type Cell } from './view-model';
-import type { RunResults } from './results';
+import type { RunResults } from '../runs/results';
+import { SEVERITY } from '../vocabulary/verdicts';
 
 export type Transition = 'regressed' | 'improved' | 'changed' | 'added' | 'removed' | 'unchanged';
 
@@ -15,9 +16,6 @@ export interface CaseDiff {
   before?: { verdict: string; summary: string; version?: string };
   after?: { verdict: string; summary: string; version?: string };
 }
-
-/** Higher is worse; pass < informational < non-strict < fail < harness error. */
-const SEVERITY: Record<string, number> = { pass: 0, informational: 1, unsupported: 1, 'not available': 1, 'non-strict': 2, fail: 3, 'harness error': 4 };
 
 function cells(run: RunResults): Map<string, { cell: Cell; version?: string }> {
   const m = buildMatrix(run);
@@ -39,12 +37,13 @@ export function compareRuns(older: RunResults, newer: RunResults): CaseDiff[] {
     const [caseId, client] = key.split('\u0000') as [string, string];
     const x = a.get(key);
     const y = b.get(key);
-    const side = (s: { cell: Cell; version?: string } | undefined) => s && { verdict: s.cell.verdict, summary: s.cell.summary, ...(s.version ? { version: s.version } : {}) };
+    const side = (s: { cell: Cell; version?: string } | undefined) =>
+      s && { verdict: s.cell.verdict, summary: s.cell.summary, ...(s.version ? { version: s.version } : {}) };
     let transition: Transition;
     if (!x) transition = 'added';
     else if (!y) transition = 'removed';
-    else if (SEVERITY[y.cell.verdict]! > SEVERITY[x.cell.verdict]!) transition = 'regressed';
-    else if (SEVERITY[y.cell.verdict]! < SEVERITY[x.cell.verdict]!) transition = 'improved';
+    else if (SEVERITY[y.cell.verdict] > SEVERITY[x.cell.verdict]) transition = 'regressed';
+    else if (SEVERITY[y.cell.verdict] < SEVERITY[x.cell.verdict]) transition = 'improved';
     else if (y.cell.verdict !== x.cell.verdict || y.cell.summary !== x.cell.summary) transition = 'changed';
     else transition = 'unchanged';
     return { caseId, client, transition, ...(x ? { before: side(x) } : {}), ...(y ? { after: side(y) } : {}) };
@@ -53,8 +52,17 @@ export function compareRuns(older: RunResults, newer: RunResults): CaseDiff[] {
 
 export function compareText(diffs: CaseDiff[], older: RunResults, newer: RunResults): string {
   const lines = [`compare ${older.run.id} → ${newer.run.id}`];
-  const counts = Object.fromEntries((['regressed', 'improved', 'changed', 'added', 'removed', 'unchanged'] as Transition[]).map((t) => [t, diffs.filter((d) => d.transition === t).length]));
-  lines.push(Object.entries(counts).map(([t, n]) => `${n} ${t}`).join(', '));
+  const counts = Object.fromEntries(
+    (['regressed', 'improved', 'changed', 'added', 'removed', 'unchanged'] as Transition[]).map((t) => [
+      t,
+      diffs.filter((d) => d.transition === t).length,
+    ]),
+  );
+  lines.push(
+    Object.entries(counts)
+      .map(([t, n]) => `${n} ${t}`)
+      .join(', '),
+  );
   for (const d of diffs.filter((x) => x.transition !== 'unchanged')) {
     lines.push(`${d.transition.toUpperCase().padEnd(9)} ${d.caseId} [${d.client}]`);
     if (d.before) lines.push(`    before (${d.before.version ?? '?'}): ${d.before.verdict} — ${d.before.summary}`);
@@ -62,4 +70,3 @@ export function compareText(diffs: CaseDiff[], older: RunResults, newer: RunResu
   }
   return lines.join('\n');
 }
-

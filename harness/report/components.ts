@@ -14,12 +14,21 @@ export function historyLine(cell: Cell): VNode | null {
   const h = cell.history;
   if (!h) return null;
   if (h.status === 'same') return html`<div class="hist same">same as 2015 ${h.cite}</div>`;
-  if (h.status === 'not comparable') return html`<div class="hist nc">2015 ${h.cite}: not comparable${h.reason ? ` (${h.reason})` : ''}</div>`;
+  if (h.status === 'not comparable')
+    return html`<div class="hist nc">2015 ${h.cite}: not comparable${h.reason ? ` (${h.reason})` : ''}</div>`;
   return html`<div class="hist changed">changed since 2015 ${h.cite}: ${h.diffs.map((d) => `${d.fact} was ${d.was}, now ${d.now}`).join('; ')}</div>`;
 }
 
+/** "dependency failed: baseline-200 (fail)" when a case this one depends on failed for the client. */
+export function dependencyLine(cell: Cell, casesHref = ''): VNode | null {
+  if (!cell.failedDependencies?.length) return null;
+  return html`<div class="dep">dependency failed: ${cell.failedDependencies.map((d) => html`<a href=${`${casesHref}${d.caseId}.html#${cell.client}`}>${d.caseId}</a> (${d.verdict}) `)}<span class="note">— this case means nothing here; its own verdict would be ${cell.ownVerdict}</span></div>`;
+}
+
 export function expectationLine(cell: Cell): VNode | null {
-  const flaky = cell.result?.flakyFirstAttempt ? html`<div class="exp-mismatch">flaky: the first attempt saw ${cell.result.flakyFirstAttempt}</div>` : null;
+  const flaky = cell.result?.flakyFirstAttempt
+    ? html`<div class="exp-mismatch">flaky: the first attempt saw ${cell.result.flakyFirstAttempt}</div>`
+    : null;
   const e = cell.result?.expectation;
   if (flaky && (!e || e.status === 'match')) return flaky;
   if (!e || e.status === 'match') return null;
@@ -33,7 +42,7 @@ export function factsList(fixture: LoadedFixture, cell: Cell): VNode {
 }
 
 export function topNav(prefix: string): VNode {
-  return html`<nav class="top"><a href=${`${prefix}index.html`}>matrix</a><a href=${`${prefix}coverage.html`}>requirement coverage</a><a href=${`${prefix}summary.html`}>errors and security</a><a href=${`${prefix}results.json`}>raw results</a><a href=${`${prefix}junit.xml`}>JUnit</a></nav>`;
+  return html`<nav class="top"><a href=${`${prefix}findings.html`}><b>findings</b></a><a href=${`${prefix}index.html`}>matrix</a><a href=${`${prefix}coverage.html`}>requirement coverage</a><a href=${`${prefix}summary.html`}>errors and security</a><a href=${`${prefix}results.json`}>raw results</a><a href=${`${prefix}junit.xml`}>JUnit</a></nav>`;
 }
 
 /** Text with `code` spans, as the requirement table writes them; every part stays escaped text. */

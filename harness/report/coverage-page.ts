@@ -6,7 +6,7 @@ import type { VNode } from 'preact';
 import { html, page } from './html';
 import { prose, topNav, verdictBadge } from './components';
 import type { Matrix } from './view-model';
-import { NOT_TESTABLE_IN_BROWSERS, REQUIREMENTS, requirementLink, type Requirement } from '../cases/requirements';
+import { NOT_TESTABLE_IN_BROWSERS, REQUIREMENTS, requirementLink, type Requirement } from '../vocabulary/requirements';
 
 export interface CoverageRow {
   requirement: Requirement;
@@ -39,23 +39,30 @@ export function coveragePage(m: Matrix): string {
     <h1>Requirement coverage</h1>
     ${topNav('')}
     <p class="meta">${covered} of ${rows.length} requirements are tested by at least one case; ${rows.filter((r) => r.untestable).length} cannot be tested in browsers; ${rows.filter((r) => !r.cases.length && !r.untestable).length} are not covered yet.</p>
-    ${families.map((fam) => html`<h2>${fam}</h2>
+    ${families.map(
+      (fam) => html`<h2>${fam}</h2>
       <table class="coverage">
         <tr><th>requirement</th><th>level</th><th>statement</th><th>cases and verdicts</th></tr>
-        ${rows.filter((r) => r.requirement.family === fam).map((r) => {
-          const link = requirementLink(r.requirement);
-          let cases: VNode | VNode[];
-          if (r.cases.length) {
-            cases = r.cases.map((c) => html`<div><a href=${`cases/${c.id}.html`}>${c.id}</a>: ${c.verdicts.map((v) => html`<span title=${v.means ?? ''}>${m.clients.find((x) => x.name === v.client)?.label ?? v.client} ${verdictBadge(v.verdict)} </span>`)}</div>`);
-          } else if (r.untestable) {
-            cases = html`<span class="untestable">not testable in browsers: ${r.untestable}</span>`;
-          } else {
-            cases = html`<span class="covered-no">not covered yet: no fixture tests this requirement</span>`;
-          }
-          return html`<tr id=${r.requirement.id}><td class="mono">${r.requirement.id}</td><td>${r.requirement.level}</td>
+        ${rows
+          .filter((r) => r.requirement.family === fam)
+          .map((r) => {
+            const link = requirementLink(r.requirement);
+            let cases: VNode | VNode[];
+            if (r.cases.length) {
+              cases = r.cases.map(
+                (c) =>
+                  html`<div><a href=${`cases/${c.id}.html`}>${c.id}</a>: ${c.verdicts.map((v) => html`<span title=${v.means ?? ''}>${m.clients.find((x) => x.name === v.client)?.label ?? v.client} ${verdictBadge(v.verdict)} </span>`)}</div>`,
+              );
+            } else if (r.untestable) {
+              cases = html`<span class="untestable">not testable in browsers: ${r.untestable}</span>`;
+            } else {
+              cases = html`<span class="covered-no">not covered yet: no fixture tests this requirement</span>`;
+            }
+            return html`<tr id=${r.requirement.id}><td class="mono">${r.requirement.id}</td><td>${r.requirement.level}</td>
             <td>${prose(r.requirement.statement)} <span class="note">(${link ? html`<a href=${link}>${r.requirement.where}</a>` : r.requirement.where})</span></td><td>${cases}</td></tr>`;
-        })}
-      </table>`)}
+          })}
+      </table>`,
+    )}
   </main>`;
   return page('Requirement coverage — connect-conformance', body);
 }

@@ -17,7 +17,9 @@ export const html = htm.bind(h) as (strings: TemplateStringsArray, ...values: un
 export function page(title: string, body: VNode, options: { script?: string } = {}): string {
   const scriptHash = options.script ? `'sha256-${createHash('sha256').update(options.script).digest('base64')}'` : "'none'";
   const csp = `default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src ${scriptHash}; base-uri 'none'; form-action 'none'`;
-  return '<!doctype html>\n' + render(html`<html lang="en">
+  return (
+    '<!doctype html>\n' +
+    render(html`<html lang="en">
   <head>
     <meta charset="utf-8" />
     <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -26,7 +28,8 @@ export function page(title: string, body: VNode, options: { script?: string } = 
     <style>${CSS}</style>
   </head>
   <body>${body}${options.script ? html`<script dangerouslySetInnerHTML=${{ __html: options.script }}></script>` : null}</body>
-</html>`);
+</html>`)
+  );
 }
 
 export const CSS = `
@@ -38,9 +41,12 @@ a { color: #0b57d0; }
 table { border-collapse: collapse; background: #fff; }
 th, td { border: 1px solid #d8d8d8; padding: .35rem .5rem; vertical-align: top; text-align: left; }
 th { background: #f0f0f0; font-weight: 600; }
-.matrix td.case { min-width: 15rem; max-width: 22rem; }
-.matrix td.cell { min-width: 13rem; max-width: 20rem; }
-.matrix td.h2015 { min-width: 10rem; max-width: 16rem; color: #333; background: #f7f7f2; font-size: 13px; }
+.matrix td.case, .matrix th.case { min-width: 12rem; max-width: 15rem; position: sticky; left: 0; z-index: 1; background: #fff; }
+.matrix th.case { z-index: 3; background: #f0f0f0; }
+.matrix thead th { position: sticky; top: 0; z-index: 2; }
+.matrix td.cell { min-width: 9rem; max-width: 13rem; font-size: 12.5px; }
+.matrix td.h2015 { min-width: 8rem; max-width: 11rem; color: #333; background: #f7f7f2; font-size: 12px; }
+.callout { background: #fff8e1; border: 1px solid #e0c36a; padding: .45rem .7rem; display: inline-block; }
 .group th { background: #e7ecf3; font-size: 1rem; }
 .v { display: inline-block; font-weight: 700; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: 12px; letter-spacing: .02em; }
 .v-pass { background: var(--pass); } .v-fail { background: var(--fail); } .v-non-strict { background: var(--ns); }
@@ -54,6 +60,8 @@ th { background: #f0f0f0; font-weight: 600; }
 .hist { font-size: 12.5px; margin-top: .3rem; }
 .same { color: #1b7f3b; } .changed { color: #a15c00; font-weight: 600; } .nc { color: #777; }
 .exp-mismatch, .exp-missing { color: #b3261e; font-size: 12px; }
+.dep { color: #6b4f00; font-size: 12.5px; margin-top: .3rem; }
+.v-dependency-failed { background: #8a6d00; } .cell-dependency-failed { border-left: 4px solid #8a6d00; }
 .totals td { text-align: center; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 pre { background: #fff; border: 1px solid #ddd; padding: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
@@ -68,4 +76,7 @@ img.shot { max-width: 320px; border: 1px solid #ccc; }
 .t-regressed { color: #b3261e; font-weight: 700; } .t-improved { color: #1b7f3b; font-weight: 700; } .t-changed { color: #a15c00; font-weight: 700; }
 .t-added, .t-removed { color: #3f5f8a; font-weight: 700; }
 nav.top a { margin-right: 1rem; }
+ul.findings { padding-left: 1.2rem; } ul.findings li { margin: .35rem 0; max-width: 110rem; }
+.f-security b, .f-fail b { color: var(--fail); } .f-non-strict b { color: var(--ns); }
+svg.chart { background: #fff; border: 1px solid #ddd; padding: .3rem; }
 `;

@@ -6,7 +6,7 @@
  * findings, carried as properties and in system-out, not failures.
  */
 import junitBuilder from 'junit-report-builder';
-import type { RunResults } from './results';
+import type { RunResults } from '../runs/results';
 import { buildMatrix } from './view-model';
 
 export function junitXml(run: RunResults): string {
@@ -42,7 +42,9 @@ export function junitXml(run: RunResults): string {
         } else if (e && e.status === 'mismatch') {
           tc.failure(
             `observation differs from expectations/${client.name}.json (recorded with ${e.recordedWith}): ` +
-              e.differences.map((d) => `${d.fact}: expected ${JSON.stringify(d.expected)}, observed ${JSON.stringify(d.observed)}`).join('; '),
+              e.differences
+                .map((d) => `${d.fact}: expected ${JSON.stringify(d.expected)}, observed ${JSON.stringify(d.observed)}`)
+                .join('; '),
             'ExpectationMismatch',
           );
         } else if (e && e.status === 'missing') {

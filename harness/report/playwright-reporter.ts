@@ -4,17 +4,26 @@
  * sees every worker's cases.
  */
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import { loadFixtures, type LoadedFixture } from '../cases/load';
 import { CLIENTS } from '../clients/registry';
-import { TRANSPORTS, parseProjectName } from '../clients/transports';
-import type { CaseRecord } from '../observe/record';
-import { REPORTS_DIR, RESULTS_FORMAT, type CaseResult, type ClientRun, type RunResults } from './results';
+import { TRANSPORTS, parseProjectName } from '../vocabulary/transports';
+import type { CaseRecord } from '../evidence/record';
+import {
+  REPORTS_DIR,
+  RESULTS_FORMAT,
+  teardownDir,
+  type CaseResult,
+  type ClientRun,
+  type RunResults,
+  type WorkerTeardown,
+} from '../runs/results';
 import { writeReport } from './write-report';
+import { stripAnsi } from '../wire/bytes';
 
 function runId(d: Date): string {
   return d.toISOString().replace(/[:.]/g, '-').replace('T', '_').slice(0, 19);
@@ -22,7 +31,9 @@ function runId(d: Date): string {
 
 function gitCommit(): string | undefined {
   try {
-    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
   } catch {
     return undefined;
   }
@@ -51,13 +62,20 @@ export default class ResultsReporter implements Reporter {
   private id = '';
   private counts = { passed: 0, failed: 0, skipped: 0 };
   private flaky: string[] = [];
+  /** One entry per lab launch (worker × client), for npm run bench. */
+  private launches = new Map<string, { client: string; ms: number }>();
+  private workers: number | undefined;
+  private shard: { current: number; total: number } | undefined;
 
   printsToStdio(): boolean {
     return false;
   }
 
-  onBegin(_config: FullConfig, suite: Suite): void {
-    this.id = runId(this.started);
+  onBegin(config: FullConfig, suite: Suite): void {
+    this.workers = config.workers;
+    this.shard = config.shard ?? undefined;
+    // Shards started in the same second on one machine must not share a folder.
+    this.id = runId(this.started) + (this.shard ? `_shard-${this.shard.current}-of-${this.shard.total}` : '');
     this.runDir = join(REPORTS_DIR, 'runs', this.id);
     try {
       this.fixtures = loadFixtures();
@@ -91,10 +109,20 @@ export default class ResultsReporter implements Reporter {
     }
     if (!this.clients[client]) return; // not a client project (the report's UI tests)
     const record = attachmentJson<CaseRecord>(result, 'case-record');
-    const lab = attachmentJson<{ launchMs: number; launchConfig: Record<string, unknown>; client: { version: string } }>(result, 'lab');
+    const lab = attachmentJson<{
+      launchMs: number;
+      launchedAt?: number;
+      launchConfig: Record<string, unknown>;
+      client: { version: string };
+    }>(result, 'lab');
     const expectation = attachmentJson<{ status: CaseResult['expectation'] }>(result, 'expectation');
     if (lab && this.clients[client]) {
-      Object.assign(this.clients[client]!, { version: lab.client.version, launchMs: Math.round(lab.launchMs), launchConfig: lab.launchConfig });
+      this.launches.set(`${client}\u0000${result.workerIndex}\u0000${lab.launchedAt ?? ''}`, { client, ms: Math.round(lab.launchMs) });
+      Object.assign(this.clients[client]!, {
+        version: lab.client.version,
+        launchMs: Math.round(lab.launchMs),
+        launchConfig: lab.launchConfig,
+      });
     }
     // A retried case keeps its last attempt; the earlier one is remembered as a flaky flip. Only a
     // retry (same test, attempt > 0) replaces: repeats (--repeat-each, npm run flake) are separate
@@ -108,7 +136,14 @@ export default class ResultsReporter implements Reporter {
     }
     const base = { caseId, client, durationMs: result.duration, ...(flakyNote ? { flakyFirstAttempt: flakyNote } : {}) };
     if (result.status === 'skipped') {
-      this.keep(test.id, { ...base, status: 'skipped', harnessError: result.annotations?.find((a) => a.type === 'skip')?.description ?? test.annotations.find((a) => a.type === 'skip')?.description ?? 'skipped' });
+      // The spec says why it skipped as data; a skip with no such record came from the worker's
+      // lab fixture, which skips only when the client is not installed.
+      const detail =
+        result.annotations?.find((a) => a.type === 'skip')?.description ??
+        test.annotations.find((a) => a.type === 'skip')?.description ??
+        'skipped';
+      const skip = attachmentJson<NonNullable<CaseResult['skip']>>(result, 'skip') ?? { reason: 'not available', detail };
+      this.keep(test.id, { ...base, status: 'skipped', skip });
       return;
     }
     if (!record) {
@@ -119,7 +154,12 @@ export default class ResultsReporter implements Reporter {
     const shot = result.attachments.find((a) => a.name === 'screenshot' && a.path && existsSync(a.path));
     if (shot?.path) {
       // Repeats (--repeat-each) each keep their own screenshot beside their own record.
-      const dest = join(this.runDir, 'screenshots', client, `${caseId}${test.repeatEachIndex ? `.repeat-${test.repeatEachIndex}` : ''}.png`);
+      const dest = join(
+        this.runDir,
+        'screenshots',
+        client,
+        `${caseId}${test.repeatEachIndex ? `.repeat-${test.repeatEachIndex}` : ''}.png`,
+      );
       mkdirSync(join(this.runDir, 'screenshots', client), { recursive: true });
       copyFileSync(shot.path, dest);
       record.screenshot = relative(this.runDir, dest);
@@ -129,12 +169,17 @@ export default class ResultsReporter implements Reporter {
     this.keep(test.id, { ...base, status: 'observed', record, ...(expectation?.status ? { expectation: expectation.status } : {}) });
   }
 
-  async onEnd(result: FullResult): Promise<void> {
+  async onEnd(_result: FullResult): Promise<void> {
     if (this.results.length === 0) {
       if (this.counts.passed + this.counts.failed) console.log(`browsers: ${this.counts.passed} passed, ${this.counts.failed} failed`);
       return;
     }
     const require = createRequire(import.meta.url);
+    for (const { client, ms } of this.launches.values()) {
+      const c = this.clients[client];
+      if (c) c.launches = [...(c.launches ?? []), ms];
+    }
+    const teardowns = readTeardowns();
     const results: RunResults = {
       format: RESULTS_FORMAT,
       run: {
@@ -145,6 +190,9 @@ export default class ResultsReporter implements Reporter {
         host: { os: `${os.type()} ${os.release()}`, arch: os.arch(), node: process.version },
         playwright: (require('@playwright/test/package.json') as { version: string }).version,
         ...(gitCommit() ? { commit: gitCommit() } : {}),
+        ...(this.workers ? { workers: this.workers } : {}),
+        ...(teardowns.length ? { teardowns } : {}),
+        ...(this.shard ? { shard: this.shard } : {}),
       },
       clients: this.clients,
       fixtures: this.fixtures,
@@ -157,23 +205,39 @@ export default class ResultsReporter implements Reporter {
     const errors = this.results.filter((r) => r.status === 'harness-error').length;
     const mismatches = this.results.filter((r) => r.expectation && r.expectation.status !== 'match').length;
     const skipped = this.results.filter((r) => r.status === 'skipped').length;
-    console.log(`\nconnect-conformance: ${this.results.length - skipped} case runs (${skipped} skipped: not applicable or unsupported), ${errors} harness error(s), ${mismatches} differing from expectations/`);
+    console.log(
+      `\nconnect-conformance: ${this.results.length - skipped} case runs (${skipped} skipped: not applicable or unsupported), ${errors} harness error(s), ${mismatches} differing from expectations/`,
+    );
     console.log(`  raw results: ${relative(process.cwd(), resultsPath)}`);
     console.log(`  report:      ${relative(process.cwd(), index)}`);
-    if (this.flaky.length) console.log(`flaky (passed on retry; mark with "intermittent" after npm run flake):\n  ${this.flaky.join('\n  ')}`);
+    if (this.flaky.length)
+      console.log(`flaky (passed on retry; mark with "intermittent" after npm run flake):\n  ${this.flaky.join('\n  ')}`);
     // The plain closing line CI tools read.
-    console.log(`browsers: ${this.counts.passed} passed, ${this.counts.failed} failed${this.counts.skipped ? `, ${this.counts.skipped} skipped` : ''}`);
+    console.log(
+      `browsers: ${this.counts.passed} passed, ${this.counts.failed} failed${this.counts.skipped ? `, ${this.counts.skipped} skipped` : ''}`,
+    );
   }
+}
+
+/** What each worker wrote when its lab closed (they are this process's children), then the files go. */
+function readTeardowns(): WorkerTeardown[] {
+  const dir = teardownDir(process.pid);
+  if (!existsSync(dir)) return [];
+  const all = readdirSync(dir).flatMap((f) => {
+    try {
+      return [JSON.parse(readFileSync(join(dir, f), 'utf8')) as WorkerTeardown];
+    } catch {
+      return [];
+    }
+  });
+  rmSync(dir, { recursive: true, force: true });
+  return all;
 }
 
 function describeAttempt(r: CaseResult): string {
   if (r.status === 'harness-error') return `harness error: ${(r.harnessError ?? '').split('\n')[0]}`;
   const e = r.expectation;
-  if (e?.status === 'mismatch') return e.differences.map((d) => `${d.fact} = ${JSON.stringify(d.observed)} (expected ${JSON.stringify(d.expected)})`).join(', ');
+  if (e?.status === 'mismatch')
+    return e.differences.map((d) => `${d.fact} = ${JSON.stringify(d.observed)} (expected ${JSON.stringify(d.expected)})`).join(', ');
   return r.status;
-}
-
-function stripAnsi(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\u001b\[[0-9;]*m/g, '');
 }

@@ -1,15 +1,19 @@
 /**
- * From raw results to what the report shows: facts, verdicts, 2015 comparisons per cell. The only
- * place the report's numbers come from, so the HTML, the console summary and the tests agree.
+ * From raw results to what the report shows: facts, verdicts, dependencies and 2015 comparisons
+ * per cell. The only place the report's numbers come from, so the HTML, the JUnit file, the
+ * console summary and the tests agree.
  */
 import type { LoadedFixture } from '../cases/load';
+import { GROUPS } from '../cases/schema';
 import { computeFacts } from '../observe/facts';
-import type { Facts } from '../observe/fact-names';
+import type { Facts } from '../vocabulary/facts';
+import { CELL_ORDER, type CellVerdict } from '../vocabulary/verdicts';
 import { compareWith2015, evaluateChecks, worstVerdict, type CheckResult, type HistoryComparison } from '../verdicts/evaluate';
-import type { Verdict } from '../cases/requirements';
-import type { CaseResult, RunResults } from './results';
+import { failedDependencies } from '../verdicts/dependencies';
+import type { CaseResult, RunResults } from '../runs/results';
 
-export type CellVerdict = Verdict | 'unsupported' | 'not applicable' | 'harness error' | 'not available';
+export type { CellVerdict } from '../vocabulary/verdicts';
+export const VERDICT_ORDER = CELL_ORDER;
 
 export interface Cell {
   client: string;
@@ -17,6 +21,9 @@ export interface Cell {
   verdict: CellVerdict;
   facts?: Facts;
   checks?: CheckResult[];
+  /** The cell's own verdict when a dependency failed (the evidence still stands). */
+  ownVerdict?: CellVerdict;
+  failedDependencies?: { caseId: string; verdict: CellVerdict }[];
   history?: HistoryComparison;
   /** One line: the facts the fixture observes, as "name: value". */
   summary: string;
@@ -33,16 +40,13 @@ export interface Matrix {
   totals: Record<string, Record<CellVerdict, number>>;
 }
 
-/** Families in the order a reader meets them: the request, then answers from best to worst. */
-export const GROUP_ORDER = ['request form', '2xx', 'early data', '1xx', 'non-2xx', '407', 'transport faults', 'http/2', 'websocket'] as const;
-
-export const VERDICT_ORDER: CellVerdict[] = ['pass', 'fail', 'non-strict', 'informational', 'unsupported', 'not applicable', 'harness error', 'not available'];
-
+/** A cell on its own, before dependencies are looked at. */
 export function buildCell(fixture: LoadedFixture, client: string, result: CaseResult | undefined): Cell {
-  if (result?.status === 'skipped' && result.harnessError?.startsWith('not applicable')) return { client, result, verdict: 'not applicable', summary: result.harnessError };
-  if (result?.status === 'skipped' && result.harnessError?.startsWith('unsupported')) return { client, result, verdict: 'unsupported', summary: result.harnessError };
-  if (!result || result.status === 'skipped') return { client, verdict: 'not available', summary: result?.harnessError ?? 'not run' };
-  if (result.status === 'harness-error' || !result.record) return { client, result, verdict: 'harness error', summary: result.harnessError ?? 'harness error' };
+  if (!result) return { client, verdict: 'not available', summary: 'not run' };
+  if (result.status === 'skipped')
+    return { client, result, verdict: result.skip?.reason ?? 'not available', summary: result.skip?.detail ?? 'skipped' };
+  if (result.status === 'harness-error' || !result.record)
+    return { client, result, verdict: 'harness error', summary: result.harnessError ?? 'harness error' };
   const facts = computeFacts(result.record);
   const checks = evaluateChecks(fixture, facts);
   const history = compareWith2015(fixture, client, facts);
@@ -50,20 +54,55 @@ export function buildCell(fixture: LoadedFixture, client: string, result: CaseRe
   return { client, result, verdict: worstVerdict(checks), facts, checks, ...(history ? { history } : {}), summary };
 }
 
+/** Cells whose dependency failed for the same client say so (dependencies first, in any depth). */
+function applyDependencies(fixtures: LoadedFixture[], cells: Map<string, Cell>): void {
+  const key = (caseId: string, client: string) => `${caseId}\u0000${client}`;
+  const byId = new Map(fixtures.map((f) => [f.id, f]));
+  const done = new Set<string>();
+  const visit = (caseId: string, client: string, seen: Set<string>): CellVerdict | undefined => {
+    const cell = cells.get(key(caseId, client));
+    const fixture = byId.get(caseId);
+    if (!cell || !fixture) return undefined;
+    if (done.has(key(caseId, client)) || seen.has(caseId) || !cell.facts) return cell.verdict;
+    seen.add(caseId);
+    const failed = failedDependencies(fixture.dependsOn, (dep) => visit(dep, client, seen));
+    done.add(key(caseId, client));
+    if (failed.length) {
+      cell.ownVerdict = cell.verdict;
+      cell.verdict = 'dependency failed';
+      cell.failedDependencies = failed;
+    }
+    return cell.verdict;
+  };
+  for (const k of cells.keys()) {
+    const [caseId, client] = k.split('\u0000') as [string, string];
+    visit(caseId, client, new Set());
+  }
+}
+
 export function buildMatrix(run: RunResults): Matrix {
-  const clients = Object.entries(run.clients).map(([name, c]) => ({ name, label: c.label, available: c.available, ...(c.version ? { version: c.version } : {}), ...(c.note ? { note: c.note } : {}) }));
+  const clients = Object.entries(run.clients).map(([name, c]) => ({
+    name,
+    label: c.label,
+    available: c.available,
+    ...(c.version ? { version: c.version } : {}),
+    ...(c.note ? { note: c.note } : {}),
+  }));
   const byKey = new Map(run.results.map((r) => [`${r.caseId}\u0000${r.client}`, r]));
+  const cells = new Map<string, Cell>();
+  for (const fixture of run.fixtures)
+    for (const c of clients)
+      cells.set(`${fixture.id}\u0000${c.name}`, buildCell(fixture, c.name, byKey.get(`${fixture.id}\u0000${c.name}`)));
+  applyDependencies(run.fixtures, cells);
   const totals: Matrix['totals'] = {};
-  for (const c of clients) totals[c.name] = Object.fromEntries(VERDICT_ORDER.map((v) => [v, 0])) as Record<CellVerdict, number>;
+  for (const c of clients) totals[c.name] = Object.fromEntries(CELL_ORDER.map((v) => [v, 0])) as Record<CellVerdict, number>;
   const groups = new Map<string, Row[]>();
   for (const fixture of run.fixtures) {
-    const cells = clients.map((c) => buildCell(fixture, c.name, byKey.get(`${fixture.id}\u0000${c.name}`)));
-    cells.forEach((cell) => totals[cell.client]![cell.verdict]++);
-    const rows = groups.get(fixture.group) ?? [];
-    rows.push({ fixture, cells });
-    groups.set(fixture.group, rows);
+    const row = { fixture, cells: clients.map((c) => cells.get(`${fixture.id}\u0000${c.name}`)!) };
+    for (const cell of row.cells) totals[cell.client]![cell.verdict]++;
+    groups.set(fixture.group, [...(groups.get(fixture.group) ?? []), row]);
   }
-  const order = GROUP_ORDER as readonly string[];
+  const order: readonly string[] = GROUPS;
   const rank = (g: string) => (order.includes(g) ? order.indexOf(g) : order.length);
   return { clients, groups: [...groups].sort(([a], [b]) => rank(a) - rank(b)).map(([group, rows]) => ({ group, rows })), totals };
 }

@@ -9,8 +9,9 @@ import { matrixPage } from './matrix-page';
 import { casePage } from './case-page';
 import { coveragePage } from './coverage-page';
 import { summaryPage } from './summary-page';
+import { findingsPage } from './findings-page';
 import { junitXml } from './junit';
-import type { RunResults } from './results';
+import type { RunResults } from '../runs/results';
 
 export interface Written {
   index: string;
@@ -31,6 +32,7 @@ export function writeReport(run: RunResults, resultsPath: string, options: { top
   const coverage = join(runDir, 'coverage.html');
   writeFileSync(coverage, coveragePage(m));
   writeFileSync(join(runDir, 'summary.html'), summaryPage(m));
+  writeFileSync(join(runDir, 'findings.html'), findingsPage(m));
   const xml = junitXml(run);
   writeFileSync(join(runDir, 'junit.xml'), xml);
 
@@ -38,6 +40,7 @@ export function writeReport(run: RunResults, resultsPath: string, options: { top
   const prefix = relative(topDir, runDir).split('\\').join('/') + '/';
   const index = join(topDir, 'index.html');
   writeFileSync(index, matrixPage(run, m, prefix));
+  writeFileSync(join(topDir, 'findings.html'), findingsPage(m, prefix));
   const junit = join(topDir, 'junit.xml');
   writeFileSync(junit, xml);
   return { index, runIndex, coverage, junit };

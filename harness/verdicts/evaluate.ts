@@ -2,15 +2,16 @@
  * Verdicts and the 2015 comparison, computed from facts at render time (never stored by hand).
  */
 import type { Fixture } from '../cases/schema';
-import { requirement, type Verdict } from '../cases/requirements';
-import { LINEAGES_2015, type Browser2015 } from '../cases/history-2015';
-import type { FactName, Facts, FactValue } from '../observe/fact-names';
+import { requirement } from '../vocabulary/requirements';
+import { worst, type Verdict } from '../vocabulary/verdicts';
+import { LINEAGES_2015, type Browser2015 } from '../vocabulary/history-2015';
+import type { FactName, Facts, FactValue } from '../vocabulary/facts';
 
 export type FactMatch = Partial<Record<FactName, FactValue | FactValue[]>>;
 
 export function matches(when: FactMatch, facts: Facts): boolean {
   return Object.entries(when).every(([name, want]) => {
-    const have = facts[name as FactName];
+    const have: FactValue | undefined = facts[name as FactName];
     if (have === undefined) return false;
     return Array.isArray(want) ? want.some((w) => String(w) === String(have)) : String(want) === String(have);
   });
@@ -29,15 +30,19 @@ export function evaluateChecks(fixture: Pick<Fixture, 'checks'>, facts: Facts): 
   return fixture.checks.map((c) => {
     const i = c.outcomes.findIndex((o) => matches(o.when, facts));
     const hit = i >= 0 ? c.outcomes[i]! : c.otherwise;
-    return { requirement: c.requirement, level: requirement(c.requirement)?.level ?? '?', verdict: hit.verdict, means: hit.means, matched: i >= 0 ? i : 'otherwise' };
+    return {
+      requirement: c.requirement,
+      level: requirement(c.requirement)?.level ?? '?',
+      verdict: hit.verdict,
+      means: hit.means,
+      matched: i >= 0 ? i : 'otherwise',
+    };
   });
 }
 
-const SEVERITY: Record<Verdict, number> = { fail: 3, 'non-strict': 2, informational: 1, pass: 0 };
-
 /** The cell's verdict: the worst of its checks. */
 export function worstVerdict(results: CheckResult[]): Verdict {
-  return results.reduce<Verdict>((w, r) => (SEVERITY[r.verdict] > SEVERITY[w] ? r.verdict : w), 'pass');
+  return worst(results.map((r) => r.verdict));
 }
 
 export interface HistoryComparison {
@@ -52,15 +57,29 @@ export interface HistoryComparison {
 
 /** Compares a modern client's facts with the 2015 row of its lineage (Chromium ↔ Chrome, Firefox ↔ Firefox). */
 export function compareWith2015(fixture: Pick<Fixture, 'history2015'>, clientName: string, facts: Facts): HistoryComparison | undefined {
-  const entry = (Object.entries(LINEAGES_2015) as [Browser2015, (typeof LINEAGES_2015)[Browser2015]][]).find(([, l]) => l.modern === clientName);
+  const entry = (Object.entries(LINEAGES_2015) as [Browser2015, (typeof LINEAGES_2015)[Browser2015]][]).find(
+    ([, l]) => l.modern === clientName,
+  );
   if (!entry) return undefined;
   const [browser2015] = entry;
   const h = fixture.history2015?.[browser2015];
   if (!h) return undefined;
   const names = Object.keys(h.facts) as FactName[];
-  if (names.length === 0) return { browser2015, cite: h.cite, observed: h.observed, status: 'not comparable', diffs: [], ...(h.comparable ? { reason: h.comparable } : {}) };
+  if (names.length === 0)
+    return {
+      browser2015,
+      cite: h.cite,
+      observed: h.observed,
+      status: 'not comparable',
+      diffs: [],
+      ...(h.comparable ? { reason: h.comparable } : {}),
+    };
   const diffs = names
     .filter((f) => !matches({ [f]: h.facts[f] } as FactMatch, facts))
-    .map((f) => ({ fact: f, was: Array.isArray(h.facts[f]) ? (h.facts[f] as FactValue[]).join(' or ') : String(h.facts[f]), now: facts[f] === undefined ? '(not observed)' : String(facts[f]) }));
+    .map((f) => ({
+      fact: f,
+      was: Array.isArray(h.facts[f]) ? (h.facts[f] as FactValue[]).join(' or ') : String(h.facts[f]),
+      now: facts[f] === undefined ? '(not observed)' : String(facts[f]),
+    }));
   return { browser2015, cite: h.cite, observed: h.observed, status: diffs.length ? 'changed' : 'same', diffs };
 }

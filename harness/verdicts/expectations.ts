@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Fixture } from '../cases/schema';
-import type { FactName, Facts, FactValue } from '../observe/fact-names';
+import type { FactName, Facts, FactValue } from '../vocabulary/facts';
 
 export const EXPECTATIONS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../expectations');
 
@@ -36,13 +36,24 @@ export function loadExpectations(client: string, dir = EXPECTATIONS_DIR): Expect
 
 export type ExpectationStatus =
   | { status: 'match' }
-  | { status: 'mismatch'; differences: { fact: FactName; expected: FactValue | FactValue[] | undefined; observed: FactValue | undefined }[]; recordedWith: string }
+  | {
+      status: 'mismatch';
+      differences: { fact: FactName; expected: FactValue | FactValue[] | undefined; observed: FactValue | undefined }[];
+      recordedWith: string;
+    }
   | { status: 'missing'; reason: string };
 
-export function checkExpectations(fixture: Pick<Fixture, 'id' | 'observe'> & Partial<Pick<Fixture, 'intermittent'>>, facts: Facts, file: ExpectationFile | undefined): ExpectationStatus {
+export function checkExpectations(
+  fixture: Pick<Fixture, 'id' | 'observe'> & Partial<Pick<Fixture, 'intermittent'>>,
+  facts: Facts,
+  file: ExpectationFile | undefined,
+): ExpectationStatus {
   const expected = file?.cases[fixture.id];
   if (!file || !expected) {
-    return { status: 'missing', reason: `no expectation recorded for "${fixture.id}"${file ? '' : ' (no expectations file for this client)'}` };
+    return {
+      status: 'missing',
+      reason: `no expectation recorded for "${fixture.id}"${file ? '' : ' (no expectations file for this client)'}`,
+    };
   }
   const accepts = (want: FactValue | FactValue[] | undefined, have: FactValue | undefined) =>
     Array.isArray(want) ? want.some((w) => String(w) === String(have)) : String(want) === String(have);

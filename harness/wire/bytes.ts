@@ -8,7 +8,9 @@
 export function latin1Bytes(text: string): Buffer {
   for (let i = 0; i < text.length; i++) {
     if (text.charCodeAt(i) > 0xff) {
-      throw new Error(`character U+${text.charCodeAt(i).toString(16).padStart(4, '0')} at index ${i} is not a single byte (use "hex" for raw bytes)`);
+      throw new Error(
+        `character U+${text.charCodeAt(i).toString(16).padStart(4, '0')} at index ${i} is not a single byte (use "hex" for raw bytes)`,
+      );
     }
   }
   return Buffer.from(text, 'latin1');
@@ -54,4 +56,9 @@ export function hexDump(bytes: Uint8Array, maxBytes = 4096): string {
   }
   if (bytes.length > maxBytes) lines.push(`… ${bytes.length - maxBytes} more bytes`);
   return lines.join('\n');
+}
+
+/** Text without terminal colour and cursor escapes (Playwright's error messages carry them). */
+export function stripAnsi(text: string): string {
+  return text.replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '');
 }

@@ -67,22 +67,110 @@ export function parseRequestHead(buf: Buffer): RequestHead | undefined {
   };
 }
 
-export function headerValue(head: RequestHead, name: string): string | undefined {
+export function headerValue(head: { headers: readonly WireHeader[] }, name: string): string | undefined {
   const lower = name.toLowerCase();
   return head.headers.find((h) => h.name.toLowerCase() === lower)?.value;
 }
 
 /** The host a request is for: the CONNECT authority, or the host of an absolute-form URI. */
 export function requestAuthority(head: RequestHead): { host: string; port: number } | undefined {
-  if (head.method === 'CONNECT') {
+  // Over HTTP/2 the target recorded is :authority, for every method (RFC 9113 §8.3.1).
+  if (head.method === 'CONNECT' || head.version === 'HTTP/2') {
     const m = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(head.target);
     if (!m) return undefined;
-    return { host: m[1]!.toLowerCase(), port: m[2] ? Number(m[2]) : 443 };
+    const scheme = head.headers.find((h) => h.name === ':scheme')?.value;
+    return { host: m[1]!.toLowerCase(), port: m[2] ? Number(m[2]) : scheme === 'http' ? 80 : 443 };
   }
   try {
     const u = new URL(head.target);
     if (u.protocol !== 'http:' && u.protocol !== 'https:' && u.protocol !== 'ws:' && u.protocol !== 'wss:') return undefined;
     return { host: u.hostname.toLowerCase(), port: Number(u.port) || (u.protocol === 'https:' || u.protocol === 'wss:' ? 443 : 80) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** A response head as sent, parsed literally: the proxy records one per head it writes. */
+export interface ResponseHead {
+  version: string;
+  status: number;
+  reason: string;
+  headers: WireHeader[];
+  /** Lines that were not `name: value` (an obs-fold continuation, garbage). */
+  malformedLines: string[];
+  bareLf: boolean;
+  /** Byte length of the head including the empty line. */
+  length: number;
+}
+
+/** Parses an HTTP/1.x response head at the start of bytes (undefined without a complete head and a status line). */
+export function parseResponseHead(bytes: Buffer): ResponseHead | undefined {
+  const end = findHeadEnd(bytes);
+  if (end < 0) return undefined;
+  const rawLines = bytes.subarray(0, end).toString('latin1').split('\n');
+  let bareLf = false;
+  const lines = rawLines.map((l, i) => {
+    if (l.endsWith('\r')) return l.slice(0, -1);
+    if (i < rawLines.length - 1) bareLf = true;
+    return l;
+  });
+  const m = /^(HTTP\/\d\.\d) (\d{3})(?: (.*))?$/.exec(lines[0] ?? '');
+  if (!m) return undefined;
+  const headers: WireHeader[] = [];
+  const malformedLines: string[] = [];
+  for (const line of lines.slice(1)) {
+    if (!line) continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0 || /^\s/.test(line)) malformedLines.push(line);
+    else headers.push({ name: line.slice(0, colon).trim(), value: line.slice(colon + 1).trim() });
+  }
+  return { version: m[1]!, status: Number(m[2]), reason: m[3] ?? '', headers, malformedLines, bareLf, length: end };
+}
+
+/** Every complete head at the start of bytes, one after the other (1xx heads, then the final one), and what follows them. */
+export function leadingResponseHeads(bytes: Buffer): { heads: ResponseHead[]; rest: Buffer } {
+  const heads: ResponseHead[] = [];
+  let rest = bytes;
+  for (let head = parseResponseHead(rest); head; head = parseResponseHead(rest)) {
+    heads.push(head);
+    rest = rest.subarray(head.length);
+    if (head.status >= 200) break;
+  }
+  return { heads, rest };
+}
+
+/** The form of a request target (RFC 9112 §3.2). */
+export function targetForm(
+  target: string,
+  method: string,
+): 'absolute-form' | 'origin-form' | 'authority-form host:port' | 'authority-form without port' | 'other' {
+  if (/^https?:\/\//i.test(target)) return 'absolute-form';
+  if (target.startsWith('/')) return 'origin-form';
+  if (method === 'CONNECT' || /^[^/\s]+$/.test(target))
+    return /:\d+$/.test(target) ? 'authority-form host:port' : 'authority-form without port';
+  return 'other';
+}
+
+/** A credentials field split into scheme and the rest (RFC 9110 §11.4). */
+export function parseCredentials(value: string): { scheme: string; token: string } {
+  const space = value.indexOf(' ');
+  return space < 0 ? { scheme: value, token: '' } : { scheme: value.slice(0, space), token: value.slice(space + 1).trim() };
+}
+
+/** Text with every occurrence of the case host written as {host}, so values compare across runs. */
+export function withHostPlaceholder(text: string, host: string): string {
+  return text.split(host).join('{host}');
+}
+
+/** A browser's own error page (Chromium's chrome-error:, Firefox's about:neterror, a blank page). */
+export function isBrowserErrorPage(url: string): boolean {
+  return /^(about:blank|about:neterror|chrome-error:)/.test(url);
+}
+
+/** The host name of a URL, or undefined when it is not one. */
+export function urlHost(url: string): string | undefined {
+  try {
+    return new URL(url).hostname.toLowerCase();
   } catch {
     return undefined;
   }

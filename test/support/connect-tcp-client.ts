@@ -20,7 +20,12 @@ export function expand(template: string, host: string, port: number): string {
   return template.replace('{target_host}', encodeURIComponent(host)).replace('{target_port}', String(port));
 }
 
-export function connectTcpH1(proxyPort: number, host: string, port: number, options: { template?: string; omit?: string[]; capsule?: boolean } = {}): Promise<TcpTunnel> {
+export function connectTcpH1(
+  proxyPort: number,
+  host: string,
+  port: number,
+  options: { template?: string; omit?: string[]; capsule?: boolean } = {},
+): Promise<TcpTunnel> {
   const lines = [
     `GET ${expand(options.template ?? DEFAULT_TEMPLATE, host, port)} HTTP/1.1`,
     `Host: 127.0.0.1:${proxyPort}`,
@@ -47,7 +52,13 @@ export function connectTcpH1(proxyPort: number, host: string, port: number, opti
   });
 }
 
-export function connectTcpH2(proxyPort: number, ca: string, host: string, port: number, options: { template?: string } = {}): Promise<TcpTunnel> {
+export function connectTcpH2(
+  proxyPort: number,
+  ca: string,
+  host: string,
+  port: number,
+  options: { template?: string } = {},
+): Promise<TcpTunnel> {
   const session = http2.connect(`https://127.0.0.1:${proxyPort}`, { ca });
   return new Promise((resolve, reject) => {
     session.on('error', reject);
@@ -61,7 +72,9 @@ export function connectTcpH2(proxyPort: number, ca: string, host: string, port: 
         ':path': expand(options.template ?? DEFAULT_TEMPLATE, host, port),
         'capsule-protocol': '?1',
       });
-      stream.on('response', (h) => resolve({ status: Number(h[':status']), headers: h as Record<string, string>, stream, close: () => session.destroy() }));
+      stream.on('response', (h) =>
+        resolve({ status: Number(h[':status']), headers: h as Record<string, string>, stream, close: () => session.destroy() }),
+      );
       stream.on('error', reject);
     });
   });

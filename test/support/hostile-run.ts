@@ -4,9 +4,9 @@
  * renders such bytes as inert text (unit test on the HTML, and in a real browser).
  */
 import { FIXTURES_DIR, loadFixtures } from '../../harness/cases/load';
-import { RESULTS_FORMAT, type RunResults, type CaseResult } from '../../harness/report/results';
+import { RESULTS_FORMAT, type RunResults, type CaseResult } from '../../harness/runs/results';
 import { parseRequestHead } from '../../harness/wire/http-head';
-import type { CaseRecord } from '../../harness/observe/record';
+import type { CaseRecord } from '../../harness/evidence/record';
 
 export const HOSTILE = '<script>window.__pwned=1</script></pre>"><img src=x onerror="window.__pwned=2">';
 export const HOSTILE_BYTES = Buffer.concat([Buffer.from(HOSTILE, 'latin1'), Buffer.from([0x00, 0xff, 0xfe, 0xc3, 0x28])]);
@@ -28,36 +28,108 @@ export function hostileRun(screenshot?: string): RunResults {
     client: { name: client, label: client === 'chromium' ? 'Chromium' : 'Firefox', version: `1.0 ${HOSTILE}`, executablePath: '/x' },
     startedAt: '2026-01-01T00:00:00.000Z',
     navigation: {
-      url: `https://${host}/`, committed: false, error: { code: `net::ERR_${HOSTILE}`, raw: `page.goto: ${HOSTILE}` },
-      finalUrl: `https://${host}/"><script>window.__pwned=3</script>`, title: HOSTILE, text: HOSTILE, originMarkerFound: false, proxyMarkerFound: false, durationMs: 5,
+      url: `https://${host}/`,
+      committed: false,
+      error: { code: `net::ERR_${HOSTILE}`, raw: `page.goto: ${HOSTILE}` },
+      finalUrl: `https://${host}/"><script>window.__pwned=3</script>`,
+      title: HOSTILE,
+      text: HOSTILE,
+      originMarkerFound: false,
+      proxyMarkerFound: false,
+      durationMs: 5,
     },
     ...(screenshot ? { screenshot } : {}),
-    connections: [{
-      id: 1, index: 1, clientPort: 1234, openedAt: 0, earlyBytes: HOSTILE_BYTES.toString('base64'),
-      requests: [{ t: 1, head: parseRequestHead(Buffer.from(requestText, 'latin1'))!, raw: Buffer.from(requestText, 'latin1').toString('base64') }],
-      events: [
-        { t: 0, kind: 'open', note: HOSTILE },
-        { t: 1, kind: 'c2p', data: Buffer.from(requestText, 'latin1').toString('base64') },
-        { t: 2, kind: 'p2c', data: HOSTILE_BYTES.toString('base64') },
-        { t: 3, kind: 'client-fin' },
-      ],
-    }],
-    origin: [{ t: 4, kind: 'handshake-failed', detail: HOSTILE }],
-    harness: { contextClosedAt: 100, settledAt: 90, durationMs: 100, notes: [HOSTILE], strays: [{ at: '', connectionId: 9, requestLine: HOSTILE }] },
+    connections: [
+      {
+        id: 1,
+        index: 1,
+        clientPort: 1234,
+        openedAt: 0,
+        earlyBytes: HOSTILE_BYTES.toString('base64'),
+        requests: [
+          { t: 1, head: parseRequestHead(Buffer.from(requestText, 'latin1'))!, raw: Buffer.from(requestText, 'latin1').toString('base64') },
+        ],
+        protocol: 'h1',
+        events: [
+          { t: 0, kind: 'open', clientPort: 1234 },
+          { t: 0.5, kind: 'note', text: HOSTILE },
+          { t: 1, kind: 'c2p', data: Buffer.from(requestText, 'latin1').toString('base64') },
+          {
+            t: 1.5,
+            kind: 'response',
+            version: 'HTTP/1.1',
+            status: 403,
+            reason: HOSTILE,
+            headers: [{ name: HOSTILE, value: HOSTILE }],
+            interim: false,
+          },
+          { t: 2, kind: 'p2c', data: HOSTILE_BYTES.toString('base64') },
+          { t: 3, kind: 'client-fin' },
+        ],
+      },
+    ],
+    origin: [
+      { t: 4, kind: 'handshake-failed', error: HOSTILE },
+      {
+        t: 5,
+        kind: 'request',
+        method: 'GET',
+        target: HOSTILE,
+        version: 'HTTP/1.1',
+        host,
+        path: HOSTILE,
+        headers: [{ name: 'X-Evil', value: HOSTILE }],
+      },
+    ],
+    harness: {
+      contextClosedAt: 100,
+      settledAt: 90,
+      durationMs: 100,
+      notes: [HOSTILE],
+      strays: [{ at: '', connectionId: 9, requestLine: HOSTILE }],
+    },
   });
   const loaded = (r: CaseRecord, caseId: string): CaseRecord => {
     const { error: _error, ...nav } = r.navigation!;
     return { ...r, caseId, navigation: { ...nav, committed: true, status: 200, originMarkerFound: true } };
   };
   const results: CaseResult[] = [
-    { caseId: fixture.id, client: 'chromium', status: 'observed', durationMs: 100, record: record('chromium'), expectation: { status: 'mismatch', recordedWith: HOSTILE, differences: [{ fact: 'page', expected: HOSTILE, observed: 'error page' }] } },
+    {
+      caseId: fixture.id,
+      client: 'chromium',
+      status: 'observed',
+      durationMs: 100,
+      record: record('chromium'),
+      expectation: {
+        status: 'mismatch',
+        recordedWith: HOSTILE,
+        differences: [{ fact: 'page', expected: HOSTILE, observed: 'error page' }],
+      },
+    },
     { caseId: fixture.id, client: 'firefox', status: 'harness-error', durationMs: 100, harnessError: `boom ${HOSTILE}` },
-    { caseId: other.id, client: 'chromium', status: 'observed', durationMs: 100, record: loaded(record('chromium'), other.id), expectation: { status: 'match' } },
+    {
+      caseId: other.id,
+      client: 'chromium',
+      status: 'observed',
+      durationMs: 100,
+      record: loaded(record('chromium'), other.id),
+      expectation: { status: 'match' },
+    },
   ];
   return {
     format: RESULTS_FORMAT,
-    run: { id: 'hostile', startedAt: '2026-01-01T00:00:00.000Z', finishedAt: '2026-01-01T00:00:01.000Z', mode: 'enforce', host: { os: HOSTILE, arch: 'x64', node: 'v20' }, playwright: '1.64.1' },
-    clients: { chromium: { label: 'Chromium', available: true, version: `1.0 ${HOSTILE}` }, firefox: { label: 'Firefox', available: true, version: '2.0' } },
+    run: {
+      id: 'hostile',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      finishedAt: '2026-01-01T00:00:01.000Z',
+      mode: 'enforce',
+      host: { os: HOSTILE, arch: 'x64', node: 'v20' },
+      playwright: '1.64.1',
+    },
+    clients: {
+      chromium: { label: 'Chromium', available: true, version: `1.0 ${HOSTILE}` },
+      firefox: { label: 'Firefox', available: true, version: '2.0' },
+    },
     fixtures: [fixture, other],
     results,
   };

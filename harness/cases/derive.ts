@@ -1,0 +1,37 @@
+/**
+ * What a fixture does not have to say because it follows from what it does say: its
+ * requirements (from its checks), the facts it observes (those its checks and 2015 record use),
+ * its dependencies (a case that tunnels means nothing where the plain tunnel fails), and how long
+ * its script can keep a case busy.
+ */
+import type { FactName } from '../vocabulary/facts';
+import type { RequirementId } from '../vocabulary/requirements';
+import type { Check, Fixture, ParsedFixture, Step } from './schema';
+import { standardCheck } from './standard-checks';
+
+/** The case every tunnelling case depends on by default. */
+export const BASELINE_CASE = 'baseline-200';
+
+export function expandChecks(checks: ParsedFixture['checks']): Check[] {
+  return checks.map((c) => (typeof c === 'string' ? (standardCheck(c) as Check) : c));
+}
+
+export function derive(parsed: ParsedFixture): Fixture {
+  const checks = expandChecks(parsed.checks);
+  const requirements = [...new Set(checks.map((c) => c.requirement))] as RequirementId[];
+  const used = [
+    ...checks.flatMap((c) => c.outcomes.flatMap((o) => Object.keys(o.when))),
+    ...Object.values(parsed.history2015 ?? {}).flatMap((h) => Object.keys(h?.facts ?? {})),
+  ] as FactName[];
+  const observe = [...new Set([...parsed.observe, ...used])];
+  const tunnels = parsed.proxy.exchanges.some((ex) => ex.steps.some((s) => s.do === 'tunnel'));
+  const dependsOn = parsed.dependsOn ?? (tunnels && parsed.id !== BASELINE_CASE ? [BASELINE_CASE] : []);
+  return { ...parsed, checks, requirements, observe, dependsOn };
+}
+
+/** The longest a script can legitimately keep a case busy: its declared waits, holds and segment gaps. */
+export function declaredWaitMs(fixture: Pick<Fixture, 'proxy'>): number {
+  const stepMs = (s: Step) =>
+    s.do === 'wait' || s.do === 'hold' ? s.ms : s.do === 'send' ? (s.gapMs ?? 0) * ((s.segments?.length ?? 1) - 1) : 0;
+  return fixture.proxy.exchanges.reduce((sum, ex) => sum + ex.steps.reduce((a, s) => a + stepMs(s), 0), 0);
+}

@@ -1,0 +1,30 @@
+/**
+ * Checks that read the same in every case of a family: a fixture names one by its requirement id
+ * ("checks": ["resp-non2xx-not-origin", …]) instead of copying it. Their facts join the fixture's
+ * observed facts like any other check's.
+ */
+import type { RequirementId } from '../vocabulary/requirements';
+import type { Verdict } from '../vocabulary/verdicts';
+import type { FactName } from '../vocabulary/facts';
+
+interface StandardCheck {
+  requirement: RequirementId;
+  outcomes: { when: Partial<Record<FactName, string | number | (string | number)[]>>; verdict: Verdict; means: string }[];
+  otherwise: { verdict: Verdict; means: string };
+}
+
+export const STANDARD_CHECKS = {
+  // CVE-2009-1836: whatever the client does with a refusal, the proxy's body is not the origin's page.
+  'resp-non2xx-not-origin': {
+    requirement: 'resp-non2xx-not-origin',
+    outcomes: [{ when: { 'proxy-body-shown': 'no' }, verdict: 'pass', means: "the proxy's body is not shown as the origin" }],
+    otherwise: { verdict: 'fail', means: "the proxy's body appears under the https origin (CVE-2009-1836)" },
+  },
+} as const satisfies Partial<Record<RequirementId, StandardCheck>>;
+
+export type StandardCheckId = keyof typeof STANDARD_CHECKS;
+export const STANDARD_CHECK_IDS = Object.keys(STANDARD_CHECKS) as [StandardCheckId, ...StandardCheckId[]];
+
+export function standardCheck(id: StandardCheckId): StandardCheck {
+  return structuredClone(STANDARD_CHECKS[id]) as StandardCheck;
+}

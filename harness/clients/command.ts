@@ -1,0 +1,223 @@
+/**
+ * Any HTTP client, by command: no TypeScript needed. A client is listed in clients.json (or the
+ * file CC_CLIENTS_FILE names) with the command that runs it; the suite runs that command once
+ * per visit and reads one JSON object from its stdout. The contract, also in the README:
+ *
+ *   environment in:  CC_TARGET_URL, CC_PROXY_URL (http:// or https://), CC_CA_FILE (PEM: trust it
+ *                    for the origin and for an HTTPS proxy), CC_TIMEOUT_MS, CC_CASE_ID, and
+ *                    CC_PROXY_USERNAME / CC_PROXY_PASSWORD when the case has proxy credentials
+ *   stdout out:      {"status": 200, "body": "…"}            a response (body as text, Latin-1 for bytes)
+ *                    {"error": {"code": "…", "message": "…"}} no response; code in the fact vocabulary
+ *                    ("timeout", an error class such as "ProxyError", "<tool> exit N"…)
+ *
+ * Anything else — no JSON, invalid JSON, a wrong shape, an error code outside the vocabulary, or a
+ * command still running past the case's bound — is a harness error naming the client, the command,
+ * the case and what was wrong; the run goes on.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { z } from 'zod';
+import { bodyNavigation, type ClientDriver, type ClientKind, type ProxyEndpoint, type VisitOutcome, type VisitRequest } from './client';
+import type { NavigationRecord } from '../evidence/record';
+import { invalidValue } from '../vocabulary/facts';
+import { HarnessError, SetupError } from '../vocabulary/harness-errors';
+import { TRANSPORT_NAMES } from '../vocabulary/transports';
+
+export const DEFAULT_CLIENTS_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../clients.json');
+
+/** How long a command may run past the case's own bound before it counts as hung. */
+export const COMMAND_GRACE_MS = 5000;
+
+const argv = z.array(z.string().min(1)).min(1);
+
+const commandClient = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  label: z.string().min(1),
+  command: argv.describe("The program and its arguments; a relative path is resolved against the file's folder."),
+  check: argv.optional().describe('A command that exits 0 when the client is installed (default: the program exists).'),
+  version: argv.optional().describe("A command whose first line of output is the client's version."),
+  install: z.string().optional().describe('What to do when the client is not installed, for messages.'),
+  transports: z.array(z.enum(TRANSPORT_NAMES)).min(1).default(['h1']),
+  credentials: z.enum(['preemptive', 'none']).default('preemptive'),
+  concurrency: z.number().int().min(1).max(8).default(2),
+  optional: z.boolean().default(true).describe('CI may run without it when npm run setup could not install it.'),
+});
+export type CommandClientSpec = z.output<typeof commandClient>;
+
+const clientsFile = z.strictObject({ $schema: z.string().optional(), clients: z.array(commandClient) });
+
+/** The command clients of a clients file; none when there is no file. Problems name the file and field. */
+export function loadCommandClients(
+  file = process.env.CC_CLIENTS_FILE ? resolve(process.env.CC_CLIENTS_FILE) : DEFAULT_CLIENTS_FILE,
+): ClientKind[] {
+  if (!existsSync(file)) return [];
+  const where = relative(process.cwd(), file) || file;
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new SetupError(`${where}: not valid JSON: ${(e as Error).message}`);
+  }
+  const parsed = clientsFile.safeParse(json);
+  if (!parsed.success) {
+    throw new SetupError(
+      `${where}: invalid clients file\n${parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(top level)'}: ${i.message}`).join('\n')}`,
+    );
+  }
+  return parsed.data.clients.map((spec) => commandClientKind(spec, dirname(file)));
+}
+
+/** The JSON a command prints. */
+const output = z.union([
+  z.strictObject({ status: z.number().int().min(100).max(999), body: z.string().default('') }),
+  z.strictObject({ error: z.strictObject({ code: z.string().min(1), message: z.string().default('') }) }),
+]);
+
+function resolveArgv(args: readonly string[], base: string): string[] {
+  return args.map((a, i) =>
+    i === 0 && a.startsWith('.') ? resolve(base, a) : a.startsWith('./') || a.startsWith('../') ? resolve(base, a) : a,
+  );
+}
+
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  hung: boolean;
+}
+
+function runCommand(cmd: string[], cwd: string, env: NodeJS.ProcessEnv, boundMs: number): Promise<Ran> {
+  return new Promise((done) => {
+    const child = spawn(cmd[0]!, cmd.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    let hung = false;
+    const timer = setTimeout(() => {
+      hung = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL'); // the whole group: an adapter's own children too
+      } catch {
+        child.kill('SIGKILL');
+      }
+    }, boundMs);
+    child.stdout.on('data', (d: Buffer) => out.push(d));
+    child.stderr.on('data', (d: Buffer) => err.push(d));
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      done({ code: -1, stdout: '', stderr: e.message, hung });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), hung });
+    });
+  });
+}
+
+export function commandClientKind(spec: CommandClientSpec, base: string): ClientKind {
+  const command = resolveArgv(spec.command, base);
+  const shown = spec.command.join(' ');
+  let installed: { path?: string; how: string } | undefined;
+  return {
+    name: spec.name,
+    label: spec.label,
+    concurrency: spec.concurrency,
+    optionalInCi: spec.optional,
+    capabilities: { page: false, screenshot: false, websocket: false, credentials: spec.credentials, transports: spec.transports },
+    resolve() {
+      if (installed) return installed;
+      const check = spec.check ? resolveArgv(spec.check, base) : undefined;
+      const ok = check
+        ? spawnSync(check[0]!, check.slice(1), { cwd: base, stdio: 'ignore', timeout: 15_000 }).status === 0
+        : existsSync(command[0]!) || spawnSync('sh', ['-c', `command -v "${command[0]}"`], { stdio: 'ignore' }).status === 0;
+      installed = ok
+        ? { path: shown, how: 'command client' }
+        : { how: `not installed: ${spec.install ?? `"${(check ?? command).join(' ')}" failed`}` };
+      return installed;
+    },
+    async start(endpoint: ProxyEndpoint): Promise<ClientDriver> {
+      const dir = mkdtempSync(join(tmpdir(), `cc-${spec.name}-`));
+      const caFile = join(dir, 'ca.pem');
+      writeFileSync(caFile, endpoint.caPem);
+      const versionArgv = spec.version ? resolveArgv(spec.version, base) : undefined;
+      const v = versionArgv
+        ? spawnSync(versionArgv[0]!, versionArgv.slice(1), { cwd: base, encoding: 'utf8', timeout: 15_000 })
+        : undefined;
+      const version =
+        (v?.stdout || v?.stderr || '')
+          .split('\n')
+          .find((l) => l.trim())
+          ?.trim() ?? 'unknown';
+      return {
+        info: { name: spec.name, label: spec.label, version, executablePath: shown },
+        launchMs: 0,
+        launchConfig: { command: spec.command, cwd: base, transport: endpoint.scheme === 'https' ? 'HTTPS proxy' : 'HTTP proxy' },
+        async visit({ fixture, url, marker }: VisitRequest): Promise<VisitOutcome> {
+          const visits: NavigationRecord[] = [];
+          const credentials = fixture.client.credentials;
+          const env = {
+            ...process.env,
+            CC_TARGET_URL: url,
+            CC_PROXY_URL: endpoint.url,
+            CC_CA_FILE: caFile,
+            CC_TIMEOUT_MS: String(fixture.client.timeoutMs),
+            CC_CASE_ID: fixture.id,
+            ...(credentials ? { CC_PROXY_USERNAME: credentials.username, CC_PROXY_PASSWORD: credentials.password } : {}),
+          };
+          for (let i = 0; i < fixture.client.visits; i++) {
+            const t0 = performance.now();
+            const bound = fixture.client.timeoutMs + COMMAND_GRACE_MS;
+            const ran = await runCommand(command, base, env, bound);
+            const about = `command client "${spec.name}" (${shown}) in case ${fixture.id}`;
+            const stderr = ran.stderr.trim() ? `; stderr: ${ran.stderr.trim().slice(-300)}` : '';
+            if (ran.hung)
+              throw new HarnessError(
+                `${about} was still running ${bound} ms after it started (the case's bound plus ${COMMAND_GRACE_MS} ms) and was killed`,
+              );
+            const text = ran.stdout.trim();
+            if (!text) throw new HarnessError(`${about} printed no JSON (exit ${ran.code})${stderr}`);
+            let json: unknown;
+            try {
+              json = JSON.parse(text);
+            } catch (e) {
+              throw new HarnessError(
+                `${about} printed invalid JSON (${(e as Error).message}): ${JSON.stringify(text.slice(0, 200))}${stderr}`,
+              );
+            }
+            const parsed = output.safeParse(json);
+            if (!parsed.success)
+              throw new HarnessError(
+                `${about} printed JSON of the wrong shape: expected {"status", "body"} or {"error": {"code", "message"}}; got ${JSON.stringify(text.slice(0, 200))}`,
+              );
+            const result = parsed.data;
+            if ('error' in result) {
+              const why = result.error.code === 'none' ? '"none" means success' : invalidValue('error', result.error.code);
+              if (why) throw new HarnessError(`${about} reported an error code outside the fact vocabulary: ${why}`);
+              visits.push(
+                bodyNavigation(url, t0, '', marker, {
+                  committed: false,
+                  error: { code: result.error.code, raw: result.error.message || result.error.code },
+                }),
+              );
+            } else {
+              visits.push(bodyNavigation(url, t0, result.body, marker, { committed: true, status: result.status }));
+            }
+          }
+          return {
+            visits,
+            notes: [],
+            phases: { navigation: visits.reduce((n, v) => n + v.durationMs, 0) },
+            alive: () => true,
+            dispose: async () => {},
+          };
+        },
+        async close() {
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
+    },
+  };
+}

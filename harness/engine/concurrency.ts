@@ -1,0 +1,48 @@
+/**
+ * How many cases run at once. Cases are isolated by host, so a client's project may run several
+ * workers, each with its own lab (proxy, origin, client). Each client kind has a default chosen
+ * by measurement on a 2-core machine (npm run bench); CC_CONCURRENCY overrides it, for all
+ * clients ("3") or per client ("firefox=2,chromium=4"); CC_WORKERS caps the workers of the run.
+ */
+import type { ClientKind } from '../clients/client';
+import { SetupError } from '../vocabulary/harness-errors';
+
+/** Workers for the whole run: enough for the browsers' defaults to overlap with the cheap clients'. */
+export const DEFAULT_WORKERS = 6;
+
+export function totalWorkers(env = process.env.CC_WORKERS): number {
+  if (env === undefined || env === '') return DEFAULT_WORKERS;
+  const n = Number(env);
+  if (!Number.isInteger(n) || n < 1) throw new SetupError(`CC_WORKERS="${env}" is not a number of workers (1 or more)`);
+  return n;
+}
+
+/** Cases per worker below which another worker (another launch) does not pay for itself. */
+const CASES_PER_WORKER = 15;
+
+/**
+ * Workers for one client project: the client's concurrency, but no more than its cases need (a
+ * project of 4 cases gets one lab, not three launches).
+ */
+export function projectWorkers(kind: ClientKind, cases: number, env = process.env.CC_CONCURRENCY): number {
+  return Math.max(1, Math.min(concurrencyFor(kind, env), Math.ceil(cases / CASES_PER_WORKER)));
+}
+
+export function concurrencyFor(kind: ClientKind, env = process.env.CC_CONCURRENCY): number {
+  if (!env) return kind.concurrency;
+  const entries = env
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
+  let all: number | undefined;
+  let mine: number | undefined;
+  for (const entry of entries) {
+    const [name, value] = entry.includes('=') ? (entry.split('=') as [string, string]) : [undefined, entry];
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw new SetupError(`CC_CONCURRENCY="${env}": "${entry}" is not a number of cases at once (1 or more)`);
+    if (name === undefined) all = n;
+    else if (name === kind.name) mine = n;
+  }
+  return mine ?? all ?? kind.concurrency;
+}

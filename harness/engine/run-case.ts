@@ -1,0 +1,120 @@
+/**
+ * Runs one fixture in one client and returns the raw record. Everything the client does is an
+ * observation (including navigation errors and timeouts within the fixture's bound); only failures
+ * of the harness itself throw, as HarnessError.
+ */
+import { randomBytes } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import type { Lab } from './lab';
+import type { LoadedFixture } from '../cases/load';
+import { declaredWaitMs } from '../cases/derive';
+import type { CaseRecord } from '../evidence/record';
+import type { OriginEvent } from '../evidence/events';
+import type { VisitOutcome } from '../clients/client';
+import { guarded, HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
+import { PhaseClock } from '../evidence/phases';
+
+export { HarnessError } from '../vocabulary/harness-errors';
+
+/** The quiet a case waits for after its visit: the fixture's settleMs, always; else 300 ms while a connection stays open, 50 ms once all are closed. */
+export function settleRule(fixture: LoadedFixture): { quietMs: number; closedQuietMs: number; boundMs: number } {
+  const declared = fixture.proxy.settleMs;
+  const quietMs = declared ?? 300;
+  return { quietMs, closedQuietMs: declared ?? 50, boundMs: declaredWaitMs(fixture) + quietMs + 3000 };
+}
+
+export interface RunOptions {
+  screenshotPath?: string;
+  /** Overrides the hang bound (the harness's own tests use a short one). */
+  hangBoundMs?: number;
+}
+
+/** How long a visit may take before the client counts as hung: the fixture's bound per visit plus a margin for launching, reading the page and the screenshot. */
+export function hangBoundMs(fixture: LoadedFixture): number {
+  return fixture.client.visits * (fixture.client.timeoutMs + 10_000) + 30_000;
+}
+
+export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOptions = {}): Promise<CaseRecord> {
+  const nonce = randomBytes(4).toString('hex');
+  const host = `${fixture.id}-${nonce}.connect.test`;
+  const marker = `origin-marker-${randomBytes(8).toString('hex')}`;
+  const strayStart = lab.proxy.strays.length;
+  const session = lab.proxy.openCase(host, fixture.proxy, { host });
+  lab.origin.register(host, {
+    marker,
+    close: fixture.origin.connection === 'close',
+    protocol: fixture.origin.protocol,
+    connectProtocol: fixture.origin.connectProtocol,
+    page: fixture.origin.page,
+    ...(fixture.origin.upgradeHeader ? { upgradeHeader: fixture.origin.upgradeHeader } : {}),
+  });
+  const t0 = session.startedAbs;
+  const rel = (at: number) => Math.round((at - t0) * 10) / 10;
+  const notes: string[] = [];
+  let outcome: VisitOutcome | undefined;
+  let contextClosedAt = 0;
+  let settledAt = 0;
+  const clock = new PhaseClock();
+  try {
+    const url = fixture.client.url.replaceAll('{host}', host);
+    // A client that hangs (not crashes) must not hold the worker: the visit is bounded by the
+    // fixture's own bound per visit plus a margin, and a hung client is recycled for the next case.
+    const boundMs = options.hangBoundMs ?? hangBoundMs(fixture);
+    const visit = lab.driver
+      .visit({ fixture, url, host, marker, ...(options.screenshotPath ? { screenshotPath: options.screenshotPath } : {}) })
+      .catch((e: Error) => {
+        throw e instanceof HarnessError ? e : new HarnessError(`the client failed: ${e.message}`, { cause: e });
+      });
+    const visited = await within(visit, boundMs);
+    if (visited === TIMED_OUT) {
+      void lab.driver.recycle?.();
+      throw new HarnessError(`${lab.kind.label} did not finish the visit within ${boundMs} ms (hung); it is relaunched for the next case`);
+    }
+    outcome = visited;
+    clock.merge(outcome.phases);
+    await clock.time('settle', session.settled(settleRule(fixture)));
+    settledAt = rel(performance.now());
+    if (!outcome.alive()) throw new HarnessError(`${lab.kind.label} went away during the case`);
+  } finally {
+    contextClosedAt = rel(performance.now());
+    if (outcome) await clock.time('dispose', guarded('closing the client context', outcome.dispose(), 10_000, notes));
+    lab.proxy.closeCase(session);
+    lab.origin.unregister(host);
+  }
+
+  const connections = session.traces();
+  const omitted = session.omitted();
+  const origin = lab.origin
+    .take(connections.flatMap((c) => (c.originPort !== undefined ? [c.originPort] : [])))
+    .map(({ at, ...e }): OriginEvent => ({ ...e, t: rel(at) }))
+    .sort((a, b) => a.t - b.t);
+  const navigation = outcome.visits[outcome.visits.length - 1];
+
+  return {
+    caseId: fixture.id,
+    fixtureFile: fixture.file,
+    host,
+    marker,
+    client: lab.driver.info,
+    startedAt: session.startedAt,
+    ...(fixture.client.credentials ? { credentials: fixture.client.credentials } : {}),
+    ...(navigation ? { navigation } : {}),
+    ...(outcome.visits.length > 1 ? { visits: outcome.visits } : {}),
+    ...(outcome.screenshot ? { screenshot: outcome.screenshot } : {}),
+    connections,
+    origin,
+    harness: {
+      contextClosedAt,
+      settledAt,
+      durationMs: Math.round(performance.now() - t0),
+      phases: clock.times,
+      notes: [
+        ...outcome.notes,
+        ...notes,
+        ...(omitted ? [`${omitted.connections} further connections (a retry storm) are counted, not traced`] : []),
+      ],
+      strays: lab.proxy.strays.slice(strayStart),
+      ...(omitted ? { omitted } : {}),
+    },
+  };
+}

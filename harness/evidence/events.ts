@@ -1,0 +1,105 @@
+/**
+ * Typed evidence: what the proxy and the origin write down, as data. Facts are pure functions of
+ * these fields; the human-readable wire log is rendered from them (harness/report/wire-text.ts),
+ * so rewording a log line can never change a fact or the verdict of a stored run.
+ *
+ * These shapes go into the raw results JSON as they are: bytes are base64 (valid JSON whatever
+ * was sent) and times are ms from the case start, measured with a monotonic clock.
+ */
+import type { RequestHead, WireHeader } from '../wire/http-head';
+
+export type Header = WireHeader;
+
+/** An HTTP/2 frame, for events that travelled in one (RFC 9113 §6). */
+export interface H2Frame {
+  type: 'HEADERS' | 'DATA' | 'RST_STREAM';
+  flags: 'END_STREAM'[];
+  /** RST_STREAM error code (0 NO_ERROR, 8 CANCEL, 0xa CONNECT_ERROR). */
+  errorCode?: number;
+}
+
+/** Where a tunnel step spliced the client: the TLS origin, the plain origin, or an http: request forwarded over HTTP/2. */
+export type TunnelMode = 'tls' | 'plain' | 'forward-http';
+
+/** One event on one client connection (an HTTP/2 CONNECT stream counts as one), without its time. */
+export type ProxyEventData =
+  | { kind: 'open'; clientPort: number; h2?: { connection: number; stream: number } }
+  /** Bytes client → proxy (over HTTP/2: a DATA frame's payload). */
+  | { kind: 'c2p'; data: string; frame?: H2Frame }
+  /** Bytes proxy → client (over HTTP/2: a DATA frame's payload). */
+  | { kind: 'p2c'; data: string; frame?: H2Frame }
+  /** A complete request head; its fields are in the connection's requests[index - 1]. */
+  | { kind: 'request'; index: number; method: string; target: string; version: string; frame?: H2Frame }
+  /** The fixture exchange chosen for the latest request. */
+  | { kind: 'exchange'; index: number; note?: string }
+  /** A response head the proxy sent (parsed from the bytes it wrote, or an HTTP/2 HEADERS frame). */
+  | {
+      kind: 'response';
+      version: string;
+      status: number;
+      reason: string;
+      headers: Header[];
+      interim: boolean;
+      frame?: H2Frame;
+      dropped?: string[];
+    }
+  | { kind: 'client-fin'; frame?: H2Frame }
+  | { kind: 'client-rst'; errno?: string; frame?: H2Frame }
+  | { kind: 'proxy-fin'; frame?: H2Frame }
+  | { kind: 'proxy-close'; reason?: 'no further request' | 'request head too large' }
+  | { kind: 'proxy-rst'; frame?: H2Frame }
+  /** The harness tore the connection down after the case ended: whatever follows is its doing. */
+  | { kind: 'harness-close'; frame?: H2Frame }
+  | { kind: 'closed' }
+  | { kind: 'tunnel-open'; mode: TunnelMode; originPort: number; proxyPort: number }
+  | { kind: 'origin-fin' }
+  /** One client-side rule of draft-ietf-httpbis-connect-tcp §3.1/§3.2, checked on the request. */
+  | { kind: 'connect-tcp-check'; id: string; level: 'SHALL' | 'SHOULD'; ok: boolean; detail: string }
+  /** For people only: nothing computes with a note. */
+  | { kind: 'note'; text: string; data?: string };
+
+export type ProxyEvent = ProxyEventData & { t: number };
+export type ProxyEventKind = ProxyEvent['kind'];
+
+/** What the origin behind the tunnel saw, without its time. */
+export type OriginEventData =
+  | { kind: 'handshake-completed'; tlsVersion: string; alpn: string | null; servername?: string }
+  | { kind: 'handshake-failed'; error: string }
+  | { kind: 'request'; method: string; target: string; version: string; host: string; path: string; headers: Header[] }
+  /** A WebSocket handshake: an HTTP/1.1 Upgrade, or an HTTP/2 extended CONNECT (RFC 8441) whose headers include the pseudo-headers. */
+  | { kind: 'websocket'; via: 'h2 extended CONNECT' | 'HTTP/1.1 Upgrade'; method: string; path: string; headers: Header[] }
+  | { kind: 'ws-message'; text: string };
+
+export type OriginEvent = OriginEventData & { t: number };
+
+export interface RecordedRequest {
+  t: number;
+  head: RequestHead;
+  /** base64 of the raw head bytes (over HTTP/2: the header list, one "name\nvalue" pair per line). */
+  raw: string;
+}
+
+export interface ConnectionTrace {
+  /** Proxy-wide id: two requests with the same id arrived on one TCP connection. */
+  id: number;
+  /** 1-based order among the case's connections. */
+  index: number;
+  clientPort: number;
+  openedAt: number;
+  protocol: 'h1' | 'h2';
+  /** The stream id, for a CONNECT stream on an HTTP/2 connection (id is then the connection's, shared by its streams). */
+  h2Stream?: number;
+  requests: RecordedRequest[];
+  /** base64 of the bytes that followed the first request head before the proxy's first byte. */
+  earlyBytes: string;
+  events: ProxyEvent[];
+  /** Local port of the proxy's socket to the origin, when tunnelled (joins the origin's log). */
+  originPort?: number;
+}
+
+export interface StrayRequest {
+  at: string;
+  connectionId: number;
+  requestLine: string;
+  host?: string;
+}

@@ -1,0 +1,64 @@
+/**
+ * The raw record of one case run in one client: everything needed to recompute every fact and
+ * verdict later, and nothing computed from it. Stored as-is in the run's results JSON.
+ */
+import type { ConnectionTrace, OriginEvent, StrayRequest } from './events';
+import type { PhaseTimes } from './phases';
+
+export interface ClientInfo {
+  /** The client as the suite knows it (chromium, firefox, curl…). */
+  name: string;
+  label: string;
+  /** Full version as the client reports it. */
+  version: string;
+  executablePath: string;
+}
+
+export interface NavigationRecord {
+  url: string;
+  /** The navigation resolved (a response was committed) rather than throwing. */
+  committed: boolean;
+  status?: number;
+  /** `code` is the normalised form (harness/vocabulary/facts.ts ERROR_FORMS); `raw` the message as reported. */
+  error?: { code: string; raw: string };
+  finalUrl: string;
+  title: string;
+  /** The first 2000 characters of the page's text, for evidence. */
+  text: string;
+  originMarkerFound: boolean;
+  /** What an in-page probe reported (the WebSocket echo result), when the fixture runs one. */
+  probe?: string;
+  proxyMarkerFound: boolean;
+  durationMs: number;
+}
+
+export interface CaseRecord {
+  caseId: string;
+  fixtureFile: string;
+  host: string;
+  marker: string;
+  client: ClientInfo;
+  startedAt: string;
+  credentials?: { username: string; password: string };
+  /** The (last) navigation. */
+  navigation?: NavigationRecord;
+  /** Every navigation, when the fixture visits more than once. */
+  visits?: NavigationRecord[];
+  /** Relative path (from the results JSON) of the screenshot, when one was taken. */
+  screenshot?: string;
+  connections: ConnectionTrace[];
+  origin: OriginEvent[];
+  harness: {
+    /** ms from case start when the harness began closing the context: later closes are its own. */
+    contextClosedAt: number;
+    settledAt: number;
+    durationMs: number;
+    notes: string[];
+    /** Requests for hosts no case owned (background traffic) refused while this case ran. */
+    strays: StrayRequest[];
+    /** Milliseconds spent per phase of the harness (launch, context, navigation, settle…), for npm run bench. */
+    phases?: PhaseTimes;
+    /** Connections beyond the trace limit: counted, with their requests' times and methods. */
+    omitted?: { connections: number; requests: { t: number; method: string }[] };
+  };
+}

@@ -1,0 +1,44 @@
+/** What the client ended up showing: the page, the error, the committed status, the final URL. */
+import { isBrowserErrorPage, requestAuthority, urlHost, withHostPlaceholder } from '../wire/http-head';
+import type { CaseRecord } from '../evidence/record';
+import type { Facts } from '../vocabulary/facts';
+import { isLive } from './live';
+
+function page(rec: CaseRecord): NonNullable<Facts['page']> {
+  const nav = rec.navigation;
+  if (!nav) return 'no outcome';
+  if (nav.originMarkerFound) return 'loaded';
+  if (nav.proxyMarkerFound) return 'proxy body shown';
+  if (nav.error?.code === 'timeout') return 'no outcome';
+  if (nav.error) return 'error page';
+  return 'other content';
+}
+
+function finalUrl(rec: CaseRecord): string {
+  const u = rec.navigation?.finalUrl;
+  if (!u) return 'none';
+  if (isBrowserErrorPage(u)) return '(error page)';
+  return withHostPlaceholder(u, rec.host);
+}
+
+/** A followed Location: a request for another host at the proxy, or a final URL elsewhere. */
+function redirectFollowed(rec: CaseRecord): 'yes' | 'no' {
+  const elsewhere = rec.connections.some((c) => c.requests.some((r) => isLive(rec, r.t) && requestAuthority(r.head)?.host !== rec.host));
+  const u = rec.navigation?.finalUrl ?? '';
+  const host = isBrowserErrorPage(u) ? undefined : urlHost(u);
+  return elsewhere || (host !== undefined && host !== rec.host) ? 'yes' : 'no';
+}
+
+export function navigationFacts(
+  rec: CaseRecord,
+): Pick<Facts, 'page' | 'error' | 'committed-status' | 'proxy-body-shown' | 'redirect-followed' | 'final-url'> {
+  const nav = rec.navigation;
+  return {
+    page: page(rec),
+    error: nav?.error?.code ?? (nav ? 'none' : 'no navigation'),
+    'committed-status': nav?.committed ? (nav.status ?? 'unknown') : 'none',
+    'proxy-body-shown': nav?.proxyMarkerFound ? 'yes' : 'no',
+    'redirect-followed': redirectFollowed(rec),
+    'final-url': finalUrl(rec),
+  };
+}

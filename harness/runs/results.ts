@@ -1,0 +1,115 @@
+/**
+ * The raw results of one run: written once per run under reports/runs/<id>/results.json, read by
+ * the renderer, the comparer and the expectations updater. Facts and verdicts are not stored:
+ * they are recomputed from the records, with the fixtures as they were when the run was made.
+ */
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import type { LoadedFixture } from '../cases/load';
+import type { CaseRecord } from '../evidence/record';
+import type { ExpectationStatus } from '../verdicts/expectations';
+import type { SkipReason } from '../vocabulary/verdicts';
+import { migrateV1, RESULTS_FORMAT_V1 } from './migrate-v1';
+
+/** v2: typed evidence events (v1 kept display text in the wire log); v1 files are converted on reading. */
+export const RESULTS_FORMAT = 'connect-conformance/results@2';
+/** Where runs and the report are written: reports/, or CC_REPORTS_DIR (the harness's own tests use a scratch one). */
+export const REPORTS_DIR = process.env.CC_REPORTS_DIR
+  ? resolve(process.env.CC_REPORTS_DIR)
+  : resolve(fileURLToPath(new URL('.', import.meta.url)), '../../reports');
+
+export interface ClientRun {
+  label: string;
+  /** The browser engine (chromium, firefox) and how it reached the proxy; absent in older runs (= h1). */
+  engine?: string;
+  transport?: string;
+  available: boolean;
+  version?: string;
+  executablePath?: string;
+  launchMs?: number;
+  /** Each worker's launch of this client (ms): a project spread over N workers launches N times. */
+  launches?: number[];
+  /** How many cases of this project ran at once (its Playwright workers). */
+  concurrency?: number;
+  launchConfig?: Record<string, unknown>;
+  note?: string;
+}
+
+export interface WorkerTeardown {
+  project: string;
+  rssMiB: number;
+  heapMiB: number;
+  openSockets: number;
+}
+
+/** Where workers leave their teardown figures for the run's reporter (the Playwright runner is their parent). */
+export function teardownDir(runnerPid: number): string {
+  return join(tmpdir(), `cc-run-${runnerPid}`);
+}
+
+export type CaseStatus = 'observed' | 'harness-error' | 'skipped';
+
+export interface CaseResult {
+  caseId: string;
+  client: string;
+  status: CaseStatus;
+  durationMs: number;
+  record?: CaseRecord;
+  /** Why the harness failed (status "harness-error"). */
+  harnessError?: string;
+  /** Why the case did not run (status "skipped"). */
+  skip?: { reason: SkipReason; detail: string };
+  expectation?: ExpectationStatus;
+  /** When the case was retried in CI: what its first attempt saw (a one-off flip). */
+  flakyFirstAttempt?: string;
+}
+
+export interface RunResults {
+  format: typeof RESULTS_FORMAT;
+  run: {
+    id: string;
+    startedAt: string;
+    finishedAt: string;
+    mode: 'enforce' | 'observe';
+    host: { os: string; arch: string; node: string };
+    playwright: string;
+    commit?: string;
+    /** Playwright workers for the run (cases in flight at once, across all clients). */
+    workers?: number;
+    /** Each worker's memory and leftover proxy sockets when its lab closed. */
+    teardowns?: WorkerTeardown[];
+    /** This run is one shard of a sharded run (npx playwright test --shard=current/total). */
+    shard?: { current: number; total: number };
+    /** The runs this one was merged from (npm run merge). */
+    merged?: { id: string; path: string; shard?: { current: number; total: number } }[];
+  };
+  clients: Record<string, ClientRun>;
+  fixtures: LoadedFixture[];
+  results: CaseResult[];
+}
+
+/** Reads a run's raw results, converting an older format so old runs still render. */
+export function readResults(path: string): RunResults {
+  let data: { format?: unknown };
+  try {
+    data = JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown };
+  } catch (e) {
+    throw new Error(`${path}: not a readable results file: ${(e as Error).message}`);
+  }
+  if (data.format === RESULTS_FORMAT_V1) return migrateV1(data as never);
+  if (data.format !== RESULTS_FORMAT) throw new Error(`${path}: not a ${RESULTS_FORMAT} file (format: ${JSON.stringify(data.format)})`);
+  return data as RunResults;
+}
+
+/** The newest run directory under reports/runs, if any. */
+export function latestResultsPath(dir = REPORTS_DIR): string | undefined {
+  const runs = join(dir, 'runs');
+  if (!existsSync(runs)) return undefined;
+  const ids = readdirSync(runs)
+    .filter((d) => existsSync(join(runs, d, 'results.json')))
+    .sort();
+  const last = ids[ids.length - 1];
+  return last ? join(runs, last, 'results.json') : undefined;
+}

@@ -1,0 +1,289 @@
+/**
+ * The vocabulary of observations: every fact's name, what it means and which values it can take.
+ * Facts are computed from typed evidence by harness/observe/; fixtures refer to facts and their
+ * values only through this table, so a misspelt name or value is a load-time error listing the
+ * allowed ones, not a rule that silently never matches.
+ *
+ * `stable: false` marks measurements (timings, version-dependent text) that vary run to run: they
+ * are shown in the report but may not be pinned in expectations or used in verdict rules.
+ */
+
+/** One documented shape of a fact's value, e.g. Chromium's `net::ERR_…` for "error". */
+export interface ValueForm {
+  /** How the form is written in documentation and error messages. */
+  form: string;
+  pattern: RegExp;
+  /** Who produces it, or what it means. */
+  means: string;
+}
+
+export type Domain =
+  | { kind: 'one of'; values: readonly string[] }
+  | { kind: 'count' }
+  | { kind: 'forms'; forms: readonly ValueForm[] }
+  /** Free text from the wire (a request line, a header list): any string. */
+  | { kind: 'text' };
+
+const oneOf = <const V extends readonly string[]>(...values: V) => ({ kind: 'one of', values }) as const;
+const count = { kind: 'count' } as const;
+const text = { kind: 'text' } as const;
+const literal = (value: string, means: string): ValueForm => ({
+  form: value,
+  pattern: new RegExp(`^${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`),
+  means,
+});
+const forms = (...list: ValueForm[]) => ({ kind: 'forms', forms: list }) as const;
+
+/** The error codes every client's failure is normalised to (the raw message is kept beside it). */
+export const ERROR_FORMS: readonly ValueForm[] = [
+  literal('none', 'the navigation or request succeeded'),
+  literal('no navigation', 'the client never reported an outcome'),
+  literal('timeout', "no outcome within the fixture's bound"),
+  { form: 'net::ERR_…', pattern: /^net::ERR_[A-Z0-9_]+$/, means: "Chromium's net error" },
+  { form: 'NS_ERROR_… / NS_BINDING_…', pattern: /^NS_(ERROR|BINDING)_[A-Z0-9_]+$/, means: "Firefox's nsresult" },
+  literal('not loaded', "WebKitGTK: WebDriver reported the navigation done, but the origin's page is not there"),
+  { form: 'webdriver: <error>', pattern: /^webdriver: \S.*$/, means: 'WebKitGTK: the WebDriver error of the navigation' },
+  { form: 'curl (N)', pattern: /^curl \(\d+\)$/, means: 'curl: its exit code (56: the proxy refused the tunnel, 28: timeout, 35: TLS)' },
+  {
+    form: '<tool> exit N',
+    pattern: /^[a-z][a-z0-9-]* exit -?\d+$/,
+    means:
+      'a command-line client ended with exit status N and no finer code (curl without a "curl: (N)" message; wget: 4 network, 5 TLS, 8 error response)',
+  },
+  {
+    form: 'E… / ERR_… / UND_ERR_… / HPE_…',
+    pattern: /^(E[A-Z0-9_]+|ERR_[A-Z0-9_]+|UND_ERR_[A-Z0-9_]+|HPE_[A-Z0-9_]+)$/,
+    means: 'Node clients: the innermost error code (errno, Node, undici, llhttp)',
+  },
+  {
+    form: '<ErrorClass>',
+    pattern: /^[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*$/,
+    means: 'library clients (Node, Python): an error with no code, by its class name (ProxyError, RemoteProtocolError, InvalidHeader…)',
+  },
+  { form: 'other: <first line>', pattern: /^other: \S.*$/, means: 'an automation error with no code the suite recognises' },
+];
+
+export const FACTS = {
+  page: {
+    stable: true,
+    domain: oneOf('loaded', 'error page', 'proxy body shown', 'other content', 'no outcome'),
+    means:
+      'What the user ends up looking at: "loaded" (the origin\'s page, proven by its marker), "error page", "proxy body shown" (the proxy\'s response body rendered), "other content", or "no outcome" (the navigation did not finish within the fixture\'s bound).',
+  },
+  error: {
+    stable: true,
+    domain: forms(...ERROR_FORMS),
+    means: 'The navigation\'s error, normalised per client (see the forms); "none" on success.',
+  },
+  'committed-status': {
+    stable: true,
+    domain: forms(
+      { form: 'N', pattern: /^\d{1,3}$/, means: 'the HTTP status the client reported (Firefox has reported a truncated "20")' },
+      literal('none', 'no navigation committed'),
+      literal('unknown', 'committed without a status'),
+    ),
+    means:
+      'The HTTP status the client reports for a navigation it committed ("none" when it showed an error page or nothing). A committed navigation with no origin behind it means the proxy\'s bytes became the https page.',
+  },
+  'origin-tls': {
+    stable: true,
+    domain: forms(literal('completed', 'a TLS handshake with the origin completed'), literal('none', 'no handshake was attempted'), {
+      form: 'failed: <reason>',
+      pattern: /^failed: \S+/,
+      means: "the origin's TLS stack reported this error",
+    }),
+    means: 'What the TLS origin behind the tunnel saw for this case.',
+  },
+  'origin-requests': {
+    stable: true,
+    domain: count,
+    means: 'How many HTTP requests for the case host reached the origin through tunnels (without /favicon.ico).',
+  },
+  connects: {
+    stable: true,
+    domain: count,
+    means: 'How many CONNECT requests for the case host reached the proxy before the harness closed the client context.',
+  },
+  connections: { stable: true, domain: count, means: 'How many TCP connections the client opened to the proxy for the case host.' },
+  'request-line': { stable: true, domain: text, means: "The first request's request line, with the case host written as {host}." },
+  'request-version': { stable: true, domain: text, means: 'The HTTP version of the first request.' },
+  'pseudo-headers': {
+    stable: true,
+    domain: text,
+    means: 'HTTP/2 pseudo-header fields of the first request, in order (":method, :authority" for a plain CONNECT); "none" over HTTP/1.1.',
+  },
+  'request-target': {
+    stable: true,
+    domain: oneOf('authority-form host:port', 'authority-form without port', 'absolute-form', 'origin-form', 'other'),
+    means: "The form of the first request's target.",
+  },
+  'request-headers': { stable: true, domain: text, means: 'Header field names of the first request in wire order.' },
+  'request-headers-values': {
+    stable: false,
+    domain: text,
+    means:
+      'Header fields of the first request in wire order with values (User-Agent varies with the version, so this is shown, not pinned).',
+  },
+  'host-header': {
+    stable: true,
+    domain: text,
+    means: 'The Host field value of the first request ({host} for the case host), or "absent".',
+  },
+  'host-first': {
+    stable: true,
+    domain: oneOf('yes', 'no', 'absent'),
+    means: '"yes" when Host is the first header field, "no" when it is later, "absent" when missing.',
+  },
+  'proxy-connection': { stable: true, domain: text, means: 'The Proxy-Connection field value of the first request, or "absent".' },
+  connection: { stable: true, domain: text, means: 'The Connection field value of the first request, or "absent".' },
+  'request-content': {
+    stable: true,
+    domain: text,
+    means: 'What the first request says about content: "none", or the Content-Length / Transfer-Encoding it carried.',
+  },
+  'early-bytes': {
+    stable: true,
+    domain: oneOf('none', 'TLS handshake', 'other'),
+    means:
+      'Bytes the client sent after the first request head and before the proxy\'s first response byte: "none", "TLS handshake" (starts 0x16 0x03) or "other".',
+  },
+  'first-close': {
+    stable: true,
+    domain: oneOf('client (FIN)', 'client (RST)', 'proxy', 'neither'),
+    means:
+      'On the first connection, who closed first while the case was live: the client (browser or tool) with FIN or RST (over HTTP/2: END_STREAM or RST_STREAM), "proxy" (the script ended it), or "neither" (still open when the harness closed the context).',
+  },
+  'client-close-ms': {
+    stable: false,
+    domain: count,
+    means:
+      "Milliseconds from the proxy's last byte to the client closing the first connection (absent when the client did not close first).",
+  },
+  'auth-retry': {
+    stable: true,
+    domain: oneOf('same connection', 'new connection', 'sent with the first request', 'none'),
+    means:
+      'Where the first CONNECT carrying Proxy-Authorization came, relative to the 407 it answers (the latest one before it). Decided by TCP connection identity in the proxy.',
+  },
+  challenges: {
+    stable: true,
+    domain: count,
+    means: 'How many 407 responses the proxy sent before the first request carrying Proxy-Authorization (or in all, when none came).',
+  },
+  'auth-sent': {
+    stable: true,
+    domain: forms(
+      literal('none', 'no request carried Proxy-Authorization'),
+      literal('Basic (the configured credentials)', "Basic with the fixture's credentials"),
+      literal('Basic (other credentials)', 'Basic with something else'),
+      { form: '<scheme>', pattern: /^[A-Za-z][A-Za-z0-9-]*$/, means: 'another scheme, e.g. Digest' },
+    ),
+    means: 'The Proxy-Authorization the client sent.',
+  },
+  'auth-attempts': { stable: true, domain: count, means: 'How many requests carried Proxy-Authorization.' },
+  'redirect-followed': {
+    stable: true,
+    domain: oneOf('yes', 'no'),
+    means:
+      '"yes" when the client went to a host other than the case host (a followed Location), seen as a request for it at the proxy or as the final URL.',
+  },
+  'origin-paths': {
+    stable: true,
+    domain: text,
+    means:
+      'The paths the origin was asked for through tunnels, sorted (parallel fetches arrive in either order), without /favicon.ico ("none" when nothing reached it).',
+  },
+  'final-url': {
+    stable: true,
+    domain: text,
+    means:
+      'Where the page ended up, with the case host written as {host}; browser error pages are shown as "(error page)", no URL as "none".',
+  },
+  'upgrade-requested': {
+    stable: true,
+    domain: text,
+    means: 'The Upgrade field of the first request that carried one, at the proxy or at the origin ("none" when no request did).',
+  },
+  'ws-result': {
+    stable: true,
+    domain: forms(
+      ...['echoed', 'error', 'wrong message', 'exception', 'no result within the bound', 'none'].map((v) =>
+        literal(v, "the page's WebSocket probe"),
+      ),
+      { form: 'closed <code>', pattern: /^closed \d+$/, means: 'the WebSocket closed with this code before an echo' },
+    ),
+    means:
+      'What the page\'s WebSocket reported: "echoed" (message round trip through the proxy proven), "error", "closed <code>", or "none" when the case has no WebSocket.',
+  },
+  'ws-handshake': {
+    stable: true,
+    domain: oneOf('h2 extended CONNECT', 'HTTP/1.1 Upgrade', 'none'),
+    means: 'How the WebSocket reached the origin.',
+  },
+  'ws-pseudo-headers': {
+    stable: true,
+    domain: text,
+    means: 'Pseudo-header fields of the extended CONNECT that opened the WebSocket, in order; "none" otherwise.',
+  },
+  'ws-key': {
+    stable: true,
+    domain: oneOf('sent', 'not sent', 'none'),
+    means: 'Whether the WebSocket handshake carried Sec-WebSocket-Key (RFC 8441 forbids it over HTTP/2); "none" without a WebSocket.',
+  },
+  'ws-pseudo-check': {
+    stable: true,
+    domain: forms(literal('none', 'no extended CONNECT'), literal('complete', 'all of :method, :protocol, :scheme, :path, :authority'), {
+      form: 'missing <list>',
+      pattern: /^missing :/,
+      means: 'the pseudo-headers RFC 8441 needs that were absent',
+    }),
+    means: "RFC 8441 §4 for the WebSocket's extended CONNECT.",
+  },
+  'ws-tunnels': {
+    stable: true,
+    domain: count,
+    means:
+      'How many tunnels (CONNECTs) the case needed in all: page and WebSocket on one h2 connection make 1; a separate tunnel for the WebSocket makes 2.',
+  },
+  'proxy-body-shown': {
+    stable: true,
+    domain: oneOf('yes', 'no'),
+    means: '"yes" when the proxy\'s body marker appears in the page text, title or URL of the https origin.',
+  },
+} as const satisfies Record<string, { stable: boolean; domain: Domain; means: string }>;
+
+export type FactName = keyof typeof FACTS;
+export const FACT_NAMES = Object.keys(FACTS) as [FactName, ...FactName[]];
+export const STABLE_FACT_NAMES = FACT_NAMES.filter((f) => FACTS[f].stable) as [FactName, ...FactName[]];
+
+type ValueOf<D> = D extends { kind: 'one of'; values: readonly (infer V)[] } ? V : D extends { kind: 'count' } ? number : string | number;
+/** The TypeScript type of each fact's value, derived from its domain: a typo in observe/ is a compile error. */
+export type FactValueOf<F extends FactName> = ValueOf<(typeof FACTS)[F]['domain']>;
+export type FactValue = string | number;
+export type Facts = { [F in FactName]?: FactValueOf<F> };
+
+/** The allowed values of a fact, in words, for error messages and documentation. */
+export function describeDomain(fact: FactName): string {
+  const d: Domain = FACTS[fact].domain;
+  switch (d.kind) {
+    case 'one of':
+      return d.values.map((v) => JSON.stringify(v)).join(', ');
+    case 'count':
+      return 'a whole number (0 or more)';
+    case 'forms':
+      return d.forms.map((f) => f.form).join(', ');
+    case 'text':
+      return 'any text';
+  }
+}
+
+/** Why a value is not one of a fact's values, or undefined when it is. */
+export function invalidValue(fact: FactName, value: FactValue): string | undefined {
+  const d: Domain = FACTS[fact].domain;
+  const ok =
+    d.kind === 'text' ||
+    (d.kind === 'count' && Number.isInteger(Number(value)) && Number(value) >= 0 && String(value).trim() !== '') ||
+    (d.kind === 'one of' && d.values.includes(String(value))) ||
+    (d.kind === 'forms' && d.forms.some((f) => f.pattern.test(String(value))));
+  return ok ? undefined : `${JSON.stringify(value)} is not a value of fact "${fact}" (allowed: ${describeDomain(fact)})`;
+}
