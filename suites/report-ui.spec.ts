@@ -92,7 +92,7 @@ test('the coverage page lists every requirement', async ({ page }, testInfo) => 
   await expect(page.locator('tr#resp-non2xx-not-origin')).toContainText('status-403-held-open');
 });
 
-test('the findings page of a real run, opened from disk, lists every finding with a chart and links to the evidence', async ({ page }, testInfo) => {
+test('the findings page of a real run lists every finding, with a chart and evidence links', async ({ page }, testInfo) => {
   // The committed history snapshot is a full run of real browsers: its findings are real ones.
   const dir = testInfo.outputPath('history-report');
   const runDir = join(dir, 'runs', 'history');
