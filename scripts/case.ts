@@ -15,7 +15,7 @@ import { Lab } from '../harness/engine/lab';
 import { runCase } from '../harness/engine/run-case';
 import type { CaseRecord } from '../harness/evidence/record';
 import { computeFacts } from '../harness/observe/facts';
-import { evaluateChecks, worstVerdict } from '../harness/verdicts/evaluate';
+import { evaluateChecksFor, worstVerdict } from '../harness/verdicts/evaluate';
 import { checkExpectations, describeMismatch, loadExpectations } from '../harness/verdicts/expectations';
 import { describeOriginEvent, wireLogLines } from '../harness/report/wire-text';
 import { FACTS, type FactName } from '../harness/vocabulary/facts';
@@ -87,7 +87,7 @@ try {
 await lab.close();
 
 const facts = computeFacts(record);
-const checks = evaluateChecks(fixture, facts);
+const checks = evaluateChecksFor(fixture, project, facts);
 line(`${record.client.label} ${record.client.version}: ${worstVerdict(checks).toUpperCase()}`);
 line('\nRequirements');
 fixture.checks.forEach((c, i) => {

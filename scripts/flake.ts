@@ -6,7 +6,9 @@
  * today's fixture files, so a run can be re-checked after marking what it found).
  *
  * A flip within the values the fixture already marks "intermittent" for that client is listed as
- * declared; any other flip is new. Exit 1 on a new flip or a harness error, 0 otherwise.
+ * declared; any other flip is new. A verdict flip (what the report shows changed) is counted apart.
+ * The last line: "flake: N runs, X verdict flips, Y new fact flips". Exit 1 on a verdict flip, a new
+ * fact flip or a harness error, 0 otherwise.
  */
 import { spawnSync } from 'node:child_process';
 import { latestResultsPath, readResults } from '../harness/runs/results';
@@ -75,9 +77,14 @@ for (const f of [...fresh, ...declared]) {
   );
   for (const o of f.outcomes) console.log(`    ${o.count}× ${JSON.stringify(o.facts)}`);
 }
+for (const v of a.verdictFlips)
+  console.log(`VERDICT FLIP ${v.caseId} [${v.client}]: ${v.verdicts.map((x) => `${x.count}× ${x.verdict}`).join(', ')}`);
 for (const h of a.harnessErrors) console.log(`HARNESS ERROR ${h.caseId} [${h.client}]: ${h.message.split('\n')[0]}`);
 if (fresh.length)
   console.log(
-    `\nMark a truly intermittent fact in its fixture: "intermittent": { "<client project>": { "<fact>": [<every value seen>] } }`,
+    `\nLook at the wire first (npm run case, the case page): a harness cause gets fixed. A client that truly varies is marked in its fixture with the evidence:\n  "intermittent": { "<client project>": { "why": "<what the wire shows, whose doing>", "<fact>": [<every value seen>] } }`,
   );
-process.exit(fresh.length || a.harnessErrors.length ? 1 : 0);
+console.log(
+  `\nflake: ${runs} runs, ${a.verdictFlips.length} verdict flip${a.verdictFlips.length === 1 ? '' : 's'}, ${fresh.length} new fact flip${fresh.length === 1 ? '' : 's'} (${declared.length} declared, ${a.harnessErrors.length} harness error${a.harnessErrors.length === 1 ? '' : 's'})`,
+);
+process.exit(fresh.length || a.verdictFlips.length || a.harnessErrors.length ? 1 : 0);

@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { fixtureSchema, type Fixture } from './schema';
+import { fixtureSchema, intermittentFacts, type Fixture } from './schema';
 import { derive } from './derive';
 import { expandFamily, VariantError } from './families';
 import { requirement } from '../vocabulary/requirements';
@@ -60,7 +60,7 @@ function factValues(f: Fixture): { field: string; fact: FactName; value: FactVal
   return [
     ...f.checks.flatMap((c, i) => c.outcomes.flatMap((o, j) => each(`checks[${i}].outcomes[${j}].when`, o.when))),
     ...Object.entries(f.history2015 ?? {}).flatMap(([b, h]) => (h ? each(`history2015.${b}.facts`, h.facts) : [])),
-    ...Object.entries(f.intermittent ?? {}).flatMap(([client, facts]) => each(`intermittent.${client}`, facts)),
+    ...Object.keys(f.intermittent ?? {}).flatMap((client) => each(`intermittent.${client}`, intermittentFacts(f, client))),
   ];
 }
 

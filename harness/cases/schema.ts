@@ -167,6 +167,12 @@ export const fixtureSchema = z.strictObject({
         .max(5)
         .default(1)
         .describe('How many times to navigate to the URL, one after the other, in the same context.'),
+      cookieJar: z
+        .boolean()
+        .optional()
+        .describe(
+          "The case reads the client's cookie jar across visits (document.cookie, Cookie at the origin): clients without a page are unsupported.",
+        ),
     })
     .default({ action: 'navigate', url: 'https://{host}/', timeoutMs: 5_000, visits: 1 }),
   origin: z
@@ -215,10 +221,25 @@ export const fixtureSchema = z.strictObject({
     ),
   history2015: z.strictObject({ chrome: history.optional(), firefox: history.optional(), ie: history.optional() }).optional(),
   intermittent: z
-    .record(z.string(), z.partialRecord(z.enum(STABLE_FACT_NAMES), z.array(factValue).min(2)))
+    .record(
+      z.string(),
+      z
+        .strictObject({
+          why: z
+            .string()
+            .min(40, 'say what the wire showed (at least a sentence): which connection, when, whose doing')
+            .describe("The evidence: what the wire log shows varies between runs and why it is the client's behaviour, not the harness's."),
+        })
+        .extend(
+          Object.fromEntries(STABLE_FACT_NAMES.map((f) => [f, z.array(factValue).min(2).optional()])) as Record<
+            FactName,
+            z.ZodOptional<z.ZodArray<typeof factValue>>
+          >,
+        ),
+    )
     .optional()
     .describe(
-      'Facts seen to vary between runs of the same client (npm run flake), per client project: every value listed is accepted and the report marks the cell intermittent.',
+      'Facts seen to vary between runs of the same client (npm run flake), per client project, with the evidence-based "why": every value listed is accepted, the report marks the cell intermittent, and a verdict is the worst over the listed values, so it cannot flip between runs.',
     ),
 });
 
@@ -256,4 +277,13 @@ export interface Fixture extends Omit<ParsedFixture, 'checks' | 'observe' | 'dep
   /** Declared facts first, then those the checks and the 2015 record use. */
   observe: FactName[];
   dependsOn: string[];
+}
+
+/** The facts a fixture declares intermittent for a client project, each with its values (the "why" left out). */
+export function intermittentFacts(
+  fixture: Partial<Pick<Fixture, 'intermittent'>>,
+  client: string,
+): Partial<Record<FactName, (string | number)[]>> {
+  const { why: _why, ...facts } = fixture.intermittent?.[client] ?? { why: '' };
+  return facts as Partial<Record<FactName, (string | number)[]>>;
 }

@@ -20,6 +20,12 @@ export const STANDARD_CHECKS = {
     outcomes: [{ when: { 'proxy-body-shown': 'no' }, verdict: 'pass', means: "the proxy's body is not shown as the origin" }],
     otherwise: { verdict: 'fail', means: "the proxy's body appears under the https origin (CVE-2009-1836)" },
   },
+  // CVE-2013-0776: a 407's body (a proxy's sign-in page) is never shown under the https URL.
+  'sec-407-body': {
+    requirement: 'sec-407-body',
+    outcomes: [{ when: { 'proxy-body-shown': 'no' }, verdict: 'pass', means: "the 407's body is not shown under the https URL" }],
+    otherwise: { verdict: 'fail', means: "the 407's body appears under the https URL (CVE-2013-0776)" },
+  },
 } as const satisfies Partial<Record<RequirementId, StandardCheck>>;
 
 export type StandardCheckId = keyof typeof STANDARD_CHECKS;

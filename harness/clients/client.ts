@@ -87,6 +87,7 @@ export function unsupportedReason(kind: ClientKind, fixture: LoadedFixture): str
   const caps = kind.capabilities;
   if (fixture.client.action === 'websocket' && !caps.websocket) return `unsupported: ${kind.label} has no page to open a WebSocket from`;
   if (fixture.client.credentials && caps.credentials === 'none') return `unsupported: ${kind.label} cannot be given proxy credentials`;
+  if (fixture.client.cookieJar && !caps.page) return `unsupported: ${kind.label} keeps no cookie jar between visits in this suite`;
   return undefined;
 }
 

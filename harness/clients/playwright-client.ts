@@ -51,17 +51,26 @@ async function describePage(
   page: Page,
   marker: string,
   notes: string[],
-): Promise<Pick<NavigationRecord, 'finalUrl' | 'title' | 'text' | 'originMarkerFound' | 'proxyMarkerFound'>> {
+): Promise<Pick<NavigationRecord, 'finalUrl' | 'title' | 'text' | 'originMarkerFound' | 'proxyMarkerFound' | 'cookies'>> {
   const finalUrl = page.url();
   // One round trip for title, markup and text (three calls cost three times as much per case).
   const read = page.evaluate(() => ({
     title: document.title,
     html: document.documentElement?.outerHTML ?? '',
     text: document.body?.innerText ?? '',
+    // An error page has an opaque origin, whose document.cookie throws.
+    cookies: (() => {
+      try {
+        return document.cookie;
+      } catch {
+        return undefined;
+      }
+    })(),
   }));
-  const { title, html, text } = (await guarded('reading the page', read, 3000, notes)) ?? { title: '', html: '', text: '' };
+  const { title, html, text, cookies } = (await guarded('reading the page', read, 3000, notes)) ?? { title: '', html: '', text: '' };
   return {
     finalUrl,
+    ...(cookies !== undefined ? { cookies } : {}),
     title,
     text: text.slice(0, 2000),
     originMarkerFound: html.includes(marker),

@@ -53,15 +53,19 @@ async function wd<T>(base: string, method: string, path: string, body?: unknown,
 }
 
 /** URL, title, source and text of the page; each read is bounded, since a page still loading blocks them. */
-async function readPage(base: string, s: string, boundMs: number): Promise<[string, string, string, string]> {
-  const read = (method: string, path: string, body?: unknown) => wd<string>(base, method, `${s}${path}`, body, boundMs).catch(() => '');
-  const [finalUrl, title, source, text] = await Promise.all([
+async function readPage(base: string, s: string, boundMs: number): Promise<[string, string, string, string, string | undefined]> {
+  const read = <T = string>(method: string, path: string, body?: unknown) =>
+    wd<T>(base, method, `${s}${path}`, body, boundMs).catch(() => undefined);
+  // document.cookie throws on an opaque-origin (error) page: that reads as "not read".
+  const script =
+    'let c = null; try { c = document.cookie; } catch (e) {} return { text: document.body ? document.body.innerText : "", cookies: c };';
+  const [finalUrl, title, source, page] = await Promise.all([
     read('GET', '/url'),
     read('GET', '/title'),
     read('GET', '/source'),
-    read('POST', '/execute/sync', { script: 'return document.body ? document.body.innerText : ""', args: [] }),
+    read<{ text?: string; cookies?: string | null }>('POST', '/execute/sync', { script, args: [] }),
   ]);
-  return [finalUrl, title, source, String(text)];
+  return [finalUrl ?? '', title ?? '', source ?? '', String(page?.text ?? ''), page?.cookies ?? undefined];
 }
 
 export const webkitClient: ClientKind = {
@@ -149,7 +153,7 @@ export const webkitClient: ClientKind = {
             // A page still "loading" (a proxy that never answers) blocks these calls: bound each.
             // After a timed-out load every read waits for it: a short bound then, the page is not there.
             stillLoading = error?.code === 'timeout';
-            const [finalUrl, title, source, text] = await clock.time('page read', readPage(base, s, stillLoading ? 1500 : 3000));
+            const [finalUrl, title, source, text, cookies] = await clock.time('page read', readPage(base, s, stillLoading ? 1500 : 3000));
             // WebDriver reports a refused load as success while the page stays put: whether the
             // origin's page is there is decided by its marker, not by the navigate result.
             const committed = !error && finalUrl === url && source.includes(marker);
@@ -172,6 +176,7 @@ export const webkitClient: ClientKind = {
               text: text.slice(0, 2000),
               originMarkerFound: source.includes(marker),
               proxyMarkerFound: [source, title, finalUrl].some((x) => x.includes(PROXY_BODY_MARKER)),
+              ...(cookies !== undefined ? { cookies } : {}),
               durationMs: Math.round(performance.now() - navStart),
             });
           }

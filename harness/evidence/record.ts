@@ -29,6 +29,8 @@ export interface NavigationRecord {
   /** What an in-page probe reported (the WebSocket echo result), when the fixture runs one. */
   probe?: string;
   proxyMarkerFound: boolean;
+  /** document.cookie as the page's script read it (clients with a page only). */
+  cookies?: string;
   durationMs: number;
 }
 

@@ -1,5 +1,5 @@
 /** What the client ended up showing: the page, the error, the committed status, the final URL. */
-import { isBrowserErrorPage, requestAuthority, urlHost, withHostPlaceholder } from '../wire/http-head';
+import { cookieNames, isBrowserErrorPage, requestAuthority, urlHost, withHostPlaceholder } from '../wire/http-head';
 import type { CaseRecord } from '../evidence/record';
 import type { Facts } from '../vocabulary/facts';
 import { isLive } from './live';
@@ -29,11 +29,20 @@ function redirectFollowed(rec: CaseRecord): 'yes' | 'no' {
   return elsewhere || (host !== undefined && host !== rec.host) ? 'yes' : 'no';
 }
 
+/** Cookie names any visit's page saw in document.cookie; "not read" when no visit read it. */
+function pageCookies(rec: CaseRecord): string {
+  const read = (rec.visits ?? (rec.navigation ? [rec.navigation] : [])).flatMap((v) => (v.cookies === undefined ? [] : [v.cookies]));
+  if (!read.length) return 'not read';
+  const names = new Set(read.flatMap(cookieNames));
+  return names.size ? [...names].sort().join(', ') : 'none';
+}
+
 export function navigationFacts(
   rec: CaseRecord,
-): Pick<Facts, 'page' | 'error' | 'committed-status' | 'proxy-body-shown' | 'redirect-followed' | 'final-url'> {
+): Pick<Facts, 'page' | 'error' | 'committed-status' | 'proxy-body-shown' | 'redirect-followed' | 'final-url' | 'page-cookies'> {
   const nav = rec.navigation;
   return {
+    'page-cookies': pageCookies(rec),
     page: page(rec),
     error: nav?.error?.code ?? (nav ? 'none' : 'no navigation'),
     'committed-status': nav?.committed ? (nav.status ?? 'unknown') : 'none',

@@ -1,6 +1,6 @@
 /** What reached the origin behind the tunnel: the TLS handshake, the requests, the paths. */
 import { beginsTlsHandshake } from '../wire/bytes';
-import { headerValue } from '../wire/http-head';
+import { cookieNames, headerValue } from '../wire/http-head';
 import type { CaseRecord } from '../evidence/record';
 import type { OriginEvent } from '../evidence/events';
 import type { Facts } from '../vocabulary/facts';
@@ -35,12 +35,43 @@ function originTls(rec: CaseRecord): string {
 const pageRequests = (rec: CaseRecord) =>
   rec.origin.filter((e): e is Extract<OriginEvent, { kind: 'request' }> => e.kind === 'request' && e.path !== '/favicon.ico');
 
-export function originFacts(rec: CaseRecord): Pick<Facts, 'origin-tls' | 'origin-requests' | 'origin-paths'> {
+/** Every HTTP request and WebSocket handshake that reached the origin, favicon fetches included. */
+const originHeads = (rec: CaseRecord) =>
+  rec.origin.filter((e): e is Extract<OriginEvent, { kind: 'request' | 'websocket' }> => e.kind === 'request' || e.kind === 'websocket');
+
+/** Cookie names from Cookie fields ("a=1; b=2"), sorted and without repeats. */
+function originCookies(rec: CaseRecord): string {
+  const names = new Set<string>();
+  for (const e of originHeads(rec))
+    for (const h of e.headers) if (h.name.toLowerCase() === 'cookie') for (const name of cookieNames(h.value)) names.add(name);
+  return names.size ? [...names].sort().join(', ') : 'none';
+}
+
+/** Proxy credentials inside the tunnel: Proxy-Authorization, or Authorization carrying the proxy's Basic credentials. */
+function credentialsInTunnel(rec: CaseRecord): Facts['credentials-in-tunnel'] {
+  const heads = originHeads(rec).flatMap((e) => e.headers);
+  if (heads.some((h) => h.name.toLowerCase() === 'proxy-authorization')) return 'Proxy-Authorization';
+  const c = rec.credentials;
+  const basic = c ? `Basic ${Buffer.from(`${c.username}:${c.password}`).toString('base64')}` : undefined;
+  if (basic && heads.some((h) => h.name.toLowerCase() === 'authorization' && h.value.trim() === basic))
+    return "Authorization (the proxy's credentials)";
+  return 'none';
+}
+
+export function originFacts(
+  rec: CaseRecord,
+): Pick<Facts, 'origin-tls' | 'origin-requests' | 'origin-paths' | 'origin-cookies' | 'credentials-in-tunnel'> {
   // Sorted: parallel fetches (a page and a preload) reach the origin in either order.
   const paths = pageRequests(rec)
     .map((e) => e.path)
     .sort();
-  return { 'origin-tls': originTls(rec), 'origin-requests': paths.length, 'origin-paths': paths.length ? paths.join(', ') : 'none' };
+  return {
+    'origin-tls': originTls(rec),
+    'origin-requests': paths.length,
+    'origin-paths': paths.length ? paths.join(', ') : 'none',
+    'origin-cookies': originCookies(rec),
+    'credentials-in-tunnel': credentialsInTunnel(rec),
+  };
 }
 
 /** The first Upgrade a request carried: at the proxy, or (for requests that went through a forwarded connection) at the origin. */

@@ -122,6 +122,19 @@ function history2015Section(f: LoadedFixture): VNode | null {
   return html`<h2>2015 observations</h2><table><tr><th>browser</th><th>what the 2015 page says</th><th>as facts</th></tr>${rows}</table>`;
 }
 
+/** What the fixture declares intermittent per client, with the evidence for it ("why"). */
+function intermittentSection(f: Row['fixture']) {
+  const entries = Object.entries(f.intermittent ?? {});
+  if (!entries.length) return null;
+  return html`<h2>Intermittent facts, and why</h2>
+    <p class="note">Seen to vary between runs of the same client (npm run flake). Every listed value is accepted by the expectations; a verdict is the worst over the listed values, so it does not flip.</p>
+    <table><tr><th>client</th><th>facts and the values seen</th><th>why (from the wire)</th></tr>
+    ${entries.map(([client, d]) => {
+      const { why, ...facts } = d;
+      return html`<tr><td class="mono">${client}</td><td>${Object.entries(facts).map(([k, v]) => html`<div><b>${k}</b>: ${(v as (string | number)[]).join(' / ')}</div>`)}</td><td>${why}</td></tr>`;
+    })}</table>`;
+}
+
 export function casePage(m: Matrix, row: Row): string {
   const f = row.fixture;
   const body = html`<main>
@@ -137,6 +150,7 @@ export function casePage(m: Matrix, row: Row): string {
     <h2>Requirements and acceptable outcomes</h2>
     ${requirementsSection(f)}
     ${history2015Section(f)}
+    ${intermittentSection(f)}
     <h2>Proxy script</h2>
     <pre>${JSON.stringify(f.proxy, null, 2)}</pre>
     ${row.cells.map((cell) => evidence(f, cell, m.clients.find((c) => c.name === cell.client)?.label ?? cell.client))}

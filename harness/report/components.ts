@@ -3,6 +3,7 @@ import type { VNode } from 'preact';
 import { html } from './html';
 import type { Cell } from './view-model';
 import type { LoadedFixture } from '../cases/load';
+import { intermittentFacts } from '../cases/schema';
 
 export const cls = (v: string) => v.replace(/[^a-z0-9]+/gi, '-');
 
@@ -37,7 +38,7 @@ export function expectationLine(cell: Cell): VNode | null {
 }
 
 export function factsList(fixture: LoadedFixture, cell: Cell): VNode {
-  const flaky = fixture.intermittent?.[cell.client] ?? {};
+  const flaky = intermittentFacts(fixture, cell.client);
   return html`<ul class="facts">${fixture.observe.map((f) => html`<li><b>${f}</b>: ${String(cell.facts?.[f] ?? '(not observed)')}${flaky[f] ? html` <span class="changed" title="seen to vary between runs">(intermittent: ${flaky[f]!.join(' / ')})</span>` : null}</li>`)}</ul>`;
 }
 

@@ -6,7 +6,7 @@ import type { VNode } from 'preact';
 import { html, page } from './html';
 import { prose, topNav, verdictBadge } from './components';
 import type { Matrix } from './view-model';
-import { NOT_TESTABLE_IN_BROWSERS, REQUIREMENTS, requirementLink, type Requirement } from '../vocabulary/requirements';
+import { NOT_COVERED_YET, NOT_TESTABLE_IN_BROWSERS, REQUIREMENTS, requirementLink, type Requirement } from '../vocabulary/requirements';
 
 export interface CoverageRow {
   requirement: Requirement;
@@ -56,7 +56,8 @@ export function coveragePage(m: Matrix): string {
             } else if (r.untestable) {
               cases = html`<span class="untestable">not testable in browsers: ${r.untestable}</span>`;
             } else {
-              cases = html`<span class="covered-no">not covered yet: no fixture tests this requirement</span>`;
+              const why = NOT_COVERED_YET[r.requirement.id];
+              cases = html`<span class="covered-no">not covered yet: ${why ?? 'no fixture tests this requirement'}</span>`;
             }
             return html`<tr id=${r.requirement.id}><td class="mono">${r.requirement.id}</td><td>${r.requirement.level}</td>
             <td>${prose(r.requirement.statement)} <span class="note">(${link ? html`<a href=${link}>${r.requirement.where}</a>` : r.requirement.where})</span></td><td>${cases}</td></tr>`;

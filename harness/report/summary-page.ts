@@ -6,7 +6,8 @@ import { html, page } from './html';
 import { topNav, verdictBadge } from './components';
 import type { Cell, Matrix, Row } from './view-model';
 import { latin1Bytes } from '../wire/bytes';
-import { REQUIREMENTS, isSecurity, type Requirement } from '../vocabulary/requirements';
+import { REQUIREMENTS, isSecurity, requirement, type Requirement } from '../vocabulary/requirements';
+import { worst } from '../vocabulary/verdicts';
 
 /** Derived from the requirement table: the rows whose level or family says security. */
 const SECURITY_REQUIREMENTS: string[] = (REQUIREMENTS as readonly Requirement[]).filter(isSecurity).map((r) => r.id);
@@ -37,6 +38,44 @@ export function committedWithoutOrigin(cell: Cell): boolean {
   );
 }
 
+/** The facts a fixture's check for this requirement reads: the evidence to show beside its verdict. */
+function checkFacts(row: Row, requirementId: string): string[] {
+  const check = row.fixture.checks.find((c) => c.requirement === requirementId);
+  return [...new Set((check?.outcomes ?? []).flatMap((o) => Object.keys(o.when)))];
+}
+
+/** One row per security requirement (a CVE family): per client, the worst verdict and each case's evidence. */
+function cveFamilies(m: Matrix, rows: Row[]) {
+  return html`<table>
+    <tr><th>family (requirement and CVE ids)</th>${m.clients.map((c) => html`<th>${c.label}</th>`)}</tr>
+    ${SECURITY_REQUIREMENTS.map((id) => {
+      const req = requirement(id)!;
+      const cases = rows.filter((r) => r.fixture.requirements.includes(id as never));
+      return html`<tr id=${`family-${id}`}><td><b>${id}</b> (${req.level})<div class="note">${req.where}</div>
+          ${cases.length ? null : html`<div class="changed">no case yet</div>`}</td>
+        ${m.clients.map((c) => {
+          const seen = cases.flatMap((r) => {
+            const cell = r.cells.find((x) => x.client === c.name);
+            const check = cell?.checks?.find((k) => k.requirement === id);
+            return cell && check ? [{ r, cell, check }] : [];
+          });
+          if (!seen.length) return html`<td class="note">—</td>`;
+          return html`<td>${verdictBadge(worst(seen.map((x) => x.check.verdict)))}
+            ${seen.map(
+              ({
+                r,
+                cell,
+                check,
+              }) => html`<div class="note"><a href=${`cases/${r.fixture.id}.html#${c.name}`}>${r.fixture.id}</a>: ${check.verdict};
+                ${checkFacts(r, id)
+                  .map((f) => `${f}: ${String(cell.facts?.[f as keyof typeof cell.facts] ?? '(not observed)')}`)
+                  .join('; ')}</div>`,
+            )}</td>`;
+        })}</tr>`;
+    })}
+  </table>`;
+}
+
 export function summaryPage(m: Matrix): string {
   const rows = m.groups.flatMap((g) => g.rows);
   const errorRows = rows.filter((r) => r.cells.some((c) => c.facts && c.facts.error !== 'none'));
@@ -59,6 +98,9 @@ export function summaryPage(m: Matrix): string {
         })}</tr>`,
       )}
     </table>
+    <h2>Security families: one row per CVE family</h2>
+    <p class="note">Each security requirement with the CVEs it comes from; per client the worst verdict over its cases, and for each case the verdict and the facts its check reads (for cookies: the cookie names the origin received and the page saw), linked to the evidence.</p>
+    ${cveFamilies(m, rows)}
     <h2>Security: the proxy's bytes must never become the https page</h2>
     <p class="note">Cases checking a security requirement (${SECURITY_REQUIREMENTS.join(', ')}), and any case where a navigation committed under the https URL without the origin behind it.</p>
     <table>

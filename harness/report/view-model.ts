@@ -8,7 +8,7 @@ import { GROUPS } from '../cases/schema';
 import { computeFacts } from '../observe/facts';
 import type { Facts } from '../vocabulary/facts';
 import { CELL_ORDER, type CellVerdict } from '../vocabulary/verdicts';
-import { compareWith2015, evaluateChecks, worstVerdict, type CheckResult, type HistoryComparison } from '../verdicts/evaluate';
+import { compareWith2015, evaluateChecksFor, worstVerdict, type CheckResult, type HistoryComparison } from '../verdicts/evaluate';
 import { failedDependencies } from '../verdicts/dependencies';
 import type { CaseResult, RunResults } from '../runs/results';
 
@@ -48,7 +48,7 @@ export function buildCell(fixture: LoadedFixture, client: string, result: CaseRe
   if (result.status === 'harness-error' || !result.record)
     return { client, result, verdict: 'harness error', summary: result.harnessError ?? 'harness error' };
   const facts = computeFacts(result.record);
-  const checks = evaluateChecks(fixture, facts);
+  const checks = evaluateChecksFor(fixture, client, facts);
   const history = compareWith2015(fixture, client, facts);
   const summary = fixture.observe.map((f) => `${f}: ${facts[f] ?? '(not observed)'}`).join('; ');
   return { client, result, verdict: worstVerdict(checks), facts, checks, ...(history ? { history } : {}), summary };

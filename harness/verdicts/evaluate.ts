@@ -1,7 +1,7 @@
 /**
  * Verdicts and the 2015 comparison, computed from facts at render time (never stored by hand).
  */
-import type { Fixture } from '../cases/schema';
+import { type Fixture, intermittentFacts } from '../cases/schema';
 import { requirement } from '../vocabulary/requirements';
 import { worst, type Verdict } from '../vocabulary/verdicts';
 import { LINEAGES_2015, type Browser2015 } from '../vocabulary/history-2015';
@@ -36,6 +36,35 @@ export function evaluateChecks(fixture: Pick<Fixture, 'checks'>, facts: Facts): 
       verdict: hit.verdict,
       means: hit.means,
       matched: i >= 0 ? i : 'otherwise',
+    };
+  });
+}
+
+/**
+ * Verdicts that cannot flip between runs of a client that truly varies: where the fixture declares
+ * facts intermittent for this client (with its evidence, "why") and this run's value is one of
+ * those declared, each check is judged over every declared value of the facts it reads and keeps
+ * the worst. A client that sometimes breaks a MUST fails it in every run; the raw facts stay as
+ * observed.
+ */
+export function evaluateChecksFor(fixture: Pick<Fixture, 'checks' | 'intermittent'>, client: string, facts: Facts): CheckResult[] {
+  const declared = intermittentFacts(fixture, client);
+  return evaluateChecks(fixture, facts).map((result, i) => {
+    const check = fixture.checks[i]!;
+    const read = new Set(check.outcomes.flatMap((o) => Object.keys(o.when)));
+    const varying = (Object.entries(declared) as [FactName, FactValue[]][]).filter(
+      ([fact, values]) => read.has(fact) && values.some((v) => String(v) === String(facts[fact])),
+    );
+    if (!varying.length) return result;
+    let combos: Facts[] = [facts];
+    for (const [fact, values] of varying) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [fact]: v }) as Facts));
+    const all = combos.map((c) => evaluateChecks({ checks: [check] }, c)[0]!);
+    const worstVerdict = worst(all.map((r) => r.verdict));
+    if (worstVerdict === result.verdict) return result;
+    const hit = all.find((r) => r.verdict === worstVerdict)!;
+    return {
+      ...hit,
+      means: `${hit.means} — in some runs (${varying.map(([f]) => f).join(', ')} vary for this client, see the fixture's "why"); this run: ${result.means}`,
     };
   });
 }

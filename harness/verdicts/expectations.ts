@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Fixture } from '../cases/schema';
+import { type Fixture, intermittentFacts } from '../cases/schema';
 import type { FactName, Facts, FactValue } from '../vocabulary/facts';
 
 export const EXPECTATIONS_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../expectations');
@@ -58,7 +58,7 @@ export function checkExpectations(
   const accepts = (want: FactValue | FactValue[] | undefined, have: FactValue | undefined) =>
     Array.isArray(want) ? want.some((w) => String(w) === String(have)) : String(want) === String(have);
   // A fact the fixture marks intermittent for this client accepts every value seen.
-  const flaky = fixture.intermittent?.[file.client] ?? {};
+  const flaky = intermittentFacts(fixture, file.client);
   const differences = fixture.observe
     .filter((f) => !accepts(expected[f], facts[f]) && !accepts(flaky[f], facts[f]))
     .map((f) => ({ fact: f, expected: expected[f], observed: facts[f] }));

@@ -245,6 +245,35 @@ export const FACTS = {
     means:
       'How many tunnels (CONNECTs) the case needed in all: page and WebSocket on one h2 connection make 1; a separate tunnel for the WebSocket makes 2.',
   },
+  'origin-cookies': {
+    stable: true,
+    domain: forms(literal('none', 'no request reaching the origin carried a Cookie field'), {
+      form: '<name>, <name>…',
+      pattern: /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(, [!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/,
+      means: 'the cookie names the origin received, sorted',
+    }),
+    means:
+      'The names of the cookies that requests inside the tunnels carried to the origin (a proxy-set cookie here is a leak: sec-proxy-cookie).',
+  },
+  'page-cookies': {
+    stable: true,
+    domain: forms(
+      literal('none', 'document.cookie was empty'),
+      literal('not read', 'the client has no page, or the page could not be read'),
+      {
+        form: '<name>, <name>…',
+        pattern: /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(, [!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/,
+        means: 'cookie names in document.cookie, sorted',
+      },
+    ),
+    means: "The names of the cookies in the last visit's document.cookie, as the page's script saw them.",
+  },
+  'credentials-in-tunnel': {
+    stable: true,
+    domain: oneOf('none', 'Proxy-Authorization', "Authorization (the proxy's credentials)"),
+    means:
+      'Whether a request inside a tunnel (at the origin) carried Proxy-Authorization, or an Authorization field holding the proxy credentials: proxy credentials belong to the proxy hop only (sec-proxy-credentials-hop).',
+  },
   'proxy-body-shown': {
     stable: true,
     domain: oneOf('yes', 'no'),

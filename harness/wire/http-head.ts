@@ -175,3 +175,11 @@ export function urlHost(url: string): string | undefined {
     return undefined;
   }
 }
+
+/** Cookie names in a Cookie field value or a document.cookie string ("a=1; b=2" → a, b). */
+export function cookieNames(value: string): string[] {
+  return value
+    .split(';')
+    .map((pair) => pair.split('=')[0]!.trim())
+    .filter(Boolean);
+}
