@@ -96,6 +96,35 @@ describe('fault tolerance and isolation', function () {
     });
   });
 
+  describe('several cases in flight in one browser (the per-client concurrency)', () => {
+    for (const name of ['chromium', 'firefox']) {
+      it(`${name}: three cases at once in one browser each see only their own connections and facts`, async function () {
+        const kind = CLIENTS[name]!;
+        if (!kind.resolve().path) this.skip();
+        const lab = await Lab.start(kind, 'h1');
+        try {
+          const fixtures = loadFixtures();
+          const ids = ['baseline-200', 'status-403-body', 'status-200-connection-close'];
+          const records = await Promise.all(ids.map((id) => runCase(lab, fixtures.find((f) => f.id === id)!)));
+          records.forEach((rec, i) => {
+            expect(rec.caseId).to.equal(ids[i]);
+            // Every request any connection of the case carried names the case's own host.
+            const hosts = rec.connections.flatMap((c) => c.requests.map((r) => r.head.target.split(':')[0]));
+            expect(hosts.length, ids[i]).to.be.greaterThan(0);
+            expect(new Set(hosts), ids[i]).to.deep.equal(new Set([rec.host]));
+          });
+          // No two cases share a connection, and each got its own outcome.
+          const conns = records.map((r) => new Set(r.connections.map((c) => c.id)));
+          for (const [i, a] of conns.entries())
+            for (const b of conns.slice(i + 1)) expect([...a].filter((id) => b.has(id))).to.deep.equal([]);
+          expect(records.map((r) => computeFacts(r).page)).to.deep.equal(['loaded', 'error page', 'loaded']);
+        } finally {
+          await lab.close();
+        }
+      });
+    }
+  });
+
   describe('a browser that crashes mid-case', () => {
     it('costs that case a harness error, is relaunched, and the next case runs', async function () {
       const kind = CLIENTS.chromium!;

@@ -4,6 +4,7 @@ import tls from 'node:tls';
 import { startTestbed, type Testbed } from '../harness/engine/testbed';
 import { parseResponseHead } from '../harness/wire/http-head';
 import { connectHead, script } from './helpers';
+import { CERTIFICATE_DEFECTS } from '../harness/vocabulary/transports';
 
 const OK = { do: 'send', text: 'HTTP/1.1 200 Connection established\r\n\r\n' };
 
@@ -152,5 +153,37 @@ describe('HTTP/1.1 response heads for HTTP/2 translation', () => {
     expect(parseResponseHead(Buffer.from('HTTP/1.1 200 OK\r\n folded\r\n\r\n'))!.malformedLines).to.deep.equal([' folded']);
     expect(parseResponseHead(Buffer.from('HTTP/1.1 20'))).to.equal(undefined);
     expect(parseResponseHead(Buffer.from('HELLO\r\n\r\n'))).to.equal(undefined);
+  });
+});
+
+describe('the HTTPS proxy presents a defective certificate for one case (sec-proxy-cert)', () => {
+  const handshake = (port: number, ca: string) =>
+    new Promise<string>((resolve) => {
+      const s = tls.connect({ host: '127.0.0.1', port, ca, ALPNProtocols: ['http/1.1'] }, () => {
+        s.destroy();
+        resolve('ok');
+      });
+      s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+    });
+
+  it('fails verification with each defect, and the proxy is itself again after the case', async () => {
+    const bed = await startTestbed('h1-tls');
+    try {
+      expect(await handshake(bed.proxy.port, bed.ca.caPem)).to.equal('ok');
+      const seen: Record<string, string> = {};
+      for (const defect of CERTIFICATE_DEFECTS) {
+        bed.proxy.presentIdentity(await bed.ca.defectiveIdentity(defect, '127.0.0.1'));
+        seen[defect] = await handshake(bed.proxy.port, bed.ca.caPem);
+      }
+      expect(seen).to.deep.equal({
+        'wrong-name': 'ERR_TLS_CERT_ALTNAME_INVALID',
+        expired: 'CERT_HAS_EXPIRED',
+        untrusted: 'SELF_SIGNED_CERT_IN_CHAIN',
+      });
+      bed.proxy.presentIdentity();
+      expect(await handshake(bed.proxy.port, bed.ca.caPem)).to.equal('ok');
+    } finally {
+      await bed.close();
+    }
   });
 });

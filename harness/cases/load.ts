@@ -67,6 +67,11 @@ function factValues(f: Fixture): { field: string; fact: FactName; value: FactVal
 /** The cross-field rules; each returns problems as field + message. */
 function crossCheck(f: Fixture): Problem[] {
   const problems: Problem[] = [];
+  if (f.proxy.certificate && f.transports.includes('h1'))
+    problems.push({
+      field: 'proxy.certificate',
+      message: 'a proxy certificate needs an HTTPS proxy: list only "h1-tls" and "h2" in "transports"',
+    });
   f.proxy.exchanges.forEach((ex, i) => {
     const last = i === f.proxy.exchanges.length - 1;
     if (last && ex.when)

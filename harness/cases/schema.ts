@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { REQUIREMENT_IDS, type RequirementId } from '../vocabulary/requirements';
 import { CITATIONS_2015 } from '../vocabulary/history-2015';
 import { STABLE_FACT_NAMES, type FactName } from '../vocabulary/facts';
-import { TRANSPORT_NAMES } from '../vocabulary/transports';
+import { CERTIFICATE_DEFECTS, TRANSPORT_NAMES } from '../vocabulary/transports';
 import { VERDICTS } from '../vocabulary/verdicts';
 import { STANDARD_CHECK_IDS } from './standard-checks';
 
@@ -192,6 +192,12 @@ export const fixtureSchema = z.strictObject({
     .default({ connection: 'keep-alive', protocol: 'h1', connectProtocol: false, page: 'plain' }),
   proxy: z.strictObject({
     exchanges: z.array(exchange).min(1),
+    certificate: z
+      .enum(CERTIFICATE_DEFECTS)
+      .optional()
+      .describe(
+        'The HTTPS proxy presents a defective certificate for this case (sec-proxy-cert): "wrong-name", "expired" or "untrusted" (an issuer the client was not given). Needs an HTTPS proxy transport.',
+      ),
     requestTimeoutMs: ms(60_000)
       .default(10_000)
       .describe('How long a connection may stay without a complete request head before the proxy closes it.'),

@@ -32,6 +32,11 @@ export interface Capabilities {
   credentials: 'challenge' | 'preemptive' | 'none';
   /** How it can reach the proxy. */
   transports: readonly Transport[];
+  /**
+   * Why it cannot show what it does with a defective HTTPS-proxy certificate (sec-proxy-cert),
+   * when it cannot: e.g. it runs with certificate checks off. Absent: it verifies the proxy.
+   */
+  proxyCertificateUnverified?: string;
 }
 
 export interface VisitRequest {
@@ -87,6 +92,7 @@ export function unsupportedReason(kind: ClientKind, fixture: LoadedFixture): str
   const caps = kind.capabilities;
   if (fixture.client.action === 'websocket' && !caps.websocket) return `unsupported: ${kind.label} has no page to open a WebSocket from`;
   if (fixture.client.credentials && caps.credentials === 'none') return `unsupported: ${kind.label} cannot be given proxy credentials`;
+  if (fixture.proxy.certificate && caps.proxyCertificateUnverified) return `unsupported: ${caps.proxyCertificateUnverified}`;
   if (fixture.client.cookieJar && !caps.page) return `unsupported: ${kind.label} keeps no cookie jar between visits in this suite`;
   return undefined;
 }

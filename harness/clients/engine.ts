@@ -23,6 +23,8 @@ export interface Engine {
    * of its own. Chromium keeps them per context (each has its own network context).
    */
   credentialsAreBrowserWide: boolean;
+  /** Why it cannot judge the HTTPS proxy's own certificate, when it runs with certificate checks off. */
+  proxyCertificateUnverified?: string;
   launchOptions(setup: LaunchSetup): LaunchOptions;
   contextOptions: BrowserContextOptions;
   launch(options: LaunchOptions): Promise<Browser>;

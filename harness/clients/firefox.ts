@@ -43,6 +43,8 @@ export const firefoxEngine: Engine = {
   // The origin's certificate comes from a CA made at run time; BiDi's acceptInsecureCerts is
   // Firefox's only switch for it.
   contextOptions: { ignoreHTTPSErrors: true },
+  proxyCertificateUnverified:
+    "Firefox runs with acceptInsecureCerts (WebDriver BiDi's only way to trust the run's CA), which accepts the HTTPS proxy's certificate too, whatever is wrong with it",
   launch: (options) => firefox.launch(options),
   // Measured here: with an HTTPS proxy Firefox only completes the tunnel in a persistent context
   // with ignoreHTTPSErrors (the proxy certificate is checked outside per-context overrides).

@@ -35,7 +35,14 @@ export function playwrightClient(engine: Engine): ClientKind {
     name: engine.name,
     label: engine.label,
     concurrency: engine.concurrency,
-    capabilities: { page: true, screenshot: true, websocket: true, credentials: 'challenge', transports: ['h1', 'h1-tls', 'h2'] },
+    capabilities: {
+      page: true,
+      screenshot: true,
+      websocket: true,
+      credentials: 'challenge',
+      transports: ['h1', 'h1-tls', 'h2'],
+      ...(engine.proxyCertificateUnverified ? { proxyCertificateUnverified: engine.proxyCertificateUnverified } : {}),
+    },
     resolve: () => resolveExecutable(engine.name),
     async start(endpoint: ProxyEndpoint, transport: Transport) {
       const exe = resolveExecutable(engine.name);

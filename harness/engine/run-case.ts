@@ -39,6 +39,12 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   const host = `${fixture.id}-${nonce}.connect.test`;
   const marker = `origin-marker-${randomBytes(8).toString('hex')}`;
   const strayStart = lab.proxy.strays.length;
+  const tlsErrorStart = lab.proxy.tlsErrors.length;
+  const tlsHandshakeStart = lab.proxy.tlsHandshakes.length;
+  const tcpAcceptStart = lab.proxy.tcpAccepts.length;
+  // sec-proxy-cert: for this case the HTTPS proxy presents a defective certificate.
+  const defect = fixture.proxy.certificate;
+  if (defect) lab.proxy.presentIdentity(await lab.testbed.ca.defectiveIdentity(defect, '127.0.0.1'));
   const session = lab.proxy.openCase(host, fixture.proxy, { host });
   lab.origin.register(host, {
     marker,
@@ -80,6 +86,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     if (outcome) await clock.time('dispose', guarded('closing the client context', outcome.dispose(), 10_000, notes));
     lab.proxy.closeCase(session);
     lab.origin.unregister(host);
+    if (defect) lab.proxy.presentIdentity();
   }
 
   const connections = session.traces();
@@ -89,6 +96,11 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     .map(({ at, ...e }): OriginEvent => ({ ...e, t: rel(at) }))
     .sort((a, b) => a.t - b.t);
   const navigation = outcome.visits[outcome.visits.length - 1];
+  // One case at a time per lab: the handshakes clients ended during it are this case's.
+  const proxyTlsErrors = lab.proxy.tlsErrors
+    .slice(tlsErrorStart)
+    .filter((e) => e.at >= t0)
+    .map((e) => ({ t: rel(e.at), error: e.error }));
 
   return {
     caseId: fixture.id,
@@ -101,6 +113,22 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     ...(navigation ? { navigation } : {}),
     ...(outcome.visits.length > 1 ? { visits: outcome.visits } : {}),
     ...(outcome.screenshot ? { screenshot: outcome.screenshot } : {}),
+    ...(defect
+      ? {
+          proxyCertificate: {
+            defect,
+            clientErrors: proxyTlsErrors,
+            tcpConnections: lab.proxy.tcpAccepts
+              .slice(tcpAcceptStart)
+              .filter((at) => at >= t0)
+              .map(rel),
+            handshakes: lab.proxy.tlsHandshakes
+              .slice(tlsHandshakeStart)
+              .filter((at) => at >= t0)
+              .map(rel),
+          },
+        }
+      : {}),
     connections,
     origin,
     harness: {

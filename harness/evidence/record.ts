@@ -2,6 +2,7 @@
  * The raw record of one case run in one client: everything needed to recompute every fact and
  * verdict later, and nothing computed from it. Stored as-is in the run's results JSON.
  */
+import type { CertificateDefect } from '../vocabulary/transports';
 import type { ConnectionTrace, OriginEvent, StrayRequest } from './events';
 import type { PhaseTimes } from './phases';
 
@@ -48,6 +49,17 @@ export interface CaseRecord {
   visits?: NavigationRecord[];
   /** Relative path (from the results JSON) of the screenshot, when one was taken. */
   screenshot?: string;
+  /**
+   * sec-proxy-cert: the defect the HTTPS proxy's certificate had; the TCP connections to the proxy,
+   * the TLS handshakes clients ended (with the proxy's reading of their alert) and those that
+   * completed (ms from case start).
+   */
+  proxyCertificate?: {
+    defect: CertificateDefect;
+    tcpConnections: number[];
+    clientErrors: { t: number; error: string }[];
+    handshakes: number[];
+  };
   connections: ConnectionTrace[];
   origin: OriginEvent[];
   harness: {

@@ -32,6 +32,19 @@ export function computeFacts(rec: CaseRecord): Facts {
     ...authFacts(rec),
     ...websocketFacts(rec),
     'upgrade-requested': upgradeRequested(rec),
+    ...(rec.proxyCertificate
+      ? {
+          'proxy-tls': conns.length
+            ? 'request sent'
+            : rec.proxyCertificate.handshakes.length
+              ? 'handshake completed, nothing sent'
+              : rec.proxyCertificate.clientErrors.length
+                ? 'refused by the client'
+                : rec.proxyCertificate.tcpConnections.length
+                  ? 'handshake left unfinished'
+                  : 'none',
+        }
+      : {}),
     ...(firstReq ? requestFacts(firstReq, rec.host) : {}),
   };
 }

@@ -7,6 +7,7 @@
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { webcrypto, createHash, randomBytes } from 'node:crypto';
+import type { CertificateDefect } from '../vocabulary/transports';
 
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 
@@ -24,7 +25,15 @@ export interface CertificateAuthority {
   leafKeyPem: string;
   /** PEM chain (leaf then CA) for a host, generated on first use and cached. */
   chainFor(host: string): Promise<string>;
+  /**
+   * A certificate and key for the HTTPS proxy with one defect (sec-proxy-cert). Its key is not the
+   * shared leaf key, so no SPKI pin waives the defect; "untrusted" is signed by a CA no client gets.
+   */
+  defectiveIdentity(defect: CertificateDefect, host: string): Promise<{ key: string; cert: string }>;
 }
+
+const ipOrDns = (host: string) =>
+  /^\d+\.\d+\.\d+\.\d+$/.test(host) ? { type: 'ip' as const, value: host } : { type: 'dns' as const, value: host };
 
 export async function createCertificateAuthority(name = 'connect-conformance test CA'): Promise<CertificateAuthority> {
   const subtle = webcrypto.subtle;
@@ -65,16 +74,67 @@ export async function createCertificateAuthority(name = 'connect-conformance tes
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
         // The HTTPS proxy is reached by IP (127.0.0.1): an IP address goes in an iPAddress SAN.
-        new x509.SubjectAlternativeNameExtension([
-          /^\d+\.\d+\.\d+\.\d+$/.test(host) ? { type: 'ip', value: host } : { type: 'dns', value: host },
-        ]),
+        new x509.SubjectAlternativeNameExtension([ipOrDns(host)]),
         await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
       ],
     });
     return `${leaf.toString('pem').trim()}\n${caPem.trim()}\n`;
   }
 
+  const defective = new Map<string, Promise<{ key: string; cert: string }>>();
+  async function makeDefective(defect: CertificateDefect, host: string): Promise<{ key: string; cert: string }> {
+    const keys = (await subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+    const day = 24 * 3600_000;
+    let issuerName = ca.subject;
+    let issuerKeys = caKeys;
+    let chainTail = caPem;
+    if (defect === 'untrusted') {
+      issuerKeys = (await subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const other = await x509.X509CertificateGenerator.createSelfSigned({
+        serialNumber: randomBytes(8).toString('hex'),
+        name: 'CN=connect-conformance untrusted CA',
+        notBefore,
+        notAfter,
+        signingAlgorithm: ALG,
+        keys: issuerKeys,
+        extensions: [new x509.BasicConstraintsExtension(true, 0, true)],
+      });
+      issuerName = other.subject;
+      chainTail = other.toString('pem');
+    }
+    const name = defect === 'wrong-name' ? 'wrong-name.invalid' : host;
+    const leaf = await x509.X509CertificateGenerator.create({
+      serialNumber: randomBytes(8).toString('hex'),
+      subject: `CN=${name}`,
+      issuer: issuerName,
+      notBefore: defect === 'expired' ? new Date(Date.now() - 30 * day) : notBefore,
+      notAfter: defect === 'expired' ? new Date(Date.now() - day) : notAfter,
+      signingAlgorithm: ALG,
+      publicKey: keys.publicKey,
+      signingKey: issuerKeys.privateKey,
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
+        new x509.SubjectAlternativeNameExtension([ipOrDns(name)]),
+      ],
+    });
+    return {
+      key: pem('PRIVATE KEY', await subtle.exportKey('pkcs8', keys.privateKey)),
+      cert: `${leaf.toString('pem').trim()}\n${chainTail.trim()}\n`,
+    };
+  }
+
   return {
+    defectiveIdentity(defect, host) {
+      const k = `${defect} ${host}`;
+      let p = defective.get(k);
+      if (!p) {
+        p = makeDefective(defect, host);
+        defective.set(k, p);
+      }
+      return p;
+    },
     caPem,
     leafKeyPem,
     leafSpkiSha256: createHash('sha256').update(Buffer.from(spki)).digest('base64'),

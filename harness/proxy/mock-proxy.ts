@@ -10,6 +10,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import http2 from 'node:http2';
+import { performance } from 'node:perf_hooks';
 import { CaseSession, type TunnelTarget } from './case-session';
 import { H1Connection } from './h1-connection';
 import { routeH1 } from './router-h1';
@@ -35,7 +36,15 @@ export class MockProxy implements Routing {
   private sessions = new Map<string, CaseSession>();
   private nextId = 1;
   private open = new Set<net.Socket>();
+  /** TCP sockets of the TLS listener from their first byte, handshake or not: close() ends them all. */
+  private raw = new Set<net.Socket>();
   readonly strays: StrayRequest[] = [];
+  /** TLS handshakes a client ended (e.g. "alert bad certificate"), with performance.now() times. */
+  readonly tlsErrors: { at: number; error: string }[] = [];
+  /** performance.now() of each completed TLS handshake, for sec-proxy-cert evidence. */
+  readonly tlsHandshakes: number[] = [];
+  /** performance.now() of each TCP connection the TLS listener accepted, before any handshake. */
+  readonly tcpAccepts: number[] = [];
   port = 0;
 
   constructor(
@@ -45,11 +54,35 @@ export class MockProxy implements Routing {
   ) {
     // allowHalfOpen: a client FIN must not make Node end our side; the script decides.
     this.server = tlsOptions
-      ? tls.createServer({ key: tlsOptions.key, cert: tlsOptions.cert, ALPNProtocols: tlsOptions.alpn, allowHalfOpen: true }, (s) =>
-          s.alpnProtocol === 'h2' ? this.acceptH2(s) : this.accept(s),
+      ? tls.createServer(
+          // A client that stops mid-handshake (one refusing our certificate without closing) is cut
+          // off as a silent client would be, not after Node's default 120 s.
+          {
+            key: tlsOptions.key,
+            cert: tlsOptions.cert,
+            ALPNProtocols: tlsOptions.alpn,
+            allowHalfOpen: true,
+            handshakeTimeout: firstRequestTimeoutMs,
+          },
+          (s) => {
+            this.tlsHandshakes.push(performance.now());
+            if (this.tlsHandshakes.length > 1000) this.tlsHandshakes.splice(0, 500);
+            s.alpnProtocol === 'h2' ? this.acceptH2(s) : this.accept(s);
+          },
         )
       : net.createServer({ allowHalfOpen: true }, (socket) => this.accept(socket));
-    this.server.on('tlsClientError', () => {});
+    // A client that refuses the proxy's certificate ends the handshake with an alert: kept as evidence.
+    if (tlsOptions)
+      this.server.on('connection', (socket: net.Socket) => {
+        this.tcpAccepts.push(performance.now());
+        if (this.tcpAccepts.length > 1000) this.tcpAccepts.splice(0, 500);
+        this.raw.add(socket);
+        socket.once('close', () => this.raw.delete(socket));
+      });
+    this.server.on('tlsClientError', (err: Error) => {
+      this.tlsErrors.push({ at: performance.now(), error: err.message });
+      if (this.tlsErrors.length > 200) this.tlsErrors.splice(0, 100);
+    });
     this.h2.on('session', (session) => {
       const socket = session.socket as net.Socket;
       this.h2Ids.set(session, { id: this.nextId++, port: socket.remotePort ?? 0 });
@@ -61,6 +94,16 @@ export class MockProxy implements Routing {
       const connection = this.h2Ids.get(stream.session!) ?? { id: this.nextId++, port: 0 };
       routeH2Stream(stream, connection, rawHeaders, (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) !== 0, this);
     });
+  }
+
+  /**
+   * The certificate and key new TLS connections get from now on (sec-proxy-cert); none restores the
+   * proxy's own. Safe because a lab runs one case at a time, and a new context cannot resume a TLS
+   * session made with the other identity.
+   */
+  presentIdentity(identity?: { key: string; cert: string }): void {
+    if (!this.tlsOptions) throw new Error('the proxy has no TLS: a certificate defect needs an HTTPS proxy transport');
+    (this.server as tls.Server).setSecureContext(identity ?? { key: this.tlsOptions.key, cert: this.tlsOptions.cert });
   }
 
   /** "http" for a plain proxy, "https" when clients reach it over TLS. */
@@ -148,6 +191,7 @@ export class MockProxy implements Routing {
       (s) => new Promise<void>((resolve) => (s.destroyed && s.closed ? resolve() : s.once('close', () => resolve()))),
     );
     for (const s of this.open) s.destroy();
+    for (const s of this.raw) s.destroy();
     await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 2000))]);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }

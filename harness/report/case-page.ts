@@ -64,6 +64,15 @@ function evidence(fixture: LoadedFixture, cell: Cell, label: string): VNode {
         <tr><td>page text</td><td><pre>${nav?.text ?? ''}</pre></td></tr>
         <tr><td>duration</td><td>${nav?.durationMs ?? ''} ms</td></tr>
         <tr><td>harness</td><td class="note">${harnessLine(rec)}</td></tr>
+        ${
+          rec.proxyCertificate
+            ? html`<tr><td>proxy certificate</td><td class="mono">defect: ${rec.proxyCertificate.defect};
+              TCP connections to the proxy: ${rec.proxyCertificate.tcpConnections.map((t) => `${t} ms`).join(', ') || 'none'};
+              handshakes the client completed: ${rec.proxyCertificate.handshakes.length ? rec.proxyCertificate.handshakes.map((t) => `${t} ms`).join(', ') : 'none'};
+              handshakes it ended: ${rec.proxyCertificate.clientErrors.length ? rec.proxyCertificate.clientErrors.map((e) => `${e.t} ms ${e.error}`).join('; ') : 'none'};
+              requests that reached the proxy: ${rec.connections.reduce((n, c) => n + c.requests.length, 0)} (the wire log below)</td></tr>`
+            : null
+        }
       </table>
       ${
         rec.screenshot

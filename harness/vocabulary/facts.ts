@@ -274,6 +274,12 @@ export const FACTS = {
     means:
       'Whether a request inside a tunnel (at the origin) carried Proxy-Authorization, or an Authorization field holding the proxy credentials: proxy credentials belong to the proxy hop only (sec-proxy-credentials-hop).',
   },
+  'proxy-tls': {
+    stable: true,
+    domain: oneOf('request sent', 'handshake completed, nothing sent', 'refused by the client', 'handshake left unfinished', 'none'),
+    means:
+      'Cases whose HTTPS proxy presents a defective certificate (sec-proxy-cert): "request sent" when a request of the case arrived over that TLS (the client accepted the certificate), "handshake completed, nothing sent" when the handshake finished but the client then gave up, "refused by the client" when it ended the handshake with an alert (kept in the evidence), "handshake left unfinished" when it connected and then neither finished nor refused the handshake while the case ran, "none" when it never connected.',
+  },
   'proxy-body-shown': {
     stable: true,
     domain: oneOf('yes', 'no'),

@@ -33,12 +33,7 @@ export const NOT_TESTABLE_IN_BROWSERS: Partial<Record<string, string>> = {
  * Rows that can be tested but have no case yet, each with what is missing. Listed one by one, so
  * the coverage test still fails for any other uncovered row.
  */
-export const NOT_COVERED_YET: Partial<Record<string, string>> = {
-  'sec-proxy-cert':
-    'needs an HTTPS proxy presenting a bad certificate (another name, expired, untrusted issuer) to one client project while the others get a good one. ' +
-    "The lab starts one TLS proxy identity per transport, and Chromium trusts the harness's certificates through an SPKI pin, which also waives name and expiry errors for that key: " +
-    'testing this needs a proxy key outside the pin and a transport per bad certificate (planned: h1-tls-wrong-name, h1-tls-expired, h1-tls-untrusted)',
-};
+export const NOT_COVERED_YET: Partial<Record<string, string>> = {};
 
 export const REQUIREMENTS = [
   {

@@ -23,3 +23,10 @@ export function parseProjectName(name: string): { engine: string; transport: Tra
   }
   return { engine: name, transport: 'h1' };
 }
+
+/**
+ * What can be wrong with an HTTPS proxy's own certificate (sec-proxy-cert, CVE-2011-3061): issued
+ * for another name, expired, or from an issuer the client was not told to trust.
+ */
+export const CERTIFICATE_DEFECTS = ['wrong-name', 'expired', 'untrusted'] as const;
+export type CertificateDefect = (typeof CERTIFICATE_DEFECTS)[number];
