@@ -148,6 +148,29 @@ describe('fault tolerance and isolation', function () {
     });
   });
 
+  describe('a crash where the fixture says a crash is a finding (sec-malformed-challenge)', () => {
+    it('is an observation ("client crashed"), not a harness error, and the next case runs in a relaunched browser', async function () {
+      const kind = CLIENTS.chromium!;
+      if (!kind.resolve().path) this.skip();
+      const lab = await Lab.start(kind, 'h1');
+      try {
+        const fixtures = loadFixtures();
+        const held = fixtures.find((f) => f.id === 'fault-no-answer')!;
+        const pending = runCase(lab, { ...held, client: { ...held.client, crashIsFinding: true } });
+        await sleep(500);
+        await lab.driver.crash!();
+        const rec = await pending;
+        expect(rec.navigation?.error?.code).to.equal('client crashed');
+        expect(computeFacts(rec).page).to.equal('no outcome');
+        const next = await runCase(lab, fixtures.find((f) => f.id === 'baseline-200')!);
+        expect(computeFacts(next).page).to.equal('loaded');
+        expect(next.harness.notes.join(' ')).to.contain('relaunched');
+      } finally {
+        await lab.close();
+      }
+    });
+  });
+
   describe('a browser that hangs mid-case', () => {
     it('costs that case a harness error (not a "timeout" observation), is killed and relaunched, and the next case runs', async function () {
       const kind = CLIENTS.chromium!;

@@ -167,6 +167,12 @@ export const fixtureSchema = z.strictObject({
         .max(5)
         .default(1)
         .describe('How many times to navigate to the URL, one after the other, in the same context.'),
+      crashIsFinding: z
+        .boolean()
+        .optional()
+        .describe(
+          'A client that dies during the navigation is an observation ("client crashed") for this case, not a harness error: for answers that once crashed browsers (sec-malformed-challenge). The client is relaunched for the next case either way.',
+        ),
       cookieJar: z
         .boolean()
         .optional()

@@ -3,6 +3,8 @@
  * under WebDriver BiDi starts with a generic "unknown error" line and carries NS_ERROR_* (or
  * NS_BINDING_*) further down, so the code is searched for, not taken from the first line.
  */
+import { stripAnsi } from '../wire/bytes';
+
 export interface NavigationError {
   code: string;
   /** The message as the automation reported it (kept as evidence). */
@@ -11,7 +13,8 @@ export interface NavigationError {
 
 export function normaliseNavigationError(err: unknown): NavigationError {
   const e = err as { name?: string; message?: string };
-  const raw = String(e?.message ?? err);
+  // Playwright colours parts of its messages for terminals: evidence keeps the text, not the escapes.
+  const raw = stripAnsi(String(e?.message ?? err));
   if (e?.name === 'TimeoutError' || /Timeout \d+ms exceeded/.test(raw)) return { code: 'timeout', raw };
   const chromium = /net::(ERR_[A-Z0-9_]+)/.exec(raw);
   if (chromium) return { code: `net::${chromium[1]}`, raw };

@@ -13,6 +13,7 @@ import { PROXY_BODY_MARKER } from '../vocabulary/markers';
 import { describeLaunch, type Engine } from './engine';
 import { resolveExecutable } from './executables';
 import { normaliseNavigationError } from './navigation-error';
+import { stripAnsi } from '../wire/bytes';
 import type { ClientDriver, ClientKind, ProxyEndpoint, VisitOutcome, VisitRequest } from './client';
 import type { Transport } from '../vocabulary/transports';
 import { guarded, HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
@@ -238,7 +239,25 @@ class PlaywrightDriver implements ClientDriver {
           committed = true;
           status = response?.status();
         } catch (e) {
-          if (!cc.alive()) throw new HarnessError(`the browser went away during navigation: ${(e as Error).message}`, { cause: e });
+          if (!cc.alive()) {
+            if (!fixture.client.crashIsFinding)
+              throw new HarnessError(`the browser went away during navigation: ${(e as Error).message}`, { cause: e });
+            // The fixture's answer once crashed browsers: the crash is what this client did.
+            this.suspect = true;
+            notes.push(`${this.engine.label} died during the navigation; it is relaunched for the next case`);
+            visits.push({
+              url,
+              committed: false,
+              error: { code: 'client crashed', raw: stripAnsi((e as Error).message).split('\n')[0] ?? '' },
+              durationMs: Math.round(performance.now() - navStart),
+              finalUrl: '',
+              title: '',
+              text: '',
+              originMarkerFound: false,
+              proxyMarkerFound: false,
+            });
+            return { visits, notes, phases: clock.times, alive: () => true, dispose: async () => {} };
+          }
           error = normaliseNavigationError(e);
         }
         // A browser that stopped answering also "times out" a navigation: that is the harness's

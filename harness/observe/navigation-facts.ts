@@ -9,7 +9,7 @@ function page(rec: CaseRecord): NonNullable<Facts['page']> {
   if (!nav) return 'no outcome';
   if (nav.originMarkerFound) return 'loaded';
   if (nav.proxyMarkerFound) return 'proxy body shown';
-  if (nav.error?.code === 'timeout') return 'no outcome';
+  if (nav.error?.code === 'timeout' || nav.error?.code === 'client crashed') return 'no outcome';
   if (nav.error) return 'error page';
   return 'other content';
 }

@@ -39,6 +39,10 @@ export const ERROR_FORMS: readonly ValueForm[] = [
   literal('none', 'the navigation or request succeeded'),
   literal('no navigation', 'the client never reported an outcome'),
   literal('timeout', "no outcome within the fixture's bound"),
+  literal(
+    'client crashed',
+    'the client process died during the navigation (an observation only where the fixture says a crash is a finding)',
+  ),
   { form: 'net::ERR_…', pattern: /^net::ERR_[A-Z0-9_]+$/, means: "Chromium's net error" },
   { form: 'NS_ERROR_… / NS_BINDING_…', pattern: /^NS_(ERROR|BINDING)_[A-Z0-9_]+$/, means: "Firefox's nsresult" },
   literal('not loaded', "WebKitGTK: WebDriver reported the navigation done, but the origin's page is not there"),
