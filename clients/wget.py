@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""connect-conformance command client: GNU wget through the case's proxy (contract: see python-requests.py).
+"""connect-conformance command client: GNU wget through the case's proxy (contract: cc_contract.py).
 
 wget reaches a proxy only over plain HTTP (no TLS to the proxy), so it runs in the h1 column.
 Its outcome is its exit status ("wget exit N": 4 network failure, 5 TLS, 8 an error response)

@@ -59,70 +59,61 @@ export async function createCertificateAuthority(name = 'connect-conformance tes
   const caPem = ca.toString('pem');
   const cache = new Map<string, Promise<string>>();
 
-  async function issue(host: string): Promise<string> {
+  /** A server certificate for a name, as a PEM chain ending in its issuer's certificate. */
+  async function leafChain(o: {
+    name: string;
+    publicKey: CryptoKey;
+    issuer: { name: string; keys: CryptoKeyPair; pem: string };
+    validity?: { notBefore: Date; notAfter: Date };
+  }): Promise<string> {
     const leaf = await x509.X509CertificateGenerator.create({
       serialNumber: randomBytes(8).toString('hex'),
-      subject: `CN=${host}`,
-      issuer: ca.subject,
-      notBefore,
-      notAfter,
+      subject: `CN=${o.name}`,
+      issuer: o.issuer.name,
+      notBefore: o.validity?.notBefore ?? notBefore,
+      notAfter: o.validity?.notAfter ?? notAfter,
       signingAlgorithm: ALG,
-      publicKey: leafKeys.publicKey,
-      signingKey: caKeys.privateKey,
+      publicKey: o.publicKey,
+      signingKey: o.issuer.keys.privateKey,
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
         new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
         // The HTTPS proxy is reached by IP (127.0.0.1): an IP address goes in an iPAddress SAN.
-        new x509.SubjectAlternativeNameExtension([ipOrDns(host)]),
-        await x509.AuthorityKeyIdentifierExtension.create(caKeys.publicKey),
+        new x509.SubjectAlternativeNameExtension([ipOrDns(o.name)]),
+        await x509.AuthorityKeyIdentifierExtension.create(o.issuer.keys.publicKey),
       ],
     });
-    return `${leaf.toString('pem').trim()}\n${caPem.trim()}\n`;
+    return `${leaf.toString('pem').trim()}\n${o.issuer.pem.trim()}\n`;
   }
+  const runCa = { name: ca.subject, keys: caKeys, pem: caPem };
+  const issue = (host: string) => leafChain({ name: host, publicKey: leafKeys.publicKey, issuer: runCa });
 
   const defective = new Map<string, Promise<{ key: string; cert: string }>>();
   async function makeDefective(defect: CertificateDefect, host: string): Promise<{ key: string; cert: string }> {
     const keys = (await subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
     const day = 24 * 3600_000;
-    let issuerName = ca.subject;
-    let issuerKeys = caKeys;
-    let chainTail = caPem;
+    let issuer = runCa;
     if (defect === 'untrusted') {
-      issuerKeys = (await subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
+      const otherKeys = (await subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair;
       const other = await x509.X509CertificateGenerator.createSelfSigned({
         serialNumber: randomBytes(8).toString('hex'),
         name: 'CN=connect-conformance untrusted CA',
         notBefore,
         notAfter,
         signingAlgorithm: ALG,
-        keys: issuerKeys,
+        keys: otherKeys,
         extensions: [new x509.BasicConstraintsExtension(true, 0, true)],
       });
-      issuerName = other.subject;
-      chainTail = other.toString('pem');
+      issuer = { name: other.subject, keys: otherKeys, pem: other.toString('pem') };
     }
-    const name = defect === 'wrong-name' ? 'wrong-name.invalid' : host;
-    const leaf = await x509.X509CertificateGenerator.create({
-      serialNumber: randomBytes(8).toString('hex'),
-      subject: `CN=${name}`,
-      issuer: issuerName,
-      notBefore: defect === 'expired' ? new Date(Date.now() - 30 * day) : notBefore,
-      notAfter: defect === 'expired' ? new Date(Date.now() - day) : notAfter,
-      signingAlgorithm: ALG,
+    const cert = await leafChain({
+      name: defect === 'wrong-name' ? 'wrong-name.invalid' : host,
       publicKey: keys.publicKey,
-      signingKey: issuerKeys.privateKey,
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth]),
-        new x509.SubjectAlternativeNameExtension([ipOrDns(name)]),
-      ],
+      issuer,
+      ...(defect === 'expired' ? { validity: { notBefore: new Date(Date.now() - 30 * day), notAfter: new Date(Date.now() - day) } } : {}),
     });
-    return {
-      key: pem('PRIVATE KEY', await subtle.exportKey('pkcs8', keys.privateKey)),
-      cert: `${leaf.toString('pem').trim()}\n${chainTail.trim()}\n`,
-    };
+    return { key: pem('PRIVATE KEY', await subtle.exportKey('pkcs8', keys.privateKey)), cert };
   }
 
   return {
