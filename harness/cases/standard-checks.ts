@@ -26,6 +26,22 @@ export const STANDARD_CHECKS = {
     outcomes: [{ when: { 'proxy-body-shown': 'no' }, verdict: 'pass', means: "the 407's body is not shown under the https URL" }],
     otherwise: { verdict: 'fail', means: "the 407's body appears under the https URL (CVE-2013-0776)" },
   },
+  // RFC 9112 §8: an answer cut off before its header section ends is incomplete: nothing of it may
+  // become the https page (Firefox committed such answers as status 200, or even "20").
+  'resp-incomplete-head': {
+    requirement: 'resp-incomplete-head',
+    outcomes: [
+      {
+        when: { 'committed-status': 'none' },
+        verdict: 'pass',
+        means: 'nothing was committed under the https URL from an answer whose header section never ended',
+      },
+    ],
+    otherwise: {
+      verdict: 'fail',
+      means: 'an answer to CONNECT whose header section never ended was committed as the https page (RFC 9112 §8)',
+    },
+  },
 } as const satisfies Partial<Record<RequirementId, StandardCheck>>;
 
 export type StandardCheckId = keyof typeof STANDARD_CHECKS;

@@ -12,7 +12,14 @@ export interface Requirement {
   statement: string;
   /** Citations as written in the reference list. */
   where: string;
-  family: 'HTTP/1.1 CONNECT request' | 'Responses to CONNECT' | 'RFC 2817' | 'HTTP/2' | 'connect-tcp' | 'Security';
+  family:
+    | 'HTTP/1.1 CONNECT request'
+    | 'Responses to CONNECT'
+    | 'RFC 2817'
+    | 'HTTP/2'
+    | 'connect-tcp'
+    | 'Security'
+    | 'HTTP/2 sessions and proxy lists';
 }
 
 /**
@@ -33,7 +40,23 @@ export const NOT_TESTABLE_IN_BROWSERS: Partial<Record<string, string>> = {
  * Rows that can be tested but have no case yet, each with what is missing. Listed one by one, so
  * the coverage test still fails for any other uncovered row.
  */
-export const NOT_COVERED_YET: Partial<Record<string, string>> = {};
+const H2_SESSION =
+  'needs a session-aware HTTP/2 proxy script (SETTINGS, GOAWAY, REFUSED_STREAM, WINDOW_UPDATE per session) and pages that open several tunnels on one session: issue 21';
+export const NOT_COVERED_YET: Partial<Record<string, string>> = {
+  'h2-max-concurrent': H2_SESSION,
+  'h2-refused-stream': H2_SESSION,
+  'h2-goaway': H2_SESSION,
+  'h2-connect-1xx': H2_SESSION,
+  'h2-flow-control': H2_SESSION,
+  'h2-session-isolation': H2_SESSION,
+  'proxy-failover': 'needs proxy lists (a PAC returning PROXY a; PROXY b) with a second mock proxy per case: issue 21',
+  'proxy-client-cert': 'needs an HTTPS proxy that requests a client certificate: issue 21',
+  'proxy-status': 'needs a Proxy-Status (RFC 9209) case and a way to read what the client exposes of it: issue 21',
+  'sec-proxy-navigation': 'covered by the consequence matrix (issue 19)',
+  'sec-proxy-hsts': 'covered by the consequence matrix (issue 19)',
+  'sec-proxy-alt-svc': 'covered by the consequence matrix (issue 19)',
+  'sec-proxy-clear-site-data': 'covered by the consequence matrix (issue 19)',
+};
 
 export const REQUIREMENTS = [
   {
@@ -174,6 +197,15 @@ export const REQUIREMENTS = [
     where: 'RFC 9112 §4, §5',
   },
   {
+    id: 'resp-incomplete-head',
+    level: 'MUST (security)',
+    family: 'Responses to CONNECT',
+    statement:
+      "An answer to CONNECT whose connection ends before the header section is complete is incomplete: it opens no tunnel, is not committed as the `https:` origin's response, and none of its fields take effect.",
+    where:
+      'RFC 9112 §8 (a client MUST record an incomplete message as incomplete; a header section cut short conveys no meaningful status); RFC 9110 §9.3.6',
+  },
+  {
     id: 'resp-close-without-response',
     level: 'note',
     family: 'Responses to CONNECT',
@@ -252,7 +284,7 @@ export const REQUIREMENTS = [
     level: 'MUST (security)',
     family: 'Security',
     statement:
-      'A `Set-Cookie` in any proxy answer to CONNECT (407, 3xx, 4xx, 5xx, 1xx) is never stored for the target origin: a later request inside a working tunnel carries no such cookie.',
+      'A `Set-Cookie` in any proxy answer to CONNECT (407, 3xx, 4xx, 5xx, 1xx, the 2xx that opens the tunnel, an answer cut off before its header section ends) is never stored for the target origin: a later request inside a working tunnel carries no such cookie.',
     where: 'CVE-2014-8639 (Mozilla bug 1095859); CVE-2015-1229 (crbug 431504); RFC 9110 §9.3.6',
   },
   {
@@ -285,6 +317,104 @@ export const REQUIREMENTS = [
     statement:
       'A malformed `Proxy-Authenticate` (empty, oversized, Digest without nonce) ends in an error page or a retry, and the client keeps working (a crash is a finding).',
     where: 'CVE-2010-4488 (crbug 61701)',
+  },
+  {
+    id: 'sec-proxy-navigation',
+    level: 'MUST (security)',
+    family: 'Security',
+    statement:
+      'No `Location`, `Refresh` or other navigation instruction in any proxy answer to CONNECT (complete or cut off, any status) moves the `https:` page: every visit ends on the URL the client asked for or an error.',
+    where: 'CVE-2009-2062 class; RFC 9110 §9.3.6',
+  },
+  {
+    id: 'sec-proxy-hsts',
+    level: 'MUST (security)',
+    family: 'Security',
+    statement:
+      "A `Strict-Transport-Security` field in a proxy's answer to CONNECT is not noted as the origin's policy: HSTS is only noted from the host itself over a secure transport.",
+    where: 'RFC 6797 §8.1',
+  },
+  {
+    id: 'sec-proxy-alt-svc',
+    level: 'MUST (security)',
+    family: 'Security',
+    statement: "An `Alt-Svc` field in a proxy's answer to CONNECT is not used as an alternative for the origin.",
+    where: 'RFC 7838 §2, §9',
+  },
+  {
+    id: 'sec-proxy-clear-site-data',
+    level: 'MUST (security)',
+    family: 'Security',
+    statement: "A `Clear-Site-Data` field in a proxy's answer to CONNECT does not clear the origin's cookies or storage.",
+    where: 'W3C Clear Site Data §3, §4 (only a response from the origin, over a secure transport, counts)',
+  },
+  {
+    id: 'h2-max-concurrent',
+    level: 'MUST',
+    family: 'HTTP/2 sessions and proxy lists',
+    statement:
+      "A client does not open more streams (tunnels) on one proxy session than the proxy's `SETTINGS_MAX_CONCURRENT_STREAMS`; further tunnels wait or use another connection.",
+    where: 'RFC 9113 §5.1.2',
+  },
+  {
+    id: 'h2-refused-stream',
+    level: 'note',
+    family: 'HTTP/2 sessions and proxy lists',
+    statement: 'A CONNECT stream reset with `REFUSED_STREAM` was not processed: the client may retry it on a new stream or connection.',
+    where: 'RFC 9113 §8.7',
+  },
+  {
+    id: 'h2-goaway',
+    level: 'note',
+    family: 'HTTP/2 sessions and proxy lists',
+    statement:
+      'After `GOAWAY`, streams above its last-stream-id were not processed and may be retried on a new connection; tunnels at or below it go on.',
+    where: 'RFC 9113 §6.8',
+  },
+  {
+    id: 'h2-connect-1xx',
+    level: 'note',
+    family: 'HTTP/2 sessions and proxy lists',
+    statement: 'Interim 1xx HEADERS may precede the final response on a CONNECT stream.',
+    where: 'RFC 9113 §8.1',
+  },
+  {
+    id: 'h2-flow-control',
+    level: 'MUST',
+    family: 'HTTP/2 sessions and proxy lists',
+    statement: 'A client does not send tunnel DATA beyond the stream and connection flow-control windows the proxy granted.',
+    where: 'RFC 9113 §6.9',
+  },
+  {
+    id: 'h2-session-isolation',
+    level: 'note',
+    family: 'HTTP/2 sessions and proxy lists',
+    statement:
+      'A stream error on one CONNECT stream (RST_STREAM, a malformed answer) leaves the proxy session and its other tunnels working.',
+    where: 'RFC 9113 §5.4.2',
+  },
+  {
+    id: 'proxy-failover',
+    level: 'note',
+    family: 'HTTP/2 sessions and proxy lists',
+    statement:
+      'With a list of proxies (PAC `PROXY a; PROXY b`), which failures of the first proxy (refused connection, close, reset, timeout, TLS failure, each non-2xx status) make the client try the next one, and whether it then remembers the bad proxy.',
+    where: "WHATWG/Netscape PAC; browsers' proxy fallback",
+  },
+  {
+    id: 'proxy-client-cert',
+    level: 'note',
+    family: 'HTTP/2 sessions and proxy lists',
+    statement:
+      'An HTTPS proxy that requests a client certificate: the client answers with none (or a configured one) and the attempt ends or goes on without a prompt in headless use.',
+    where: 'RFC 8446 §4.3.2',
+  },
+  {
+    id: 'proxy-status',
+    level: 'note',
+    family: 'HTTP/2 sessions and proxy lists',
+    statement: "A `Proxy-Status` field (RFC 9209) in a proxy's error answer: what the client exposes of it (error page, console, API).",
+    where: 'RFC 9209 §2',
   },
 ] as const satisfies readonly Requirement[];
 
