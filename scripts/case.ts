@@ -16,6 +16,8 @@ import { runCase } from '../harness/engine/run-case';
 import type { CaseRecord } from '../harness/evidence/record';
 import { computeFacts } from '../harness/observe/facts';
 import { evaluateChecksFor, worstVerdict } from '../harness/verdicts/evaluate';
+import { uncontrolledBecause } from '../harness/verdicts/controls';
+import { cellSeverity } from '../harness/verdicts/severity';
 import { checkExpectations, describeMismatch, loadExpectations } from '../harness/verdicts/expectations';
 import { describeOriginEvent, wireLogLines } from '../harness/report/wire-text';
 import { FACTS, type FactName } from '../harness/vocabulary/facts';
@@ -77,7 +79,11 @@ if (fixture.dependsOn.length) line(`means something only where ${fixture.depends
 
 const lab = await Lab.start(kind, transport).catch((e: Error) => fail(`${kind.label} over ${transport}: ${e.message}`));
 let record: CaseRecord;
+// A case with a positive control runs it first, in the same client: its verdict depends on it.
+const control = fixture.control ? fixtures.find((f) => f.id === fixture.control) : undefined;
+let controlRecord: CaseRecord | undefined;
 try {
+  if (control) controlRecord = await runCase(lab, control);
   record = await runCase(lab, fixture);
 } catch (e) {
   await lab.close();
@@ -88,7 +94,17 @@ await lab.close();
 
 const facts = computeFacts(record);
 const checks = evaluateChecksFor(fixture, project, facts);
-line(`${record.client.label} ${record.client.version}: ${worstVerdict(checks).toUpperCase()}`);
+const own = worstVerdict(checks);
+const controlFacts = controlRecord ? computeFacts(controlRecord) : undefined;
+const uncontrolled = uncontrolledBecause(fixture, own, control, controlFacts ? { facts: controlFacts } : undefined);
+const severity = cellSeverity(checks);
+line(
+  `${record.client.label} ${record.client.version}: ${(uncontrolled ? 'unsupported' : own).toUpperCase()}${severity ? ` (severity: ${severity})` : ''}`,
+);
+if (control)
+  line(
+    `control ${control.id}: ${uncontrolled ? `did not show the consequence — ${uncontrolled} (own verdict: ${own})` : `showed the consequence (${control.controls?.consequence})`}`,
+  );
 line('\nRequirements');
 fixture.checks.forEach((c, i) => {
   const req = requirement(c.requirement);

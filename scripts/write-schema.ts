@@ -5,8 +5,13 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '../harness/cases/load';
-import { fixtureJsonSchema } from '../harness/cases/json-schema';
+import { fixtureJsonSchema, matrixJsonSchema } from '../harness/cases/json-schema';
 
-const path = join(FIXTURES_DIR, 'schema.json');
-writeFileSync(path, fixtureJsonSchema());
-console.log(`wrote ${path}`);
+for (const [name, text] of [
+  ['schema.json', fixtureJsonSchema()],
+  ['matrix.schema.json', matrixJsonSchema()],
+] as const) {
+  const path = join(FIXTURES_DIR, name);
+  writeFileSync(path, text);
+  console.log(`wrote ${path}`);
+}

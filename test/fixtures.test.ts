@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { loadFixtures, parseFixture, parseFixtureFile, FixtureError, AggregateFixtureError, FIXTURES_DIR } from '../harness/cases/load';
 import { withContentLength } from '../harness/proxy/step-bytes';
-import { fixtureJsonSchema } from '../harness/cases/json-schema';
+import { fixtureJsonSchema, matrixJsonSchema } from '../harness/cases/json-schema';
 import { NOT_COVERED_YET, NOT_TESTABLE_IN_BROWSERS, REQUIREMENT_IDS, REQUIREMENTS } from '../harness/vocabulary/requirements';
 
 const valid = () => JSON.parse(readFileSync(join(FIXTURES_DIR, '2xx/baseline-200.json'), 'utf8'));
@@ -40,6 +40,7 @@ describe('fixtures', () => {
 
   it('fixtures/schema.json is up to date (npm run schema)', () => {
     expect(readFileSync(join(FIXTURES_DIR, 'schema.json'), 'utf8')).to.equal(fixtureJsonSchema());
+    expect(readFileSync(join(FIXTURES_DIR, 'matrix.schema.json'), 'utf8')).to.equal(matrixJsonSchema());
   });
 
   it('rejects an unknown step kind, naming the field', () => {

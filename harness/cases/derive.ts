@@ -26,12 +26,20 @@ export function derive(parsed: ParsedFixture): Fixture {
   const observe = [...new Set([...parsed.observe, ...used])];
   const tunnels = parsed.proxy.exchanges.some((ex) => ex.steps.some((s) => s.do === 'tunnel'));
   const dependsOn = parsed.dependsOn ?? (tunnels && parsed.id !== BASELINE_CASE ? [BASELINE_CASE] : []);
-  return { ...parsed, checks, requirements, observe, dependsOn };
+  // A list of URLs is the visits: one navigation per URL.
+  const client = parsed.client.urls ? { ...parsed.client, visits: parsed.client.urls.length } : parsed.client;
+  return { ...parsed, client, checks, requirements, observe, dependsOn };
+}
+
+/** The URL of each visit, {host} left in. */
+export function visitUrls(fixture: Pick<Fixture, 'client'>): string[] {
+  return fixture.client.urls ?? Array.from({ length: fixture.client.visits }, () => fixture.client.url);
 }
 
 /** The longest a script can legitimately keep a case busy: its declared waits, holds and segment gaps. */
-export function declaredWaitMs(fixture: Pick<Fixture, 'proxy'>): number {
+export function declaredWaitMs(fixture: Pick<Fixture, 'proxy'> & Partial<Pick<Fixture, 'client'>>): number {
   const stepMs = (s: Step) =>
     s.do === 'wait' || s.do === 'hold' ? s.ms : s.do === 'send' ? (s.gapMs ?? 0) * ((s.segments?.length ?? 1) - 1) : 0;
-  return fixture.proxy.exchanges.reduce((sum, ex) => sum + ex.steps.reduce((a, s) => a + stepMs(s), 0), 0);
+  const dwell = (fixture.client?.dwellMs ?? 0) * (fixture.client?.visits ?? 1);
+  return dwell + fixture.proxy.exchanges.reduce((sum, ex) => sum + ex.steps.reduce((a, s) => a + stepMs(s), 0), 0);
 }

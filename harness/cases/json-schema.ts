@@ -1,5 +1,21 @@
 import { z } from 'zod';
 import { fixtureSchema } from './schema';
+import { matrixSchema } from './matrix';
+
+/** The matrix-file schema as JSON Schema text (what fixtures/matrix.schema.json holds). */
+export function matrixJsonSchema(): string {
+  const schema = z.toJSONSchema(matrixSchema, { io: 'input', unrepresentable: 'any' });
+  return `${JSON.stringify(
+    {
+      ...schema,
+      title: 'connect-conformance matrix file',
+      description:
+        'A cross product of cases (headers × answer shapes, each with its positive control). Generated from harness/cases/matrix.ts by npm run schema.',
+    },
+    null,
+    2,
+  )}\n`;
+}
 
 /** The fixture schema as JSON Schema text (what fixtures/schema.json holds). */
 export function fixtureJsonSchema(): string {

@@ -9,6 +9,7 @@ import type { z } from 'zod';
 import { fixtureSchema, intermittentFacts, type Fixture } from './schema';
 import { derive } from './derive';
 import { expandFamily, VariantError } from './families';
+import { expandMatrix, isMatrixFile } from './matrix';
 import { requirement } from '../vocabulary/requirements';
 import { allowedVerdicts } from '../vocabulary/verdicts';
 import { invalidValue, type FactName, type FactValue } from '../vocabulary/facts';
@@ -78,6 +79,11 @@ function crossCheck(f: Fixture): Problem[] {
       problems.push({
         field: `proxy.exchanges[${i}].when`,
         message: 'the last exchange must have no "when", so every request gets an answer',
+      });
+    if (ex.when?.visit !== undefined && ex.when.visit > f.client.visits)
+      problems.push({
+        field: `proxy.exchanges[${i}].when.visit`,
+        message: `the case makes ${f.client.visits} visit(s), so visit ${ex.when.visit} never comes`,
       });
     const terminal = ex.steps.findIndex((s) => TERMINAL.has(s.do));
     if (terminal >= 0 && terminal < ex.steps.length - 1) {
@@ -169,7 +175,7 @@ export function parseFixtureFile(file: string, text: string): LoadedFixture[] {
     throw new FixtureError(file, [{ field: 'id', message: `${JSON.stringify(ownId)} must match the file name "${fileId}.json"` }]);
   let cases: ReturnType<typeof expandFamily>;
   try {
-    cases = expandFamily(json);
+    cases = isMatrixFile(json) ? expandMatrix(json) : expandFamily(json);
   } catch (e) {
     if (e instanceof VariantError) throw new FixtureError(file, e.problems);
     throw e;
@@ -214,7 +220,7 @@ function listJson(dir: string): string[] {
         // a dangling link or a file we may not stat: reading it reports the problem with its name
       }
       if (isDir) return listJson(p);
-      return name.endsWith('.json') && name !== 'schema.json' ? [p] : [];
+      return name.endsWith('.json') && !name.endsWith('schema.json') ? [p] : [];
     });
 }
 

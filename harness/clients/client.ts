@@ -41,7 +41,12 @@ export interface Capabilities {
 
 export interface VisitRequest {
   fixture: LoadedFixture;
+  /** The first visit's URL ({host} filled in). */
   url: string;
+  /** Every visit's URL, in order. */
+  urls: string[];
+  /** Called with the 1-based visit number just before each navigation: the proxy answers per visit, and the record keeps when each began. */
+  beginVisit(visit: number): void;
   host: string;
   marker: string;
   screenshotPath?: string;
@@ -93,7 +98,8 @@ export function unsupportedReason(kind: ClientKind, fixture: LoadedFixture): str
   if (fixture.client.action === 'websocket' && !caps.websocket) return `unsupported: ${kind.label} has no page to open a WebSocket from`;
   if (fixture.client.credentials && caps.credentials === 'none') return `unsupported: ${kind.label} cannot be given proxy credentials`;
   if (fixture.proxy.certificate && caps.proxyCertificateUnverified) return `unsupported: ${caps.proxyCertificateUnverified}`;
-  if (fixture.client.cookieJar && !caps.page) return `unsupported: ${kind.label} keeps no cookie jar between visits in this suite`;
+  if (fixture.client.cookieJar && !caps.page)
+    return `unsupported: ${kind.label} keeps no state between visits in this suite (no cookie jar, storage, HSTS or Alt-Svc cache, no page)`;
   return undefined;
 }
 

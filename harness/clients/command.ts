@@ -155,22 +155,22 @@ export function commandClientKind(spec: CommandClientSpec, base: string): Client
         info: { name: spec.name, label: spec.label, version, executablePath: shown },
         launchMs: 0,
         launchConfig: { command: spec.command, cwd: base, transport: endpoint.scheme === 'https' ? 'HTTPS proxy' : 'HTTP proxy' },
-        async visit({ fixture, url, marker }: VisitRequest): Promise<VisitOutcome> {
+        async visit({ fixture, urls, beginVisit, marker }: VisitRequest): Promise<VisitOutcome> {
           const visits: NavigationRecord[] = [];
           const credentials = fixture.client.credentials;
           const env = {
             ...process.env,
-            CC_TARGET_URL: url,
             CC_PROXY_URL: endpoint.url,
             CC_CA_FILE: caFile,
             CC_TIMEOUT_MS: String(fixture.client.timeoutMs),
             CC_CASE_ID: fixture.id,
             ...(credentials ? { CC_PROXY_USERNAME: credentials.username, CC_PROXY_PASSWORD: credentials.password } : {}),
           };
-          for (let i = 0; i < fixture.client.visits; i++) {
+          for (const [i, url] of urls.entries()) {
+            beginVisit(i + 1);
             const t0 = performance.now();
             const bound = fixture.client.timeoutMs + COMMAND_GRACE_MS;
-            const ran = await runCommand(command, base, env, bound);
+            const ran = await runCommand(command, base, { ...env, CC_TARGET_URL: url }, bound);
             const about = `command client "${spec.name}" (${shown}) in case ${fixture.id}`;
             const stderr = ran.stderr.trim() ? `; stderr: ${ran.stderr.trim().slice(-300)}` : '';
             if (ran.hung)

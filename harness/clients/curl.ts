@@ -37,9 +37,10 @@ export const curlClient: ClientKind = {
         proxy,
         args: ['--proxy', proxy, '--cacert', '<run CA>', ...(endpoint.scheme === 'https' ? ['--proxy-cacert', '<run CA>'] : [])],
       },
-      async visit({ fixture, url, marker }: VisitRequest): Promise<VisitOutcome> {
+      async visit({ fixture, urls, beginVisit, marker }: VisitRequest): Promise<VisitOutcome> {
         const visits: NavigationRecord[] = [];
-        for (let i = 0; i < fixture.client.visits; i++) {
+        for (const [i, url] of urls.entries()) {
+          beginVisit(i + 1);
           const args = [
             '--silent',
             '--show-error',

@@ -66,7 +66,8 @@ function driverFor(
     launchConfig: config,
     async visit(req: VisitRequest): Promise<VisitOutcome> {
       const visits: NavigationRecord[] = [];
-      for (let i = 0; i < req.fixture.client.visits; i++) {
+      for (const [i, url] of req.urls.entries()) {
+        req.beginVisit(i + 1);
         const t0 = performance.now();
         // A hard bound around the whole exchange: some agents never settle on a stalled proxy.
         let timer: NodeJS.Timeout | undefined;
@@ -76,7 +77,7 @@ function driverFor(
             req.fixture.client.timeoutMs + 250,
           );
         });
-        const r = await Promise.race([fetchOnce(req.url, req), bound])
+        const r = await Promise.race([fetchOnce(url, req), bound])
           .finally(() => clearTimeout(timer))
           .then(
             (ok) => ({ ok }),
@@ -84,8 +85,8 @@ function driverFor(
           );
         visits.push(
           'ok' in r
-            ? bodyNavigation(req.url, t0, r.ok.body, req.marker, { committed: true, status: r.ok.status })
-            : bodyNavigation(req.url, t0, '', req.marker, { committed: false, error: r.error }),
+            ? bodyNavigation(url, t0, r.ok.body, req.marker, { committed: true, status: r.ok.status })
+            : bodyNavigation(url, t0, '', req.marker, { committed: false, error: r.error }),
         );
       }
       const navigation = visits.reduce((n, v) => n + v.durationMs, 0);

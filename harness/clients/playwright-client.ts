@@ -59,7 +59,7 @@ async function describePage(
   page: Page,
   marker: string,
   notes: string[],
-): Promise<Pick<NavigationRecord, 'finalUrl' | 'title' | 'text' | 'originMarkerFound' | 'proxyMarkerFound' | 'cookies'>> {
+): Promise<Pick<NavigationRecord, 'finalUrl' | 'title' | 'text' | 'originMarkerFound' | 'proxyMarkerFound' | 'cookies' | 'storage'>> {
   const finalUrl = page.url();
   // One round trip for title, markup and text (three calls cost three times as much per case).
   const read = page.evaluate(() => ({
@@ -74,11 +74,23 @@ async function describePage(
         return undefined;
       }
     })(),
+    storage: (() => {
+      try {
+        return Object.keys(localStorage);
+      } catch {
+        return undefined;
+      }
+    })(),
   }));
-  const { title, html, text, cookies } = (await guarded('reading the page', read, 3000, notes)) ?? { title: '', html: '', text: '' };
+  const { title, html, text, cookies, storage } = (await guarded('reading the page', read, 3000, notes)) ?? {
+    title: '',
+    html: '',
+    text: '',
+  };
   return {
     finalUrl,
     ...(cookies !== undefined ? { cookies } : {}),
+    ...(storage ? { storage } : {}),
     title,
     text: text.slice(0, 2000),
     originMarkerFound: html.includes(marker),
@@ -214,7 +226,7 @@ class PlaywrightDriver implements ClientDriver {
     await this.open();
   }
 
-  async visit({ fixture, url, marker, screenshotPath }: VisitRequest): Promise<VisitOutcome> {
+  async visit({ fixture, urls, beginVisit, marker, screenshotPath }: VisitRequest): Promise<VisitOutcome> {
     const notes: string[] = [];
     const clock = new PhaseClock();
     await clock.time('launch', this.ensureAlive(notes));
@@ -229,7 +241,8 @@ class PlaywrightDriver implements ClientDriver {
     let screenshot: string | undefined;
     try {
       const page = await clock.time('context', this.bounded('opening a page', cc.context.newPage(), 15_000));
-      for (let visit = 1; visit <= fixture.client.visits; visit++) {
+      for (const [i, url] of urls.entries()) {
+        beginVisit(i + 1);
         const navStart = performance.now();
         let committed = false;
         let status: number | undefined;
@@ -238,6 +251,14 @@ class PlaywrightDriver implements ClientDriver {
           const response = await clock.time('navigation', page.goto(url, { timeout: fixture.client.timeoutMs, waitUntil: 'load' }));
           committed = true;
           status = response?.status();
+          if (fixture.client.dwellMs) {
+            // A Refresh fires after the load: stay, then let any navigation it started finish.
+            await clock.time('dwell', page.waitForTimeout(fixture.client.dwellMs));
+            await clock.time(
+              'dwell',
+              page.waitForLoadState('load', { timeout: fixture.client.timeoutMs }).catch(() => {}),
+            );
+          }
         } catch (e) {
           if (!cc.alive()) {
             if (!fixture.client.crashIsFinding)

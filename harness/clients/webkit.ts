@@ -6,7 +6,8 @@
  * need them are "unsupported".
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { NavigationRecord } from '../evidence/record';
@@ -53,19 +54,23 @@ async function wd<T>(base: string, method: string, path: string, body?: unknown,
 }
 
 /** URL, title, source and text of the page; each read is bounded, since a page still loading blocks them. */
-async function readPage(base: string, s: string, boundMs: number): Promise<[string, string, string, string, string | undefined]> {
+async function readPage(
+  base: string,
+  s: string,
+  boundMs: number,
+): Promise<[string, string, string, string, string | undefined, string[] | undefined]> {
   const read = <T = string>(method: string, path: string, body?: unknown) =>
     wd<T>(base, method, `${s}${path}`, body, boundMs).catch(() => undefined);
   // document.cookie throws on an opaque-origin (error) page: that reads as "not read".
   const script =
-    'let c = null; try { c = document.cookie; } catch (e) {} return { text: document.body ? document.body.innerText : "", cookies: c };';
+    'let c = null, st = null; try { c = document.cookie; } catch (e) {} try { st = Object.keys(localStorage); } catch (e) {} return { text: document.body ? document.body.innerText : "", cookies: c, storage: st };';
   const [finalUrl, title, source, page] = await Promise.all([
     read('GET', '/url'),
     read('GET', '/title'),
     read('GET', '/source'),
-    read<{ text?: string; cookies?: string | null }>('POST', '/execute/sync', { script, args: [] }),
+    read<{ text?: string; cookies?: string | null; storage?: string[] | null }>('POST', '/execute/sync', { script, args: [] }),
   ]);
-  return [finalUrl ?? '', title ?? '', source ?? '', String(page?.text ?? ''), page?.cookies ?? undefined];
+  return [finalUrl ?? '', title ?? '', source ?? '', String(page?.text ?? ''), page?.cookies ?? undefined, page?.storage ?? undefined];
 }
 
 export const webkitClient: ClientKind = {
@@ -119,7 +124,7 @@ export const webkitClient: ClientKind = {
       },
       launchMs,
       launchConfig: { driver: DRIVER, display: 'xvfb-run -a', capabilities },
-      async visit({ fixture, url, marker, screenshotPath }: VisitRequest): Promise<VisitOutcome> {
+      async visit({ fixture, urls, beginVisit, marker, screenshotPath }: VisitRequest): Promise<VisitOutcome> {
         const notes: string[] = [];
         const clock = new PhaseClock();
         const { sessionId } = await clock.time('context', wd<{ sessionId: string }>(base, 'POST', '/session', { capabilities }));
@@ -132,7 +137,8 @@ export const webkitClient: ClientKind = {
           );
           const visits: NavigationRecord[] = [];
           let stillLoading = false;
-          for (let i = 0; i < fixture.client.visits; i++) {
+          for (const [i, url] of urls.entries()) {
+            beginVisit(i + 1);
             const navStart = performance.now();
             let error: NavigationRecord['error'];
             try {
@@ -141,6 +147,7 @@ export const webkitClient: ClientKind = {
               const err = e as WebDriverError;
               error = { code: err.error === 'timeout' ? 'timeout' : `webdriver: ${err.error ?? 'error'}`, raw: err.message };
             }
+            if (fixture.client.dwellMs && !error) await clock.time('dwell', new Promise((r) => setTimeout(r, fixture.client.dwellMs)));
             let probe: string | undefined;
             if (fixture.client.action === 'websocket' && !error) {
               probe = await clock.time('probe', () =>
@@ -153,7 +160,10 @@ export const webkitClient: ClientKind = {
             // A page still "loading" (a proxy that never answers) blocks these calls: bound each.
             // After a timed-out load every read waits for it: a short bound then, the page is not there.
             stillLoading = error?.code === 'timeout';
-            const [finalUrl, title, source, text, cookies] = await clock.time('page read', readPage(base, s, stillLoading ? 1500 : 3000));
+            const [finalUrl, title, source, text, cookies, storage] = await clock.time(
+              'page read',
+              readPage(base, s, stillLoading ? 1500 : 3000),
+            );
             // WebDriver reports a refused load as success while the page stays put: whether the
             // origin's page is there is decided by its marker, not by the navigate result.
             const committed = !error && finalUrl === url && source.includes(marker);
@@ -177,6 +187,7 @@ export const webkitClient: ClientKind = {
               originMarkerFound: source.includes(marker),
               proxyMarkerFound: [source, title, finalUrl].some((x) => x.includes(PROXY_BODY_MARKER)),
               ...(cookies !== undefined ? { cookies } : {}),
+              ...(storage ? { storage } : {}),
               durationMs: Math.round(performance.now() - navStart),
             });
           }
@@ -189,6 +200,7 @@ export const webkitClient: ClientKind = {
               }),
             );
             if (png) {
+              mkdirSync(dirname(screenshotPath), { recursive: true });
               writeFileSync(screenshotPath, Buffer.from(png, 'base64'));
               screenshot = screenshotPath;
             }

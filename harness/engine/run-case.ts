@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Lab } from './lab';
 import type { LoadedFixture } from '../cases/load';
-import { declaredWaitMs } from '../cases/derive';
+import { declaredWaitMs, visitUrls } from '../cases/derive';
 import type { CaseRecord } from '../evidence/record';
 import type { OriginEvent } from '../evidence/events';
 import type { VisitOutcome } from '../clients/client';
@@ -53,21 +53,36 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     connectProtocol: fixture.origin.connectProtocol,
     page: fixture.origin.page,
     ...(fixture.origin.upgradeHeader ? { upgradeHeader: fixture.origin.upgradeHeader } : {}),
+    ...(fixture.origin.routes ? { routes: fixture.origin.routes } : {}),
   });
   const t0 = session.startedAbs;
   const rel = (at: number) => Math.round((at - t0) * 10) / 10;
   const notes: string[] = [];
+  const visitStarts: number[] = [];
   let outcome: VisitOutcome | undefined;
   let contextClosedAt = 0;
   let settledAt = 0;
   const clock = new PhaseClock();
   try {
-    const url = fixture.client.url.replaceAll('{host}', host);
+    const urls = visitUrls(fixture).map((u) => u.replaceAll('{host}', host));
+    const url = urls[0]!;
+    const beginVisit = (n: number) => {
+      session.visit = n;
+      visitStarts[n - 1] = rel(performance.now());
+    };
     // A client that hangs (not crashes) must not hold the worker: the visit is bounded by the
     // fixture's own bound per visit plus a margin, and a hung client is recycled for the next case.
     const boundMs = options.hangBoundMs ?? hangBoundMs(fixture);
     const visit = lab.driver
-      .visit({ fixture, url, host, marker, ...(options.screenshotPath ? { screenshotPath: options.screenshotPath } : {}) })
+      .visit({
+        fixture,
+        url,
+        urls,
+        beginVisit,
+        host,
+        marker,
+        ...(options.screenshotPath ? { screenshotPath: options.screenshotPath } : {}),
+      })
       .catch((e: Error) => {
         throw e instanceof HarnessError ? e : new HarnessError(`the client failed: ${e.message}`, { cause: e });
       });
@@ -112,6 +127,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     ...(fixture.client.credentials ? { credentials: fixture.client.credentials } : {}),
     ...(navigation ? { navigation } : {}),
     ...(outcome.visits.length > 1 ? { visits: outcome.visits } : {}),
+    ...(visitStarts.length ? { visitStarts } : {}),
     ...(outcome.screenshot ? { screenshot: outcome.screenshot } : {}),
     ...(defect
       ? {

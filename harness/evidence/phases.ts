@@ -4,7 +4,18 @@
  */
 import { performance } from 'node:perf_hooks';
 
-export const PHASES = ['launch', 'context', 'navigation', 'liveness', 'page read', 'probe', 'screenshot', 'settle', 'dispose'] as const;
+export const PHASES = [
+  'launch',
+  'context',
+  'navigation',
+  'dwell',
+  'liveness',
+  'page read',
+  'probe',
+  'screenshot',
+  'settle',
+  'dispose',
+] as const;
 export type Phase = (typeof PHASES)[number];
 export type PhaseTimes = Partial<Record<Phase, number>>;
 

@@ -32,6 +32,8 @@ export interface NavigationRecord {
   proxyMarkerFound: boolean;
   /** document.cookie as the page's script read it (clients with a page only). */
   cookies?: string;
+  /** The localStorage keys the page's script saw (clients with a page only; absent when unreadable). */
+  storage?: string[];
   durationMs: number;
 }
 
@@ -47,6 +49,8 @@ export interface CaseRecord {
   navigation?: NavigationRecord;
   /** Every navigation, when the fixture visits more than once. */
   visits?: NavigationRecord[];
+  /** ms from case start at which each visit began (the proxy answers per visit; facts split the wire by visit). */
+  visitStarts?: number[];
   /** Relative path (from the results JSON) of the screenshot, when one was taken. */
   screenshot?: string;
   /**

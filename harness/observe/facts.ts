@@ -7,6 +7,7 @@
 import type { CaseRecord } from '../evidence/record';
 import type { Facts } from '../vocabulary/facts';
 import { authFacts } from './auth-facts';
+import { consequenceFacts } from './consequence-facts';
 import { closeFacts } from './close-facts';
 import { byOpening, isLive } from './live';
 import { navigationFacts } from './navigation-facts';
@@ -22,6 +23,7 @@ export function computeFacts(rec: CaseRecord): Facts {
   return {
     ...navigationFacts(rec),
     ...originFacts(rec),
+    ...consequenceFacts(rec),
     connects:
       conns.flatMap((c) => c.requests).filter((r) => r.head.method === 'CONNECT' && isLive(rec, r.t)).length +
       (omitted?.requests.filter((r) => r.method === 'CONNECT' && isLive(rec, r.t)).length ?? 0),

@@ -1,8 +1,7 @@
 /** What the client ended up showing: the page, the error, the committed status, the final URL. */
-import { cookieNames, isBrowserErrorPage, requestAuthority, urlHost, withHostPlaceholder } from '../wire/http-head';
+import { cookieNames, isBrowserErrorPage, withHostPlaceholder } from '../wire/http-head';
 import type { CaseRecord } from '../evidence/record';
 import type { Facts } from '../vocabulary/facts';
-import { isLive } from './live';
 
 function page(rec: CaseRecord): NonNullable<Facts['page']> {
   const nav = rec.navigation;
@@ -21,14 +20,6 @@ function finalUrl(rec: CaseRecord): string {
   return withHostPlaceholder(u, rec.host);
 }
 
-/** A followed Location: a request for another host at the proxy, or a final URL elsewhere. */
-function redirectFollowed(rec: CaseRecord): 'yes' | 'no' {
-  const elsewhere = rec.connections.some((c) => c.requests.some((r) => isLive(rec, r.t) && requestAuthority(r.head)?.host !== rec.host));
-  const u = rec.navigation?.finalUrl ?? '';
-  const host = isBrowserErrorPage(u) ? undefined : urlHost(u);
-  return elsewhere || (host !== undefined && host !== rec.host) ? 'yes' : 'no';
-}
-
 /** Cookie names any visit's page saw in document.cookie; "not read" when no visit read it. */
 function pageCookies(rec: CaseRecord): string {
   const read = (rec.visits ?? (rec.navigation ? [rec.navigation] : [])).flatMap((v) => (v.cookies === undefined ? [] : [v.cookies]));
@@ -39,7 +30,7 @@ function pageCookies(rec: CaseRecord): string {
 
 export function navigationFacts(
   rec: CaseRecord,
-): Pick<Facts, 'page' | 'error' | 'committed-status' | 'proxy-body-shown' | 'redirect-followed' | 'final-url' | 'page-cookies'> {
+): Pick<Facts, 'page' | 'error' | 'committed-status' | 'proxy-body-shown' | 'final-url' | 'page-cookies'> {
   const nav = rec.navigation;
   return {
     'page-cookies': pageCookies(rec),
@@ -47,7 +38,6 @@ export function navigationFacts(
     error: nav?.error?.code ?? (nav ? 'none' : 'no navigation'),
     'committed-status': nav?.committed ? (nav.status ?? 'unknown') : 'none',
     'proxy-body-shown': nav?.proxyMarkerFound ? 'yes' : 'no',
-    'redirect-followed': redirectFollowed(rec),
     'final-url': finalUrl(rec),
   };
 }

@@ -39,6 +39,21 @@ export interface PageSpec {
   page?: 'plain' | 'websocket';
   /** An Upgrade field the origin adds to its responses (RFC 2817: Upgrade: TLS/1.0). */
   upgradeHeader?: string;
+  /** Per path: the status, the extra fields ({host} filled in here) and a storage item of the answer. */
+  routes?: Record<string, { status: number; headers: string[]; storage?: 'set' }>;
+}
+
+/** The fields a route adds, as Node header values (repeated names become lists). */
+function routeHeaders(lines: readonly string[], host: string): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const line of lines) {
+    const i = line.indexOf(': ');
+    const name = line.slice(0, i).toLowerCase();
+    const value = line.slice(i + 2).replaceAll('{host}', host);
+    const had = out[name];
+    out[name] = had === undefined ? value : ([] as string[]).concat(had, value);
+  }
+  return out;
 }
 
 const WS_SCRIPT = (marker: string) => `
@@ -147,16 +162,18 @@ export class TlsOrigin {
     });
   }
 
-  private body(host: string, path: string): { status: number; html: string; spec?: PageSpec } {
+  private body(host: string, path: string): { status: number; html: string; spec?: PageSpec; extra: Record<string, string | string[]> } {
     const spec = this.pages.get(host);
-    if (!spec || path === '/favicon.ico') return { status: 404, html: 'not found' };
+    if (!spec || path === '/favicon.ico') return { status: 404, html: 'not found', extra: {} };
+    const route = spec.routes?.[path.replace(/\?.*$/, '')];
     const ws =
-      spec.page === 'websocket' ? `<p>WebSocket: <span id="ws-result">pending</span></p><script>${WS_SCRIPT(spec.marker)}</script>` : '';
+      (spec.page === 'websocket' ? `<p>WebSocket: <span id="ws-result">pending</span></p><script>${WS_SCRIPT(spec.marker)}</script>` : '') +
+      (route?.storage === 'set' ? `<script>try { localStorage.setItem('cc_origin', 'kept'); } catch (e) {}</script>` : '');
     const html =
       `<!doctype html><html><head><meta charset="utf-8"><title>origin ${host}</title></head>` +
       `<body style="font:16px sans-serif;background:#e8f5e9"><h1>Tunnel established</h1>` +
       `<p>This page came from the TLS origin behind the proxy.</p><p id="origin-marker">${spec.marker}</p>${ws}</body></html>`;
-    return { status: 200, html, spec };
+    return { status: route?.status ?? 200, html, spec, extra: route ? routeHeaders(route.headers, host) : {} };
   }
 
   private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
@@ -171,10 +188,11 @@ export class TlsOrigin {
       path,
       headers: fields(req.rawHeaders),
     });
-    const { status, html, spec } = this.body(host, path);
+    const { status, html, spec, extra } = this.body(host, path);
     res.writeHead(status, {
-      'content-type': status === 200 ? 'text/html; charset=utf-8' : 'text/plain',
+      'content-type': spec ? 'text/html; charset=utf-8' : 'text/plain',
       'cache-control': 'no-store',
+      ...extra,
       ...(spec?.close ? { connection: 'close' } : {}),
       ...(spec?.upgradeHeader ? { upgrade: spec.upgradeHeader, connection: 'Upgrade' } : {}),
     });
@@ -213,11 +231,12 @@ export class TlsOrigin {
       path,
       headers: fields(raw),
     });
-    const { status, html } = this.body(host, path);
+    const { status, html, spec, extra } = this.body(host, path);
     stream.respond({
       ':status': status,
-      'content-type': status === 200 ? 'text/html; charset=utf-8' : 'text/plain',
+      'content-type': spec ? 'text/html; charset=utf-8' : 'text/plain',
       'cache-control': 'no-store',
+      ...extra,
     });
     stream.end(html);
   }

@@ -39,6 +39,8 @@ export class CaseSession extends EventEmitter {
   private readonly order = new WeakMap<Endpoint, number>();
   private attached = 0;
   private busy = 0;
+  /** The client visit in progress (1-based), set by the engine before each navigation. */
+  visit = 1;
   lastActivity = performance.now();
 
   constructor(
@@ -75,6 +77,7 @@ export class CaseSession extends EventEmitter {
           (w.connection === undefined || w.connection === connection) &&
           (w.requestOnConnection === undefined || w.requestOnConnection === requestOnConnection) &&
           (w.host === undefined || w.host === hostKind) &&
+          (w.visit === undefined || w.visit === this.visit) &&
           (w.method === undefined || w.method === head.method)),
     );
     return { exchange: this.script.exchanges[index]!, index };

@@ -42,8 +42,9 @@ function harnessLine(rec: CaseRecord): string {
 function evidence(fixture: LoadedFixture, cell: Cell, label: string): VNode {
   const rec = cell.result?.record;
   const nav = rec?.navigation;
-  return html`<section id=${cell.client}>
-    <h2>${label} ${rec?.client.version ?? ''}: ${verdictBadge(cell.verdict)}</h2>
+  return html`<section id=${cell.client} data-severity=${cell.severity ?? 'none'}>
+    <h2>${label} ${rec?.client.version ?? ''}: ${verdictBadge(cell.verdict)}${cell.severity ? html` <span class=${`sev sev-${cell.severity}`}>${cell.severity}</span>` : null}</h2>
+    ${cell.uncontrolled ? html`<p><b>unsupported</b>: ${cell.uncontrolled.why} (own verdict: ${cell.ownVerdict}); control: <a href=${`${cell.uncontrolled.caseId}.html#${cell.client}`}>${cell.uncontrolled.caseId}</a></p>` : null}
     ${
       !rec
         ? html`<pre>${cell.result?.harnessError ?? cell.summary}</pre>`

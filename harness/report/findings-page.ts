@@ -62,6 +62,29 @@ function findingItem(f: Finding, prefix: string): VNode {
   </li>`;
 }
 
+/** Every client a proxy's answer acted on the origin through, per header and answer shape. */
+function consequenceSection(all: Finding[], prefix: string): VNode {
+  const cq = all.filter((f) => f.consequence);
+  const headers = [...new Set(cq.map((f) => f.consequence!.header))];
+  return html`<section id="consequences"><h2>Consequences: clients that let a proxy's answer act on the https origin (${cq.length})</h2>
+    ${
+      cq.length
+        ? headers.map((h) => {
+            const mine = cq.filter((f) => f.consequence!.header === h);
+            const shapes = [...new Set(mine.map((f) => f.consequence!.shapeTitle))];
+            return html`<h3>${h}</h3><table class="consequences"><tr><th>answer shape</th><th>clients (transport), each linked to its wire log</th></tr>
+              ${shapes.map((s) => {
+                const here = mine.filter((f) => f.consequence!.shapeTitle === s);
+                return html`<tr><td>${s}<div class="note">${here[0]!.consequence!.source}</div></td><td>${here.map(
+                  (f, i) =>
+                    html`${i ? '; ' : ''}${f.clients.map((c) => html`<a href=${`${prefix}cases/${f.caseId}.html#${c.name}`}>${c.label}</a>`)} (${f.consequence!.transport})`,
+                )}</td></tr>`;
+              })}</table>`;
+          })
+        : html`<p class="note">none: no proxy answer took effect on the origin in any client whose control could see it</p>`
+    }</section>`;
+}
+
 /** `prefix` leads from where the page is written to the run's folder ('' inside it). */
 export function findingsPage(m: Matrix, prefix = ''): string {
   const all = findings(m);
@@ -71,6 +94,7 @@ export function findingsPage(m: Matrix, prefix = ''): string {
     <p class="meta">${all.length} finding${all.length === 1 ? '' : 's'}: ${SEVERITIES.map((s) => `${all.filter((f) => f.severity === s).length} ${s}`).join(', ')}. Each names the clients, the case and the requirement, and links to the evidence (wire log, screenshot, facts).</p>
     <h2>Verdicts per client</h2>
     ${complianceChart(m)}
+    ${consequenceSection(all, prefix)}
     ${SEVERITIES.map((s) => {
       const list = all.filter((f) => f.severity === s);
       return html`<section id=${`severity-${s}`}><h2>${HEADINGS[s]} (${list.length})</h2>

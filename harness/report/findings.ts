@@ -4,12 +4,10 @@
  * requirement and links to the evidence, grouped by severity. Computed from the matrix, so the
  * findings page and the matrix never disagree.
  */
-import { requirement, isSecurity, type Requirement } from '../vocabulary/requirements';
 import type { Cell, Matrix, Row } from './view-model';
-import { committedWithoutOrigin } from './summary-page';
+import { checkSeverity, SEVERITIES, type Severity } from '../verdicts/severity';
 
-export const SEVERITIES = ['security', 'MUST', 'SHOULD', 'informational'] as const;
-export type Severity = (typeof SEVERITIES)[number];
+export { SEVERITIES, type Severity } from '../verdicts/severity';
 
 export interface Finding {
   severity: Severity;
@@ -20,18 +18,22 @@ export interface Finding {
   /** The sentence, without the client names (they are listed beside it). */
   sentence: string;
   clients: { name: string; label: string }[];
+  /** A cell of the consequence matrix: which header in which answer shape, over which transport. */
+  consequence?: { header: string; shape: string; shapeTitle: string; source: string; transport: string };
+}
+
+/** How a client project reaches the proxy, in words. */
+export function transportWords(client: string): string {
+  const { transport } = split(client);
+  return transport === '-h2'
+    ? 'an HTTPS proxy speaking HTTP/2'
+    : transport === '-h1-tls'
+      ? 'an HTTPS proxy (HTTP/1.1)'
+      : 'an HTTP/1.1 proxy';
 }
 
 /** The browser engines whose columns are compared with each other (over the same transport). */
 const ENGINES = ['chromium', 'firefox', 'webkit'];
-
-function severityOf(req: Requirement | undefined): Severity {
-  if (!req) return 'informational';
-  if (isSecurity(req)) return 'security';
-  if (req.level === 'MUST' || req.level === 'MUST NOT (server)' || req.level === 'SHALL') return 'MUST';
-  if (req.level === 'SHOULD') return 'SHOULD';
-  return 'informational';
-}
 
 /** Project name → engine and transport suffix ("firefox-h2" → firefox, "-h2"). */
 function split(client: string): { engine: string; transport: string } {
@@ -41,6 +43,7 @@ function split(client: string): { engine: string; transport: string } {
 
 export function findings(m: Matrix): Finding[] {
   const label = (name: string) => m.clients.find((c) => c.name === name)?.label ?? name;
+  const version = (name: string) => m.clients.find((c) => c.name === name)?.version;
   const grouped = new Map<string, Finding>();
   const add = (f: Omit<Finding, 'clients'>, client: string) => {
     const key = `${f.kind}\u0000${f.caseId}\u0000${f.requirement ?? ''}\u0000${f.sentence}`;
@@ -54,28 +57,39 @@ export function findings(m: Matrix): Finding[] {
       // A cell whose dependency failed is reported through that dependency, not again.
       if (cell.verdict === 'dependency failed') continue;
       for (const check of cell.checks ?? []) {
-        const req = requirement(check.requirement);
-        const severity = severityOf(req);
-        if (check.verdict === 'fail' || check.verdict === 'non-strict') {
+        const severity = checkSeverity(check);
+        if (!severity) continue;
+        const cq = row.fixture.consequence;
+        if (cq) {
+          // A sentence a browser engineer can paste into a bug: client, version, shape, header, transport.
+          const host = cell.result?.record?.host ?? '{host}';
+          const who = `${label(cell.client)} ${version(cell.client) ?? ''}`.trim();
           add(
             {
               ...base,
               severity,
-              kind: severity === 'security' ? 'security' : check.verdict,
+              kind: severity === 'security' ? 'security' : check.verdict === 'non-strict' ? 'non-strict' : 'fail',
               requirement: check.requirement,
-              sentence: check.means,
+              sentence: `${who}: ${check.means.replaceAll('{host}', host)}, through ${transportWords(cell.client)}`,
+              consequence: {
+                header: cq.header,
+                shape: cq.shape,
+                shapeTitle: cq.shapeTitle,
+                source: cq.source,
+                transport: transportWords(cell.client),
+              },
             },
             cell.client,
           );
+          continue;
         }
-      }
-      if (committedWithoutOrigin(cell)) {
         add(
           {
             ...base,
-            severity: 'security',
-            kind: 'security',
-            sentence: `committed HTTP ${String(cell.facts?.['committed-status'])} under the https URL with no TLS to the origin: the proxy's bytes became the page`,
+            severity,
+            kind: severity === 'security' ? 'security' : check.verdict === 'non-strict' ? 'non-strict' : 'fail',
+            requirement: check.requirement,
+            sentence: check.means,
           },
           cell.client,
         );

@@ -49,6 +49,7 @@ th { background: #f0f0f0; font-weight: 600; }
 .callout { background: #fff8e1; border: 1px solid #e0c36a; padding: .45rem .7rem; display: inline-block; }
 .group th { background: #e7ecf3; font-size: 1rem; }
 .v { display: inline-block; font-weight: 700; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: 12px; letter-spacing: .02em; }
+.sev { font-size: 11px; font-weight: bold; padding: 0 4px; border: 1px solid currentColor; border-radius: 3px; } .sev-security { color: var(--fail); } .sev-MUST { color: var(--fail); } .sev-SHOULD { color: var(--ns); } .sev-informational { color: var(--info); }
 .v-pass { background: var(--pass); } .v-fail { background: var(--fail); } .v-non-strict { background: var(--ns); }
 .v-informational { background: var(--info); } .v-unsupported { background: #8d6e63; } .v-not-applicable { background: #b0b0b0; color: #222; } .v-harness-error { background: var(--err); } .v-not-available { background: var(--na); }
 .cell-unsupported { border-left: 4px solid #8d6e63; } .cell-not-applicable { border-left: 4px solid #ccc; color: #999; background: #f4f4f4; } .matrix td.na { min-width: 2rem; text-align: center; vertical-align: middle; }

@@ -29,7 +29,8 @@ export function junitXml(run: RunResults): string {
           .name(row.fixture.id)
           .file(row.fixture.file)
           .time((cell.result?.durationMs ?? 0) / 1000)
-          .property('verdict', cell.verdict);
+          .property('verdict', cell.verdict)
+          .property('severity', cell.severity ?? 'none');
         for (const c of cell.checks ?? []) tc.property(`requirement ${c.requirement}`, `${c.verdict}: ${c.means}`);
         if (cell.history) tc.property('2015', `${cell.history.cite} ${cell.history.status}`);
         const out = [`${row.fixture.title}`, `verdict: ${cell.verdict}`, `observed: ${cell.summary}`];

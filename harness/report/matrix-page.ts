@@ -65,8 +65,9 @@ export const FILTER_SCRIPT = `(() => {
 function matrixCell(row: Row, cell: Cell, caseHref: string, transport: string): VNode {
   if (cell.verdict === 'not applicable')
     return html`<td class="cell cell-not-applicable na" data-client=${cell.client} data-transport=${transport} title=${cell.summary}>n/a</td>`;
-  return html`<td class=${`cell cell-${cls(cell.verdict)}`} data-client=${cell.client} data-transport=${transport}>
-    ${verdictBadge(cell.verdict)} <a href=${`${caseHref}#${cell.client}`}>evidence</a>
+  return html`<td class=${`cell cell-${cls(cell.verdict)}`} data-case=${row.fixture.id} data-client=${cell.client} data-transport=${transport} data-severity=${cell.severity ?? 'none'}>
+    ${verdictBadge(cell.verdict)}${cell.severity ? html` <span class=${`sev sev-${cls(cell.severity)}`}>${cell.severity}</span>` : null} <a href=${`${caseHref}#${cell.client}`}>evidence</a>
+    ${cell.uncontrolled ? html`<div class="note">unsupported: ${cell.uncontrolled.why} (own verdict: ${cell.ownVerdict})</div>` : null}
     ${cell.facts ? factsList(row.fixture, cell) : html`<div class="note">${cell.summary.slice(0, 300)}</div>`}
     ${dependencyLine(cell, caseHref.replace(/[^/]*$/, ''))} ${historyLine(cell)} ${expectationLine(cell)}
   </td>`;

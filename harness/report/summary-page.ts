@@ -50,7 +50,8 @@ function cveFamilies(m: Matrix, rows: Row[]) {
     <tr><th>family (requirement and CVE ids)</th>${m.clients.map((c) => html`<th>${c.label}</th>`)}</tr>
     ${SECURITY_REQUIREMENTS.map((id) => {
       const req = requirement(id)!;
-      const cases = rows.filter((r) => r.fixture.requirements.includes(id as never));
+      // The consequence matrix has a table of its own (a row per header): here, the other cases.
+      const cases = rows.filter((r) => r.fixture.requirements.includes(id as never) && !r.fixture.consequence && !r.fixture.controls);
       return html`<tr id=${`family-${id}`}><td><b>${id}</b> (${req.level})<div class="note">${req.where}</div>
           ${cases.length ? null : html`<div class="changed">no case yet</div>`}</td>
         ${m.clients.map((c) => {
@@ -76,11 +77,44 @@ function cveFamilies(m: Matrix, rows: Row[]) {
   </table>`;
 }
 
+/**
+ * One row per consequence class (an origin-acting header): per client, the answer shapes whose
+ * header took effect (each linked to its evidence), how many shapes passed, and how many are
+ * unsupported because the class's positive control did not show the consequence.
+ */
+function consequenceClasses(m: Matrix, rows: Row[]) {
+  const cells = rows.filter((r) => r.fixture.consequence);
+  const headers = [...new Set(cells.map((r) => r.fixture.consequence!.header))];
+  if (!headers.length) return html`<p class="note">no consequence cases in this run</p>`;
+  return html`<table class="consequences">
+    <tr><th>header in the proxy's answer (requirement)</th>${m.clients.map((c) => html`<th>${c.label}</th>`)}</tr>
+    ${headers.map((header) => {
+      const list = cells.filter((r) => r.fixture.consequence!.header === header);
+      const req = list[0]!.fixture.requirements[0]!;
+      const control = rows.find((r) => r.fixture.id === list[0]!.fixture.control);
+      return html`<tr id=${`consequence-${header.replace(/[^A-Za-z0-9]+/g, '-')}`}><td><b>${header}</b><div class="note">${req}${control ? html`; control: <a href=${`cases/${control.fixture.id}.html`}>${control.fixture.id}</a>` : null}</div></td>
+        ${m.clients.map((c) => {
+          const mine = list.map((r) => ({ r, cell: r.cells.find((x) => x.client === c.name)! }));
+          const judged = mine.filter(({ cell }) => ['pass', 'fail', 'informational', 'unsupported'].includes(cell.verdict));
+          if (!judged.length) return html`<td class="note">${mine[0]?.cell.verdict ?? '—'}</td>`;
+          const failed = mine.filter(({ cell }) => cell.verdict === 'fail');
+          const count = (v: string) => mine.filter(({ cell }) => cell.verdict === v).length;
+          return html`<td data-client=${c.name} data-severity=${failed.length ? 'security' : 'none'}>${verdictBadge(worst(judged.map(({ cell }) => cell.verdict)))}
+            ${failed.length ? html`<div>took effect in: ${failed.map(({ r }, i) => html`${i ? ', ' : ''}<a href=${`cases/${r.fixture.id}.html#${c.name}`}>${r.fixture.consequence!.shape}</a>`)}</div>` : null}
+            <div class="note">${count('pass')} pass, ${count('informational')} informational, ${count('unsupported')} unsupported${count('harness error') ? `, ${count('harness error')} harness error` : ''}</div></td>`;
+        })}</tr>`;
+    })}
+  </table>`;
+}
+
 export function summaryPage(m: Matrix): string {
   const rows = m.groups.flatMap((g) => g.rows);
   const errorRows = rows.filter((r) => r.cells.some((c) => c.facts && c.facts.error !== 'none'));
   const securityRows = rows.filter(
-    (r) => r.fixture.requirements.some((q) => SECURITY_REQUIREMENTS.includes(q)) || r.cells.some(committedWithoutOrigin),
+    (r) =>
+      !r.fixture.consequence &&
+      !r.fixture.controls &&
+      (r.fixture.requirements.some((q) => SECURITY_REQUIREMENTS.includes(q)) || r.cells.some(committedWithoutOrigin)),
   );
   const cellFor = (r: Row, client: string) => r.cells.find((c) => c.client === client);
   const body = html`<main>
@@ -101,6 +135,9 @@ export function summaryPage(m: Matrix): string {
     <h2>Security families: one row per CVE family</h2>
     <p class="note">Each security requirement with the CVEs it comes from; per client the worst verdict over its cases, and for each case the verdict and the facts its check reads (for cookies: the cookie names the origin received and the page saw), linked to the evidence.</p>
     ${cveFamilies(m, rows)}
+    <h2>Consequences: what a proxy's answer did to the https origin, one row per header</h2>
+    <p class="note">The consequence matrix: each origin-acting header in every answer shape (the 200 that opens the tunnel, 1xx, other 2xx, complete 3xx/4xx/5xx, 407, answers cut off) over every proxy transport, measured on a later visit through a working tunnel. A shape listed under "took effect in" is a security finding; "unsupported" means the class's positive control (the origin itself sending the header) showed no consequence in that client, so a pass could not be believed.</p>
+    ${consequenceClasses(m, rows)}
     <h2>Security: the proxy's bytes must never become the https page</h2>
     <p class="note">Cases checking a security requirement (${SECURITY_REQUIREMENTS.join(', ')}), and any case where a navigation committed under the https URL without the origin behind it.</p>
     <table>
@@ -109,9 +146,10 @@ export function summaryPage(m: Matrix): string {
         (r) => html`<tr><td><a href=${`cases/${r.fixture.id}.html`}>${r.fixture.id}</a><div class="note">${r.fixture.title}</div></td>
         ${m.clients.map((c) => {
           const cell = cellFor(r, c.name);
-          if (!cell?.facts) return html`<td>${verdictBadge(cell?.verdict ?? 'not available')}</td>`;
+          if (!cell?.facts)
+            return html`<td data-case=${r.fixture.id} data-client=${c.name} data-severity="none">${verdictBadge(cell?.verdict ?? 'not available')}</td>`;
           const checks = (cell.checks ?? []).filter((k) => SECURITY_REQUIREMENTS.includes(k.requirement));
-          return html`<td>${checks.map((k) => html`<div>${verdictBadge(k.verdict)} ${k.requirement}: ${k.means}</div>`)}
+          return html`<td data-case=${r.fixture.id} data-client=${c.name} data-severity=${cell.severity ?? 'none'}>${cell.severity ? html`<span class=${`sev sev-${cell.severity}`}>${cell.severity}</span>` : null}${cell.uncontrolled ? html`<div>${verdictBadge('unsupported')} ${cell.uncontrolled.why}</div>` : null}${checks.map((k) => html`<div>${verdictBadge(k.verdict)} ${k.requirement}: ${k.means}</div>`)}
             ${committedWithoutOrigin(cell) ? html`<div class="changed">committed HTTP ${String(cell.facts['committed-status'])} at ${String(cell.facts['final-url'])} with no tunnel to the origin</div>` : null}
             <div class="note">proxy body shown: ${String(cell.facts['proxy-body-shown'])}; redirect followed: ${String(cell.facts['redirect-followed'])}</div></td>`;
         })}</tr>`,

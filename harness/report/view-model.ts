@@ -9,6 +9,8 @@ import { computeFacts } from '../observe/facts';
 import type { Facts } from '../vocabulary/facts';
 import { CELL_ORDER, type CellVerdict } from '../vocabulary/verdicts';
 import { compareWith2015, evaluateChecksFor, worstVerdict, type CheckResult, type HistoryComparison } from '../verdicts/evaluate';
+import { uncontrolledBecause } from '../verdicts/controls';
+import { cellSeverity, type Severity } from '../verdicts/severity';
 import { failedDependencies } from '../verdicts/dependencies';
 import type { CaseResult, RunResults } from '../runs/results';
 
@@ -24,6 +26,10 @@ export interface Cell {
   /** The cell's own verdict when a dependency failed (the evidence still stands). */
   ownVerdict?: CellVerdict;
   failedDependencies?: { caseId: string; verdict: CellVerdict }[];
+  /** The positive control that did not show its consequence for this client: the cell is unsupported, not pass. */
+  uncontrolled?: { caseId: string; why: string };
+  /** The gravest finding of the cell's checks (the one definition: verdicts/severity.ts). */
+  severity?: Severity;
   history?: HistoryComparison;
   /** One line: the facts the fixture observes, as "name: value". */
   summary: string;
@@ -51,7 +57,38 @@ export function buildCell(fixture: LoadedFixture, client: string, result: CaseRe
   const checks = evaluateChecksFor(fixture, client, facts);
   const history = compareWith2015(fixture, client, facts);
   const summary = fixture.observe.map((f) => `${f}: ${facts[f] ?? '(not observed)'}`).join('; ');
-  return { client, result, verdict: worstVerdict(checks), facts, checks, ...(history ? { history } : {}), summary };
+  const severity = cellSeverity(checks);
+  return {
+    client,
+    result,
+    verdict: worstVerdict(checks),
+    facts,
+    checks,
+    ...(severity ? { severity } : {}),
+    ...(history ? { history } : {}),
+    summary,
+  };
+}
+
+/**
+ * A pass means nothing unless the measurement could have seen the fail: where a case's positive
+ * control (the origin itself causing the consequence) did not show it for a client, that case's
+ * pass or informational verdict there becomes unsupported. A fail stands: it was seen.
+ */
+function applyControls(fixtures: LoadedFixture[], cells: Map<string, Cell>): void {
+  const byId = new Map(fixtures.map((f) => [f.id, f]));
+  for (const fixture of fixtures) {
+    if (!fixture.control) continue;
+    const control = byId.get(fixture.control);
+    for (const [k, cell] of cells) {
+      if (!k.startsWith(`${fixture.id}\u0000`) || !cell.facts) continue;
+      const why = uncontrolledBecause(fixture, cell.verdict, control, cells.get(`${fixture.control}\u0000${cell.client}`));
+      if (!why) continue;
+      cell.ownVerdict = cell.verdict;
+      cell.verdict = 'unsupported';
+      cell.uncontrolled = { caseId: fixture.control, why };
+    }
+  }
 }
 
 /** Cells whose dependency failed for the same client say so (dependencies first, in any depth). */
@@ -94,6 +131,7 @@ export function buildMatrix(run: RunResults): Matrix {
     for (const c of clients)
       cells.set(`${fixture.id}\u0000${c.name}`, buildCell(fixture, c.name, byKey.get(`${fixture.id}\u0000${c.name}`)));
   applyDependencies(run.fixtures, cells);
+  applyControls(run.fixtures, cells);
   const totals: Matrix['totals'] = {};
   for (const c of clients) totals[c.name] = Object.fromEntries(CELL_ORDER.map((v) => [v, 0])) as Record<CellVerdict, number>;
   const groups = new Map<string, Row[]>();

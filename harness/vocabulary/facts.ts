@@ -189,7 +189,47 @@ export const FACTS = {
     stable: true,
     domain: oneOf('yes', 'no'),
     means:
-      '"yes" when the client went to a host other than the case host (a followed Location), seen as a request for it at the proxy or as the final URL.',
+      '"yes" when something moved any visit away from the URL it asked for: a request at the proxy for a host other than the case host, a visit that ended on another host or path, or a navigation request at the origin for a path no visit asked for.',
+  },
+  'visit-urls': {
+    stable: true,
+    domain: text,
+    means:
+      'Where every visit ended, in order and separated by " | ": the final URL with the case host written {host}, "(error page)" or "none".',
+  },
+  authorities: {
+    stable: true,
+    domain: text,
+    means:
+      'Every host:port the client asked the proxy for while the case was live (CONNECT or absolute-form), sorted, the case host written {host}.',
+  },
+  'http-visit': {
+    stable: true,
+    domain: oneOf('upgraded to https', 'sent as http', 'no request', 'none'),
+    means:
+      'For the case\'s http: visits (after an answer carrying Strict-Transport-Security): "upgraded to https" when the client asked the proxy for the case host on port 443 only (an HSTS upgrade), "sent as http" when an http request went out (port 80; an https attempt beside it, such as Chromium\'s HTTPS-Upgrades probe, does not change that: an HSTS host is never asked for over http), "no request", or "none" when the case has no http: visit.',
+  },
+  'alt-svc-used': {
+    stable: true,
+    domain: oneOf('yes', 'no'),
+    means:
+      '"yes" when the client asked the proxy for an alternative service an answer advertised: alt.{host}, or the case host on a port other than 443 and 80 (the consequence cases name alt.{host}:443 and :8443).',
+  },
+  'answer-cookies': {
+    stable: true,
+    domain: forms(literal('none', 'no cookie named by the answer came back'), {
+      form: '<name>, <name>…',
+      pattern: /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(, [!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/,
+      means: "the answer's cookie names (cc_answer…, __Host-cc_answer…) seen at the origin or in document.cookie, sorted",
+    }),
+    means:
+      "Cookies set by the answer under test (named cc_answer… and __Host-cc_answer…) that came back: on a request at the origin, or in any visit's document.cookie.",
+  },
+  'origin-state': {
+    stable: true,
+    domain: oneOf('kept', 'cookie cleared', 'storage cleared', 'both cleared', 'never set', 'not read'),
+    means:
+      'The origin\'s own cookie and localStorage item cc_origin (set by the first visit) as the last visit\'s page saw them: "kept", which were cleared, "never set" when no page ever saw them, "not read" without a page.',
   },
   'origin-paths': {
     stable: true,

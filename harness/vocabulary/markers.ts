@@ -8,3 +8,12 @@ export const PROXY_BODY_MARKER = 'CC-PROXY-BODY';
 
 /** Every case host ends with this: `<case-id>-<nonce>.connect.test`. */
 export const CASE_DOMAIN = 'connect.test';
+
+/**
+ * The consequence matrix's answers (the proxy's in a case, the origin's in its control) set cookies
+ * with these name prefixes, so a cookie that comes back is known to be the answer's doing.
+ */
+export const ANSWER_COOKIE_PREFIXES = ['cc_answer', '__Host-cc_answer'] as const;
+
+/** The cookie and the localStorage item the origin sets before a Clear-Site-Data answer. */
+export const ORIGIN_STATE_KEY = 'cc_origin';

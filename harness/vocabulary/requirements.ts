@@ -52,10 +52,6 @@ export const NOT_COVERED_YET: Partial<Record<string, string>> = {
   'proxy-failover': 'needs proxy lists (a PAC returning PROXY a; PROXY b) with a second mock proxy per case: issue 21',
   'proxy-client-cert': 'needs an HTTPS proxy that requests a client certificate: issue 21',
   'proxy-status': 'needs a Proxy-Status (RFC 9209) case and a way to read what the client exposes of it: issue 21',
-  'sec-proxy-navigation': 'covered by the consequence matrix (issue 19)',
-  'sec-proxy-hsts': 'covered by the consequence matrix (issue 19)',
-  'sec-proxy-alt-svc': 'covered by the consequence matrix (issue 19)',
-  'sec-proxy-clear-site-data': 'covered by the consequence matrix (issue 19)',
 };
 
 export const REQUIREMENTS = [

@@ -1,0 +1,179 @@
+/**
+ * A matrix file: one definition of a cross product of cases (cache-tests' templates). The
+ * consequence matrix crosses headers that act on an origin (Set-Cookie, Location, Refresh, HSTS,
+ * Alt-Svc, Clear-Site-Data) with the shapes a proxy's answer to CONNECT can take (the 200 that opens
+ * the tunnel, 1xx, complete 3xx/4xx/5xx, 407, answers cut off…). Each cell becomes an ordinary
+ * fixture (validated like any other), with a stable id `<prefix>-<shape>-<header>`; each header
+ * also gets its positive control `<prefix>-control-<header>`, where the origin itself sends the
+ * header through a working tunnel, so "no consequence seen" is only believed where the same
+ * measurement saw the origin's own consequence.
+ *
+ * In a shape's steps, {fields} is the header's field lines (each ending CRLF) and {cut-status} the
+ * header's status line for answers cut off before their header section ends.
+ */
+import { z } from 'zod';
+import type { Expanded } from './families';
+import { VariantError } from './families';
+
+const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes');
+const factMatch = z.record(z.string(), z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).min(1)]));
+
+const header = z.strictObject({
+  id,
+  name: z.string().min(1).describe('The field as a reader knows it, e.g. "Set-Cookie".'),
+  fields: z.array(z.string().regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+: [^\r\n]*$/, 'must be one "Name: value" field line')).min(1),
+  requirement: z.string().min(1),
+  urls: z.array(z.string()).min(2).describe('One URL per visit; the answer under test comes on visit "answerVisit".'),
+  answerVisit: z.number().int().min(1).default(1),
+  cutStatus: z.string().default('200 Connection established').describe('The status line (after HTTP/1.1) of answers cut off mid-head.'),
+  dwellMs: z.number().int().min(0).max(5000).optional().describe('Time to stay on each page after its load (for Refresh).'),
+  routes: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .describe("The origin's routes in every case of this header (e.g. the visit that sets state)."),
+  pass: z.strictObject({ when: factMatch, means: z.string().min(1) }).describe('The facts that say the answer took no effect.'),
+  finding: z.string().min(1).describe("The sentence of a fail; {shape} is the shape's title."),
+  control: z.strictObject({
+    routes: z.record(z.string(), z.unknown()).describe("The origin's routes in the control: the origin sends the header itself."),
+    shows: factMatch,
+    consequence: z.string().min(1),
+  }),
+});
+
+const shape = z.strictObject({
+  id,
+  title: z.string().min(1),
+  transports: z.array(z.enum(['h1', 'h1-tls', 'h2'])).min(1),
+  noH2: z.string().optional().describe('Why the shape has no HTTP/2 form (required when "h2" is not listed).'),
+  source: z.string().min(1).describe('A CVE or bug the shape comes from, or "new".'),
+  credentials: z.boolean().optional(),
+  exchanges: z.array(z.record(z.string(), z.unknown())).min(1),
+});
+
+export const matrixSchema = z.strictObject({
+  $schema: z.string().optional(),
+  id,
+  matrix: z.strictObject({
+    prefix: id,
+    group: z.string(),
+    description: z.string().min(1),
+    headers: z.array(header).min(1),
+    shapes: z.array(shape).min(1),
+  }),
+});
+
+export type MatrixFile = z.output<typeof matrixSchema>;
+
+function fill(value: unknown, vars: Readonly<Record<string, string>>): unknown {
+  if (typeof value === 'string') return value.replace(/\{(fields|cut-status)\}/g, (_m, k: string) => vars[k]!);
+  if (Array.isArray(value)) return value.map((v) => fill(v, vars));
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars)]));
+  return value;
+}
+
+/** The later visits' answers: http: requests forwarded, every CONNECT a working tunnel. */
+const WORKING = [
+  { when: { method: 'GET' }, steps: [{ do: 'tunnel' }], note: 'an http: visit, forwarded to the origin' },
+  { steps: [{ do: 'send', text: 'HTTP/1.1 200 Connection established\r\n\r\n' }, { do: 'tunnel' }], note: 'a working tunnel' },
+];
+
+type Header = MatrixFile['matrix']['headers'][number];
+type Shape = MatrixFile['matrix']['shapes'][number];
+
+function checkFor(h: Header, means: { fail: string }) {
+  return {
+    requirement: h.requirement,
+    outcomes: [
+      { when: { ...h.pass.when, page: 'loaded' }, verdict: 'pass', means: `${h.pass.means}, and the last visit loaded the origin` },
+      {
+        when: h.pass.when,
+        verdict: 'informational',
+        means: `${h.pass.means}, but the last visit did not load the origin, so nothing proves the client's state was read`,
+      },
+    ],
+    otherwise: { verdict: 'fail', means: means.fail },
+  };
+}
+
+function cell(m: MatrixFile['matrix'], h: Header, s: Shape): Record<string, unknown> {
+  const fields = h.fields.map((f) => `${f}\r\n`).join('');
+  const answer = fill(s.exchanges, { fields, 'cut-status': h.cutStatus }) as Record<string, unknown>[];
+  const exchanges = answer.map((ex) => ({ ...ex, when: { ...((ex.when as object) ?? {}), visit: h.answerVisit } }));
+  const h2 = s.transports.includes('h2') ? '' : ` It has no HTTP/2 form: ${s.noH2}`;
+  return {
+    id: `${m.prefix}-${s.id}-${h.id}`,
+    title: `${h.name} in ${s.title}`,
+    description: `${m.description} Here: ${h.name} (${h.fields.join(' / ')}) in ${s.title} to the CONNECT of visit ${h.answerVisit} of ${h.urls.length} (${h.urls.join(', ')}); every other request gets a working tunnel, and the origin closes after each answer, so every visit makes a CONNECT of its own.${h2}`,
+    group: m.group,
+    transports: s.transports,
+    client: {
+      urls: h.urls,
+      cookieJar: true,
+      ...(s.credentials ? { credentials: { username: 'alice', password: 'wonderland' } } : {}),
+      ...(h.dwellMs ? { dwellMs: h.dwellMs } : {}),
+    },
+    origin: { connection: 'close', ...(h.routes ? { routes: h.routes } : {}) },
+    proxy: { exchanges: [...exchanges, ...WORKING] },
+    checks: [checkFor(h, { fail: h.finding.replaceAll('{shape}', s.title) })],
+    control: `${m.prefix}-control-${h.id}`,
+    consequence: { header: h.name, shape: s.id, shapeTitle: s.title, source: s.source, finding: h.finding.replaceAll('{shape}', s.title) },
+  };
+}
+
+function control(m: MatrixFile['matrix'], h: Header): Record<string, unknown> {
+  return {
+    id: `${m.prefix}-control-${h.id}`,
+    title: `Control: the origin itself sends ${h.name}`,
+    description: `The positive control of the ${h.name} cases: the proxy answers every CONNECT with a working tunnel, and the origin itself sends ${h.fields.join(' / ')} on visit ${h.answerVisit} of ${h.urls.length} (${h.urls.join(', ')}). Where this shows the consequence (${h.control.consequence}), the same measurement in the matrix cases could have seen a proxy's header take effect; where it does not, those cases are unsupported for the client, never pass.`,
+    group: m.group,
+    transports: ['h1', 'h1-tls', 'h2'],
+    client: { urls: h.urls, cookieJar: true, ...(h.dwellMs ? { dwellMs: h.dwellMs } : {}) },
+    origin: { connection: 'close', routes: { ...(h.routes ?? {}), ...h.control.routes } },
+    proxy: { exchanges: WORKING },
+    checks: [
+      {
+        requirement: h.requirement,
+        outcomes: [
+          {
+            when: h.control.shows,
+            verdict: 'informational',
+            means: `control: ${h.control.consequence} (the measurement sees the consequence)`,
+          },
+        ],
+        otherwise: {
+          verdict: 'informational',
+          means: `control: the origin's own ${h.name} did not take effect in this client, so the ${h.name} cases are unsupported here`,
+        },
+      },
+    ],
+    controls: { shows: h.control.shows, consequence: h.control.consequence },
+  };
+}
+
+/** The cases a matrix file defines: every header × shape, then each header's control. */
+export function expandMatrix(json: unknown): Expanded[] {
+  const parsed = matrixSchema.safeParse(json);
+  if (!parsed.success)
+    throw new VariantError(
+      parsed.error.issues.map((i) => ({
+        field: i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.'),
+        message: i.message,
+      })),
+    );
+  const m = parsed.data.matrix;
+  const problems = m.shapes
+    .map((s, i) => ({ s, i }))
+    .filter(({ s }) => !s.transports.includes('h2') && !s.noH2)
+    .map(({ i }) => ({ field: `matrix.shapes[${i}].noH2`, message: 'say why the shape has no HTTP/2 form, or list "h2" in "transports"' }));
+  if (problems.length) throw new VariantError(problems);
+  return [
+    ...m.headers.flatMap((h, hi) =>
+      m.shapes.map((s, si) => ({ json: cell(m, h, s), origin: `matrix: headers[${hi}] (${h.id}) × shapes[${si}] (${s.id})` })),
+    ),
+    ...m.headers.map((h, hi) => ({ json: control(m, h), origin: `matrix: headers[${hi}] (${h.id}) control` })),
+  ];
+}
+
+export function isMatrixFile(json: unknown): boolean {
+  return !!json && typeof json === 'object' && 'matrix' in json;
+}
