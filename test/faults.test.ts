@@ -148,6 +148,28 @@ describe('fault tolerance and isolation', function () {
     });
   });
 
+  describe('a Firefox persistent context (behind an HTTPS proxy) that crashes mid-case', () => {
+    it('is seen as crashed: a harness error, relaunched, and the next case runs', async function () {
+      const kind = CLIENTS.firefox!;
+      if (!kind.resolve().path) this.skip();
+      const lab = await Lab.start(kind, 'h1-tls');
+      try {
+        const fixtures = loadFixtures();
+        const pending = runCase(lab, fixtures.find((f) => f.id === 'fault-no-answer')!);
+        await sleep(1500);
+        await lab.driver.crash!();
+        let error: unknown;
+        await pending.catch((e) => (error = e));
+        expect(error, 'a crashed persistent context must not pass for an observation').to.be.instanceOf(HarnessError);
+        const next = await runCase(lab, fixtures.find((f) => f.id === 'baseline-200')!);
+        expect(computeFacts(next).page).to.equal('loaded');
+        expect(next.harness.notes.join(' ')).to.contain('relaunched');
+      } finally {
+        await lab.close();
+      }
+    });
+  });
+
   describe('a crash where the fixture says a crash is a finding (sec-malformed-challenge)', () => {
     it('is an observation ("client crashed"), not a harness error, and the next case runs in a relaunched browser', async function () {
       const kind = CLIENTS.chromium!;

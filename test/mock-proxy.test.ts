@@ -185,6 +185,33 @@ describe('mock proxy with real Node clients', () => {
     await c.whenClosed();
     expect(c.text()).to.match(/^HTTP\/1\.1 403/);
     expect(bed.proxy.strays.map((s) => s.host)).to.deep.equal(['example.com']);
+    // The proxy's only way out is its target (the in-process origin): count every dial.
+    const { MockProxy } = await import('../harness/proxy/mock-proxy');
+    const dials: string[] = [];
+    const counting = new MockProxy({
+      connect: (kind) => {
+        dials.push(kind);
+        return Promise.reject(new Error('no dialling in this test'));
+      },
+    });
+    await counting.listen();
+    try {
+      const stray = new RawClient(counting.port);
+      stray.send(connectHead('example.com'));
+      await stray.whenClosed();
+      expect(stray.text()).to.match(/^HTTP\/1\.1 403/);
+      expect(dials, 'a host no case owns is never dialled').to.deep.equal([]);
+      // The control: the same counter sees the one dial a tunnel step makes.
+      const h = host();
+      const session = counting.openCase(h, script([{ steps: [OK, { do: 'tunnel' }] }]));
+      const owned = new RawClient(counting.port);
+      owned.send(connectHead(h));
+      await owned.whenClosed(3000);
+      counting.closeCase(session);
+      expect(dials).to.deep.equal(['tls']);
+    } finally {
+      await counting.close();
+    }
   });
 
   it('closes a connection that never sends a complete request head', async () => {

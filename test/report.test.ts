@@ -32,6 +32,8 @@ describe('report rendering', () => {
     const pages = [
       join(runDir, 'index.html'),
       join(runDir, 'coverage.html'),
+      join(runDir, 'summary.html'),
+      join(runDir, 'findings.html'),
       ...readdirSync(join(runDir, 'cases')).map((f) => join(runDir, 'cases', f)),
     ];
     for (const p of pages) {
@@ -193,6 +195,15 @@ describe('the results reporter', () => {
       }
     }
     expect(seen, 'the snapshot has failures to find').to.be.greaterThan(5);
+    // And the other way round: every finding with a requirement is a failing check of its cell
+    // (one severity: nothing becomes a security finding outside the checks).
+    for (const f of all.filter((x) => x.requirement)) {
+      const row = m.groups.flatMap((g) => g.rows).find((r) => r.fixture.id === f.caseId)!;
+      for (const c of f.clients) {
+        const check = row.cells.find((x) => x.client === c.name)?.checks?.find((k) => k.requirement === f.requirement);
+        expect(['fail', 'non-strict'], `${f.caseId} [${c.name}] ${f.requirement}`).to.include(check?.verdict);
+      }
+    }
     expect((pageHtml.match(/<li class="finding /g) ?? []).length).to.equal(all.length);
   });
 });

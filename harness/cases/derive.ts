@@ -36,10 +36,29 @@ export function visitUrls(fixture: Pick<Fixture, 'client'>): string[] {
   return fixture.client.urls ?? Array.from({ length: fixture.client.visits }, () => fixture.client.url);
 }
 
+type SendStep = Extract<Step, { do: 'send' }>;
+
+/** The byte length of a piece of fixture text, a run-time {placeholder} counted at its longest (a DNS name). */
+const textBytes = (text: string) => text.replace(/\{[a-z][a-z0-9-]*\}/g, 'x'.repeat(63)).length;
+const hexLength = (hex: string) => hex.replace(/\s+/g, '').length / 2;
+
+/** How many TCP segments a send step writes: its segments, or its bytes cut into chunkBytes pieces. */
+export function sendSegmentCount(s: SendStep): number {
+  if (!s.chunkBytes) return s.segments?.length ?? 1;
+  const base = s.segments
+    ? s.segments.reduce((n, seg) => n + ('text' in seg ? textBytes(seg.text) : hexLength(seg.hex)), 0)
+    : s.text !== undefined
+      ? textBytes(s.text)
+      : hexLength(s.hex ?? '');
+  // "Content-Length: N\r\n" added by contentLength "auto": at most 30 bytes.
+  const total = (base + (s.contentLength ? 30 : 0)) * (s.repeat ?? 1);
+  return Math.ceil(total / s.chunkBytes);
+}
+
 /** The longest a script can legitimately keep a case busy: its declared waits, holds and segment gaps. */
 export function declaredWaitMs(fixture: Pick<Fixture, 'proxy'> & Partial<Pick<Fixture, 'client'>>): number {
   const stepMs = (s: Step) =>
-    s.do === 'wait' || s.do === 'hold' ? s.ms : s.do === 'send' ? (s.gapMs ?? 0) * ((s.segments?.length ?? 1) - 1) : 0;
+    s.do === 'wait' || s.do === 'hold' ? s.ms : s.do === 'send' ? (s.gapMs ?? 0) * (sendSegmentCount(s) - 1) : 0;
   const dwell = (fixture.client?.dwellMs ?? 0) * (fixture.client?.visits ?? 1);
   return dwell + fixture.proxy.exchanges.reduce((sum, ex) => sum + ex.steps.reduce((a, s) => a + stepMs(s), 0), 0);
 }

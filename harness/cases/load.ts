@@ -65,9 +65,42 @@ function factValues(f: Fixture): { field: string; fact: FactName; value: FactVal
   ];
 }
 
+/** Placeholders the proxy and the origin fill at run time: any other {name} left in is a typo. */
+const RUN_TIME_PLACEHOLDERS = new Set(['host']);
+
+/** Every {placeholder} left in the bytes and URLs a fixture sends, with where. */
+function leftPlaceholders(f: Fixture): Problem[] {
+  const texts: { field: string; text: string }[] = [
+    ...(f.client.urls ?? [f.client.url]).map((text, i) => ({ field: f.client.urls ? `client.urls[${i}]` : 'client.url', text })),
+    ...f.proxy.exchanges.flatMap((ex, i) =>
+      ex.steps.flatMap((s, j) =>
+        s.do !== 'send'
+          ? []
+          : [
+              ...(s.text !== undefined ? [{ field: `proxy.exchanges[${i}].steps[${j}].text`, text: s.text }] : []),
+              ...(s.segments ?? []).flatMap((seg, k) =>
+                'text' in seg ? [{ field: `proxy.exchanges[${i}].steps[${j}].segments[${k}].text`, text: seg.text }] : [],
+              ),
+            ],
+      ),
+    ),
+    ...Object.entries(f.origin.routes ?? {}).flatMap(([path, r]) =>
+      r.headers.map((text, i) => ({ field: `origin.routes.${path}.headers[${i}]`, text })),
+    ),
+  ];
+  return texts.flatMap(({ field, text }) =>
+    [...text.matchAll(/\{([a-z][a-z0-9-]*)\}/g)]
+      .filter((m) => !RUN_TIME_PLACEHOLDERS.has(m[1]!))
+      .map((m) => ({
+        field,
+        message: `{${m[1]}} is not filled by anything (only {host} is filled at run time; a family fills the names in its variants' "vars"): it would be sent as literal bytes`,
+      })),
+  );
+}
+
 /** The cross-field rules; each returns problems as field + message. */
 function crossCheck(f: Fixture): Problem[] {
-  const problems: Problem[] = [];
+  const problems: Problem[] = [...leftPlaceholders(f)];
   if (f.proxy.certificate && f.transports.includes('h1'))
     problems.push({
       field: 'proxy.certificate',

@@ -25,6 +25,12 @@ const header = z.strictObject({
   requirement: z.string().min(1),
   urls: z.array(z.string()).min(2).describe('One URL per visit; the answer under test comes on visit "answerVisit".'),
   answerVisit: z.number().int().min(1).default(1),
+  answerFirstRequestOnly: z
+    .boolean()
+    .optional()
+    .describe(
+      "Only the answer visit's first request gets the answer under test; later ones (a followed same-host Location) get a working tunnel, so a follow reaches the origin and is seen.",
+    ),
   cutStatus: z.string().default('200 Connection established').describe('The status line (after HTTP/1.1) of answers cut off mid-head.'),
   dwellMs: z.number().int().min(0).max(5000).optional().describe('Time to stay on each page after its load (for Refresh).'),
   routes: z
@@ -98,12 +104,16 @@ function checkFor(h: Header, means: { fail: string }) {
 function cell(m: MatrixFile['matrix'], h: Header, s: Shape): Record<string, unknown> {
   const fields = h.fields.map((f) => `${f}\r\n`).join('');
   const answer = fill(s.exchanges, { fields, 'cut-status': h.cutStatus }) as Record<string, unknown>[];
-  const exchanges = answer.map((ex) => ({ ...ex, when: { ...((ex.when as object) ?? {}), visit: h.answerVisit } }));
+  const exchanges = answer.map((ex) => ({
+    ...ex,
+    when: { ...((ex.when as object) ?? {}), visit: h.answerVisit, ...(h.answerFirstRequestOnly ? { requestInVisit: 1 } : {}) },
+  }));
   const h2 = s.transports.includes('h2') ? '' : ` It has no HTTP/2 form: ${s.noH2}`;
+  const which = h.answerFirstRequestOnly ? `the first request of visit ${h.answerVisit}` : `every CONNECT of visit ${h.answerVisit}`;
   return {
     id: `${m.prefix}-${s.id}-${h.id}`,
     title: `${h.name} in ${s.title}`,
-    description: `${m.description} Here: ${h.name} (${h.fields.join(' / ')}) in ${s.title} to the CONNECT of visit ${h.answerVisit} of ${h.urls.length} (${h.urls.join(', ')}); every other request gets a working tunnel, and the origin closes after each answer, so every visit makes a CONNECT of its own.${h2}`,
+    description: `${m.description} Here: ${h.name} (${h.fields.join(' / ')}) in ${s.title} to ${which} of ${h.urls.length} (${h.urls.join(', ')}); every other request gets a working tunnel, and the origin closes after each answer, so every visit makes a CONNECT of its own.${h2}`,
     group: m.group,
     transports: s.transports,
     client: {

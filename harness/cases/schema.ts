@@ -103,6 +103,12 @@ const exchange = z.strictObject({
         .max(5)
         .optional()
         .describe('1-based index of the client visit in progress (a fixture with several visits answers one of them differently).'),
+      requestInVisit: z
+        .number()
+        .int()
+        .min(1)
+        .optional()
+        .describe('1-based index of the request among those the proxy received since the visit began (1: only its first request).'),
       host: z
         .enum(['case', 'subdomain'])
         .optional()

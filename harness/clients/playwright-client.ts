@@ -110,6 +110,8 @@ class PlaywrightDriver implements ClientDriver {
   launchConfig: Record<string, unknown> = {};
   private browser: Browser | undefined;
   private persistentContext: BrowserContext | undefined;
+  /** A persistent context has no Browser to ask (browser() is null under BiDi): its close event says it died. */
+  private persistentGone = false;
   private dirs: string[] = [];
   /** The browser processes this driver launched (for killing a hung one, and for fault injection). */
   private pids: number[] = [];
@@ -151,6 +153,10 @@ class PlaywrightDriver implements ClientDriver {
     if (this.persistent) {
       const { value, pids } = await this.launchPersistent({});
       this.persistentContext = value;
+      this.persistentGone = false;
+      value.on('close', () => {
+        if (this.persistentContext === value) this.persistentGone = true;
+      });
       this.pids = pids;
       version = this.persistentContext.browser()?.version() ?? 'unknown';
     } else {
@@ -167,7 +173,9 @@ class PlaywrightDriver implements ClientDriver {
   private async launchIsolated(extra: BrowserContextOptions): Promise<CaseContext> {
     if (this.persistent) {
       const { value: context, pids } = await this.launchPersistent(extra);
-      return { context, alive: () => true, dispose: () => closeOrKill(() => context.close(), pids) };
+      let gone = false;
+      context.on('close', () => (gone = true));
+      return { context, alive: () => !gone, dispose: () => closeOrKill(() => context.close(), pids) };
     }
     const { value: browser, pids } = await withNewChildren(() => this.engine.launch(this.engine.launchOptions(this.setup())));
     const context = await browser.newContext(this.contextOptions(extra));
@@ -182,7 +190,7 @@ class PlaywrightDriver implements ClientDriver {
       const before = new Set(context.pages());
       return {
         context,
-        alive: () => true,
+        alive: () => !this.persistentGone,
         dispose: async () =>
           void (await Promise.all(
             context
@@ -217,7 +225,7 @@ class PlaywrightDriver implements ClientDriver {
 
   /** After a crash or hang the next case gets a fresh browser; the failed case was a harness error. */
   private async ensureAlive(notes: string[]): Promise<void> {
-    const connected = this.persistent ? this.persistentContext?.browser()?.isConnected() !== false : this.browser?.isConnected();
+    const connected = this.persistent ? !!this.persistentContext && !this.persistentGone : this.browser?.isConnected();
     if (connected && !this.suspect) return;
     this.suspect = false;
     notes.push(`${this.engine.label} was relaunched (the previous one crashed or hung)`);
@@ -240,8 +248,12 @@ class PlaywrightDriver implements ClientDriver {
     const visits: NavigationRecord[] = [];
     let screenshot: string | undefined;
     try {
-      const page = await clock.time('context', this.bounded('opening a page', cc.context.newPage(), 15_000));
+      let page = await clock.time('context', this.bounded('opening a page', cc.context.newPage(), 15_000));
       for (const [i, url] of urls.entries()) {
+        // After a failed visit the browser commits its error page later, sometimes after the next
+        // goto began, which it then interrupts (seen in Chromium >500 ms after the failure): the next
+        // visit gets a page of its own in the same context (same cookies, storage, HSTS, sockets).
+        if (i > 0 && visits[i - 1]?.error) page = await clock.time('context', this.bounded('opening a page', cc.context.newPage(), 15_000));
         beginVisit(i + 1);
         const navStart = performance.now();
         let committed = false;
@@ -327,8 +339,14 @@ class PlaywrightDriver implements ClientDriver {
   }
 
   async crash(): Promise<void> {
-    // Chromium only (CDP): the browser process aborts, as a real crash would.
-    if (!this.browser) throw new Error('crash injection needs a launched (non-persistent) browser');
+    if (this.persistentContext) {
+      // A persistent context (Firefox behind an HTTPS proxy): its processes die at once, as in a crash.
+      signalAll(this.pids, 'SIGKILL');
+      for (let i = 0; i < 100 && !this.persistentGone; i++) await new Promise((r) => setTimeout(r, 50));
+      return;
+    }
+    // Chromium (CDP): the browser process aborts, as a real crash would.
+    if (!this.browser) throw new Error('crash injection needs a launched browser');
     const browser = this.browser;
     const cdp = await browser.newBrowserCDPSession();
     // The reply never comes (the browser is gone): do not wait for it, wait for the disconnect.

@@ -34,14 +34,30 @@ export function hangBoundMs(fixture: LoadedFixture): number {
   return fixture.client.visits * (fixture.client.timeoutMs + 10_000) + 30_000;
 }
 
+/**
+ * The HTTPS proxy's TLS evidence of one case: what happened between its start and end (one case at
+ * a time per lab). Chosen by time, not by list position: the proxy trims these lists from the
+ * front while a case runs, so an index taken at the start can point past the end.
+ */
+export function proxyTlsEvidence(
+  proxy: { tlsErrors: readonly { at: number; error: string }[]; tlsHandshakes: readonly number[]; tcpAccepts: readonly number[] },
+  from: number,
+  to: number,
+  rel: (at: number) => number,
+): { clientErrors: { t: number; error: string }[]; tcpConnections: number[]; handshakes: number[] } {
+  const within = (at: number) => at >= from && at <= to;
+  return {
+    clientErrors: proxy.tlsErrors.filter((e) => within(e.at)).map((e) => ({ t: rel(e.at), error: e.error })),
+    tcpConnections: proxy.tcpAccepts.filter(within).map(rel),
+    handshakes: proxy.tlsHandshakes.filter(within).map(rel),
+  };
+}
+
 export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOptions = {}): Promise<CaseRecord> {
   const nonce = randomBytes(4).toString('hex');
   const host = `${fixture.id}-${nonce}.connect.test`;
   const marker = `origin-marker-${randomBytes(8).toString('hex')}`;
   const strayStart = lab.proxy.strays.length;
-  const tlsErrorStart = lab.proxy.tlsErrors.length;
-  const tlsHandshakeStart = lab.proxy.tlsHandshakes.length;
-  const tcpAcceptStart = lab.proxy.tcpAccepts.length;
   // sec-proxy-cert: for this case the HTTPS proxy presents a defective certificate.
   const defect = fixture.proxy.certificate;
   if (defect) lab.proxy.presentIdentity(await lab.testbed.ca.defectiveIdentity(defect, '127.0.0.1'));
@@ -67,7 +83,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     const urls = visitUrls(fixture).map((u) => u.replaceAll('{host}', host));
     const url = urls[0]!;
     const beginVisit = (n: number) => {
-      session.visit = n;
+      session.beginVisit(n);
       visitStarts[n - 1] = rel(performance.now());
     };
     // A client that hangs (not crashes) must not hold the worker: the visit is bounded by the
@@ -111,11 +127,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     .map(({ at, ...e }): OriginEvent => ({ ...e, t: rel(at) }))
     .sort((a, b) => a.t - b.t);
   const navigation = outcome.visits[outcome.visits.length - 1];
-  // One case at a time per lab: the handshakes clients ended during it are this case's.
-  const proxyTlsErrors = lab.proxy.tlsErrors
-    .slice(tlsErrorStart)
-    .filter((e) => e.at >= t0)
-    .map((e) => ({ t: rel(e.at), error: e.error }));
+  const tlsEvidence = proxyTlsEvidence(lab.proxy, t0, performance.now(), rel);
 
   return {
     caseId: fixture.id,
@@ -133,15 +145,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
       ? {
           proxyCertificate: {
             defect,
-            clientErrors: proxyTlsErrors,
-            tcpConnections: lab.proxy.tcpAccepts
-              .slice(tcpAcceptStart)
-              .filter((at) => at >= t0)
-              .map(rel),
-            handshakes: lab.proxy.tlsHandshakes
-              .slice(tlsHandshakeStart)
-              .filter((at) => at >= t0)
-              .map(rel),
+            ...tlsEvidence,
           },
         }
       : {}),

@@ -1,6 +1,7 @@
 /** The page's WebSocket: how its handshake reached the origin (RFC 8441 or HTTP/1.1 Upgrade) and whether the echo came back. */
 import type { CaseRecord } from '../evidence/record';
 import type { OriginEvent } from '../evidence/events';
+import { isLive } from './live';
 import type { Facts } from '../vocabulary/facts';
 
 /** The pseudo-headers RFC 8441 §4 requires on an extended CONNECT. */
@@ -18,6 +19,7 @@ export function websocketFacts(
     'ws-pseudo-headers': pseudo.length ? pseudo.join(', ') : 'none',
     'ws-key': !ws ? 'none' : ws.headers.some((h) => h.name.toLowerCase() === 'sec-websocket-key') ? 'sent' : 'not sent',
     'ws-pseudo-check': ws?.via !== 'h2 extended CONNECT' ? 'none' : missing.length ? `missing ${missing.join(', ')}` : 'complete',
-    'ws-tunnels': rec.connections.flatMap((c) => c.requests).filter((r) => r.head.method === 'CONNECT').length,
+    // Like "connects": only what the client did while the case was live, not a retry into a closed context.
+    'ws-tunnels': rec.connections.flatMap((c) => c.requests).filter((r) => r.head.method === 'CONNECT' && isLive(rec, r.t)).length,
   };
 }

@@ -39,8 +39,15 @@ export class CaseSession extends EventEmitter {
   private readonly order = new WeakMap<Endpoint, number>();
   private attached = 0;
   private busy = 0;
-  /** The client visit in progress (1-based), set by the engine before each navigation. */
+  /** The client visit in progress (1-based), set by the engine before each navigation (see beginVisit). */
   visit = 1;
+  /** Requests received since the visit began. */
+  private requestsInVisit = 0;
+
+  beginVisit(visit: number): void {
+    this.visit = visit;
+    this.requestsInVisit = 0;
+  }
   lastActivity = performance.now();
 
   constructor(
@@ -70,6 +77,7 @@ export class CaseSession extends EventEmitter {
     const connection = this.order.get(conn) ?? 0;
     const auth = headerValue(head, 'proxy-authorization') !== undefined ? 'present' : 'absent';
     const hostKind = requestAuthority(head)?.host === this.host ? 'case' : 'subdomain';
+    const inVisit = ++this.requestsInVisit;
     const index = this.script.exchanges.findIndex(
       ({ when: w }) =>
         !w ||
@@ -78,6 +86,7 @@ export class CaseSession extends EventEmitter {
           (w.requestOnConnection === undefined || w.requestOnConnection === requestOnConnection) &&
           (w.host === undefined || w.host === hostKind) &&
           (w.visit === undefined || w.visit === this.visit) &&
+          (w.requestInVisit === undefined || w.requestInVisit === inVisit) &&
           (w.method === undefined || w.method === head.method)),
     );
     return { exchange: this.script.exchanges[index]!, index };

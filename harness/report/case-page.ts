@@ -153,7 +153,10 @@ export function casePage(m: Matrix, row: Row): string {
     <p>${f.description}</p>
     <p class="note">
       Group: ${f.group}. Fixture file: <span class="mono">${f.file}</span>${f.family ? ` (one variant of the family ${f.family})` : ''}.
-      Client action: navigate to <span class="mono">${f.client.url}</span>${f.client.credentials ? ' with proxy credentials' : ''}, bounded at ${f.client.timeoutMs} ms.
+      Client action: navigate to <span class="mono">${(f.client.urls ?? [f.client.url]).join(', then ')}</span>${f.client.credentials ? ' with proxy credentials' : ''}, bounded at ${f.client.timeoutMs} ms.
+      ${f.consequence ? html`Consequence matrix: ${f.consequence.header} in ${f.consequence.shapeTitle}; source: ${f.consequence.source}.` : null}
+      ${f.control ? html`Positive control: <a href=${`${f.control}.html`}>${f.control}</a> (where it shows no consequence for a client, this case is unsupported there).` : null}
+      ${f.controls ? html`This is the positive control of its class: it shows ${f.controls.consequence}.` : null}
       ${f.dependsOn.length ? html`Depends on ${f.dependsOn.map((d) => html`<a href=${`${d}.html`}>${d}</a> `)}(a failure there makes this case's cell say so).` : null}
     </p>
     <p>${row.cells.map((c) => html`<a href=${`#${c.client}`}>${m.clients.find((x) => x.name === c.client)?.label ?? c.client}</a> ${verdictBadge(c.verdict)} `)}</p>

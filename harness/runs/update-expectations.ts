@@ -6,8 +6,24 @@
 import { computeFacts } from '../observe/facts';
 import type { RunResults } from './results';
 import { loadExpectations, pinnedFacts, writeExpectations, type ExpectationFile } from '../verdicts/expectations';
+import { FIXTURES_DIR, loadFixtures } from '../cases/load';
 
-export function updateExpectationsFrom(run: RunResults, dir?: string): string[] {
+/** The ids of the built-in fixtures (none when they cannot be loaded: then nothing is pruned by them). */
+function builtInCaseIds(): string[] {
+  try {
+    return loadFixtures(FIXTURES_DIR).map((f) => f.id);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * `knownCaseIds`: every case that still exists (default: the run's own fixtures and the built-in
+ * set). A run over a subset (CC_FIXTURES_DIR, a --grep) must not delete the expectations of the
+ * cases it did not run: only an id no fixture has any more is dropped.
+ */
+export function updateExpectationsFrom(run: RunResults, dir?: string, knownCaseIds?: ReadonlySet<string>): string[] {
+  const known = knownCaseIds ?? new Set([...run.fixtures.map((f) => f.id), ...builtInCaseIds()]);
   const written: string[] = [];
   for (const [client, info] of Object.entries(run.clients)) {
     const observed = run.results.filter((r) => r.client === client && r.status === 'observed' && r.record);
@@ -31,9 +47,8 @@ export function updateExpectationsFrom(run: RunResults, dir?: string): string[] 
       }
       file.cases[r.caseId] = now;
     }
-    // Drop cases whose fixture no longer exists.
-    const ids = new Set(run.fixtures.map((f) => f.id));
-    for (const id of Object.keys(file.cases)) if (!ids.has(id)) delete file.cases[id];
+    // Drop cases whose fixture no longer exists anywhere.
+    for (const id of Object.keys(file.cases)) if (!known.has(id)) delete file.cases[id];
     written.push(writeExpectations(file, dir));
   }
   return written;
