@@ -93,13 +93,24 @@ describe('consequence facts (from stored typed evidence)', () => {
     const leaked = record({
       ...clean,
       visits: clean.visits!,
-      origin: [originRequest(10, '/cc-answer'), originRequest(600, '/', [['Cookie', 'cc_answer_host=1; other=1']])],
+      origin: [originRequest(10, '/cc-answer'), originRequest(600, '/', [['Cookie', `cc_answer_host=${HOST}; other=1`]])],
     });
     expect(computeFacts(leaked)['answer-cookies']).to.equal('cc_answer_host');
     const inPage = record({
-      visits: [nav(`https://${HOST}/cc-answer`), nav(`https://${HOST}/`, undefined, { cookies: '__Host-cc_answer=1' })],
+      visits: [nav(`https://${HOST}/cc-answer`), nav(`https://${HOST}/`, undefined, { cookies: `__Host-cc_answer=${HOST}` })],
     });
     expect(computeFacts(inPage)['answer-cookies']).to.equal('__Host-cc_answer');
+    // Another case's answer cookie (Domain=connect.test in a jar shared across cases) is not this case's doing.
+    const other = record({
+      visits: [
+        nav(`https://${HOST}/cc-answer`),
+        nav(`https://${HOST}/`, undefined, { cookies: 'cc_answer_parent=cq-other-1.connect.test' }),
+      ],
+      origin: [originRequest(600, '/', [['Cookie', 'cc_answer_parent=cq-other-1.connect.test']])],
+    });
+    expect(computeFacts(other)['answer-cookies']).to.equal('none');
+    expect(computeFacts(other)['origin-cookies']).to.equal('none');
+    expect(computeFacts(other)['page-cookies']).to.equal('none');
   });
 
   it('redirect-followed: a same-host redirect on visit 1 of 2 counts, not only another host on the last visit', () => {
@@ -270,7 +281,10 @@ describe('one severity everywhere', () => {
     // A proxy's cookie came back in Chromium (a security finding); Firefox saw none, but its control
     // showed nothing either (unsupported, no finding); Chromium's control showed the origin's cookie.
     const cookieBack = (rec: CaseRecord) => {
-      rec.visits = [nav(`https://${rec.host}/cc-answer`), nav(`https://${rec.host}/`, undefined, { cookies: 'cc_answer_host=1' })];
+      rec.visits = [
+        nav(`https://${rec.host}/cc-answer`),
+        nav(`https://${rec.host}/`, undefined, { cookies: `cc_answer_host=${rec.host}` }),
+      ];
       rec.navigation = rec.visits[1];
     };
     add('cq-cut-fin-cookie', 'chromium', cookieBack);

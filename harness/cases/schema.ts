@@ -193,6 +193,12 @@ export const fixtureSchema = z.strictObject({
         .max(5)
         .optional()
         .describe('One URL per visit, in order (for a case whose visits differ, e.g. https: then http:); overrides "url" and "visits".'),
+      ownBrowser: z
+        .boolean()
+        .optional()
+        .describe(
+          'Run in a browser of its own where the engine keeps state across contexts (Firefox: a Domain=connect.test cookie or a Clear-Site-Data reaches every case host): for positive controls, whose origin really sets and clears such state.',
+        ),
       dwellMs: ms(5_000)
         .optional()
         .describe('Stay this long on each page after its load before reading it (a Refresh to follow), then wait for any load it started.'),

@@ -239,8 +239,13 @@ class PlaywrightDriver implements ClientDriver {
     const clock = new PhaseClock();
     await clock.time('launch', this.ensureAlive(notes));
     const credentials = fixture.client.credentials;
-    const ownBrowser = !!credentials && this.engine.credentialsAreBrowserWide;
-    if (ownBrowser) notes.push(`ran in a browser of its own (${this.engine.label} keeps proxy credentials browser-wide)`);
+    const ownBrowser = (!!credentials && this.engine.credentialsAreBrowserWide) || !!fixture.client.ownBrowser;
+    if (ownBrowser)
+      notes.push(
+        fixture.client.ownBrowser
+          ? 'ran in a browser of its own (the case sets state that reaches every case host: parent-domain cookies, Clear-Site-Data)'
+          : `ran in a browser of its own (${this.engine.label} keeps proxy credentials browser-wide)`,
+      );
     const cc = await clock.time(
       ownBrowser ? 'launch' : 'context',
       this.bounded('creating a browser context', this.caseContext(credentials ? { httpCredentials: credentials } : {}, ownBrowser), 30_000),

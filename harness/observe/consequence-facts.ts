@@ -4,11 +4,11 @@
  * which cookies named by the case's answer came back, and whether the origin's own cookie and
  * storage item survived. Read on later visits through working tunnels, from typed evidence only.
  */
-import { cookieNames, isBrowserErrorPage, requestAuthority, withHostPlaceholder, type RequestHead } from '../wire/http-head';
+import { cookieNames, cookiePairs, isBrowserErrorPage, requestAuthority, withHostPlaceholder, type RequestHead } from '../wire/http-head';
 import type { CaseRecord, NavigationRecord } from '../evidence/record';
 import type { OriginEvent } from '../evidence/events';
 import type { Facts } from '../vocabulary/facts';
-import { ANSWER_COOKIE_PREFIXES, ORIGIN_STATE_KEY } from '../vocabulary/markers';
+import { isAnswerCookie, ORIGIN_STATE_KEY } from '../vocabulary/markers';
 import { isLive } from './live';
 
 /** Every visit, in order (a one-visit record has only its navigation). */
@@ -133,16 +133,19 @@ export function altSvcUsed(rec: CaseRecord): 'yes' | 'no' {
     : 'no';
 }
 
-const isAnswerCookie = (name: string) => ANSWER_COOKIE_PREFIXES.some((p) => name.startsWith(p));
-
-/** Cookies named by a consequence case's answer (cc_answer…) that came back: at the origin or in any page's document.cookie. */
+/**
+ * Cookies this case's answer set (named cc_answer…, valued with the case host) that came back: at
+ * the origin or in any page's document.cookie. Another case's answer cookie (another host as its
+ * value, reaching this host through Domain=connect.test in a shared jar) is not this case's doing.
+ */
 export function answerCookies(rec: CaseRecord): string {
   const names = new Set<string>();
+  const mine = (p: { name: string; value: string }) => isAnswerCookie(p.name) && p.value === rec.host;
   for (const e of rec.origin)
     if (e.kind === 'request' || e.kind === 'websocket')
       for (const h of e.headers)
-        if (h.name.toLowerCase() === 'cookie') for (const n of cookieNames(h.value)) if (isAnswerCookie(n)) names.add(n);
-  for (const v of visitsOf(rec)) for (const n of cookieNames(v.cookies ?? '')) if (isAnswerCookie(n)) names.add(n);
+        if (h.name.toLowerCase() === 'cookie') for (const p of cookiePairs(h.value)) if (mine(p)) names.add(p.name);
+  for (const v of visitsOf(rec)) for (const p of cookiePairs(v.cookies ?? '')) if (mine(p)) names.add(p.name);
   return names.size ? [...names].sort().join(', ') : 'none';
 }
 

@@ -1,5 +1,6 @@
 /** What the client ended up showing: the page, the error, the committed status, the final URL. */
-import { cookieNames, isBrowserErrorPage, withHostPlaceholder } from '../wire/http-head';
+import { cookiePairs, isBrowserErrorPage, withHostPlaceholder } from '../wire/http-head';
+import { fromAnotherCase } from './origin-facts';
 import type { CaseRecord } from '../evidence/record';
 import type { Facts } from '../vocabulary/facts';
 
@@ -24,7 +25,7 @@ function finalUrl(rec: CaseRecord): string {
 function pageCookies(rec: CaseRecord): string {
   const read = (rec.visits ?? (rec.navigation ? [rec.navigation] : [])).flatMap((v) => (v.cookies === undefined ? [] : [v.cookies]));
   if (!read.length) return 'not read';
-  const names = new Set(read.flatMap(cookieNames));
+  const names = new Set(read.flatMap(cookiePairs).flatMap((p) => (fromAnotherCase(p, rec.host) ? [] : [p.name])));
   return names.size ? [...names].sort().join(', ') : 'none';
 }
 

@@ -1,6 +1,14 @@
 /** What reached the origin behind the tunnel: the TLS handshake, the requests, the paths. */
 import { beginsTlsHandshake } from '../wire/bytes';
-import { cookieNames, headerValue } from '../wire/http-head';
+import { cookiePairs, headerValue } from '../wire/http-head';
+import { isAnswerCookie } from '../vocabulary/markers';
+
+/**
+ * A consequence case's answer cookie carries its case host as value; one with another host reached
+ * this case through Domain=connect.test in a jar shared across cases (Firefox's persistent context):
+ * it is not this case's evidence.
+ */
+export const fromAnotherCase = (p: { name: string; value: string }, host: string): boolean => isAnswerCookie(p.name) && p.value !== host;
 import type { CaseRecord } from '../evidence/record';
 import type { OriginEvent } from '../evidence/events';
 import type { Facts } from '../vocabulary/facts';
@@ -39,11 +47,12 @@ const pageRequests = (rec: CaseRecord) =>
 const originHeads = (rec: CaseRecord) =>
   rec.origin.filter((e): e is Extract<OriginEvent, { kind: 'request' | 'websocket' }> => e.kind === 'request' || e.kind === 'websocket');
 
-/** Cookie names from Cookie fields ("a=1; b=2"), sorted and without repeats. */
+/** Cookie names from Cookie fields ("a=1; b=2"), sorted and without repeats (another case's answer cookies left out). */
 function originCookies(rec: CaseRecord): string {
   const names = new Set<string>();
   for (const e of originHeads(rec))
-    for (const h of e.headers) if (h.name.toLowerCase() === 'cookie') for (const name of cookieNames(h.value)) names.add(name);
+    for (const h of e.headers)
+      if (h.name.toLowerCase() === 'cookie') for (const p of cookiePairs(h.value)) if (!fromAnotherCase(p, rec.host)) names.add(p.name);
   return names.size ? [...names].sort().join(', ') : 'none';
 }
 

@@ -15,5 +15,14 @@ export const CASE_DOMAIN = 'connect.test';
  */
 export const ANSWER_COOKIE_PREFIXES = ['cc_answer', '__Host-cc_answer'] as const;
 
+/**
+ * An answer cookie's value is the host of the case that set it ({host}): a Domain=connect.test
+ * cookie reaches every case host, so in a browser whose cookie jar outlives a case (Firefox's
+ * persistent context behind an HTTPS proxy) the value tells this case's cookies from another's.
+ */
+export function isAnswerCookie(name: string): boolean {
+  return ANSWER_COOKIE_PREFIXES.some((p) => name.startsWith(p));
+}
+
 /** The cookie and the localStorage item the origin sets before a Clear-Site-Data answer. */
 export const ORIGIN_STATE_KEY = 'cc_origin';

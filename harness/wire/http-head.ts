@@ -177,6 +177,17 @@ export function urlHost(url: string): string | undefined {
 }
 
 /** Cookie names in a Cookie field value or a document.cookie string ("a=1; b=2" → a, b). */
+/** Cookie pairs from a Cookie field or document.cookie ("a=1; b=2"), in order. */
+export function cookiePairs(value: string): { name: string; value: string }[] {
+  return value
+    .split(';')
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      return at < 0 ? { name: pair.trim(), value: '' } : { name: pair.slice(0, at).trim(), value: pair.slice(at + 1).trim() };
+    })
+    .filter((p) => p.name);
+}
+
 export function cookieNames(value: string): string[] {
   return value
     .split(';')
