@@ -99,7 +99,10 @@ function consequenceClasses(m: Matrix, rows: Row[]) {
           if (!judged.length) return html`<td class="note">${mine[0]?.cell.verdict ?? '—'}</td>`;
           const failed = mine.filter(({ cell }) => cell.verdict === 'fail');
           const count = (v: string) => mine.filter(({ cell }) => cell.verdict === v).length;
-          return html`<td data-client=${c.name} data-severity=${failed.length ? 'security' : 'none'}>${verdictBadge(worst(judged.map(({ cell }) => cell.verdict)))}
+          // The class's word for the client: fail if any shape took effect; else pass where some shape
+          // was judged (a shape the client cannot run, such as credentials, does not hide that).
+          const word = failed.length ? 'fail' : count('pass') ? 'pass' : worst(judged.map(({ cell }) => cell.verdict));
+          return html`<td data-client=${c.name} data-severity=${failed.length ? 'security' : 'none'}>${verdictBadge(word)}
             ${failed.length ? html`<div>took effect in: ${failed.map(({ r }, i) => html`${i ? ', ' : ''}<a href=${`cases/${r.fixture.id}.html#${c.name}`}>${r.fixture.consequence!.shape}</a>`)}</div>` : null}
             <div class="note">${count('pass')} pass, ${count('informational')} informational, ${count('unsupported')} unsupported${count('harness error') ? `, ${count('harness error')} harness error` : ''}</div></td>`;
         })}</tr>`;
