@@ -13,7 +13,7 @@ export interface Expanded {
 }
 
 /** Every string in a JSON value with {name} replaced by vars[name] (other placeholders stay). */
-function fill(value: unknown, vars: Readonly<Record<string, string>>): unknown {
+export function fill(value: unknown, vars: Readonly<Record<string, string>>): unknown {
   if (typeof value === 'string') return value.replace(/\{([a-z][a-z0-9-]*)\}/g, (m, k: string) => vars[k] ?? m);
   if (Array.isArray(value)) return value.map((v) => fill(v, vars));
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars)]));

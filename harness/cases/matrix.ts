@@ -12,8 +12,7 @@
  * header's status line for answers cut off before their header section ends.
  */
 import { z } from 'zod';
-import type { Expanded } from './families';
-import { VariantError } from './families';
+import { fill, VariantError, type Expanded } from './families';
 
 const id = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes');
 const factMatch = z.record(z.string(), z.union([z.string(), z.number(), z.array(z.union([z.string(), z.number()])).min(1)]));
@@ -69,13 +68,6 @@ export const matrixSchema = z.strictObject({
 });
 
 export type MatrixFile = z.output<typeof matrixSchema>;
-
-function fill(value: unknown, vars: Readonly<Record<string, string>>): unknown {
-  if (typeof value === 'string') return value.replace(/\{(fields|cut-status)\}/g, (_m, k: string) => vars[k]!);
-  if (Array.isArray(value)) return value.map((v) => fill(v, vars));
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fill(v, vars)]));
-  return value;
-}
 
 /** The later visits' answers: http: requests forwarded, every CONNECT a working tunnel. */
 const WORKING = [

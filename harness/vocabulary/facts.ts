@@ -33,6 +33,8 @@ const literal = (value: string, means: string): ValueForm => ({
   means,
 });
 const forms = (...list: ValueForm[]) => ({ kind: 'forms', forms: list }) as const;
+/** Cookie names (RFC 6265 tokens), sorted and joined with ", ": the form every cookie fact shares. */
+const COOKIE_NAME_LIST = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(, [!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/;
 
 /** The error codes every client's failure is normalised to (the raw message is kept beside it). */
 export const ERROR_FORMS: readonly ValueForm[] = [
@@ -219,7 +221,7 @@ export const FACTS = {
     stable: true,
     domain: forms(literal('none', 'no cookie named by the answer came back'), {
       form: '<name>, <name>…',
-      pattern: /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(, [!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/,
+      pattern: COOKIE_NAME_LIST,
       means: "the answer's cookie names (cc_answer…, __Host-cc_answer…) seen at the origin or in document.cookie, sorted",
     }),
     means:
@@ -293,7 +295,7 @@ export const FACTS = {
     stable: true,
     domain: forms(literal('none', 'no request reaching the origin carried a Cookie field'), {
       form: '<name>, <name>…',
-      pattern: /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(, [!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/,
+      pattern: COOKIE_NAME_LIST,
       means: 'the cookie names the origin received, sorted',
     }),
     means:
@@ -306,7 +308,7 @@ export const FACTS = {
       literal('not read', 'the client has no page, or the page could not be read'),
       {
         form: '<name>, <name>…',
-        pattern: /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+(, [!#$%&'*+\-.^_`|~0-9A-Za-z]+)*$/,
+        pattern: COOKIE_NAME_LIST,
         means: 'cookie names in document.cookie, sorted',
       },
     ),

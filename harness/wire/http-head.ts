@@ -167,16 +167,6 @@ export function isBrowserErrorPage(url: string): boolean {
   return /^(about:blank|about:neterror|chrome-error:)/.test(url);
 }
 
-/** The host name of a URL, or undefined when it is not one. */
-export function urlHost(url: string): string | undefined {
-  try {
-    return new URL(url).hostname.toLowerCase();
-  } catch {
-    return undefined;
-  }
-}
-
-/** Cookie names in a Cookie field value or a document.cookie string ("a=1; b=2" → a, b). */
 /** Cookie pairs from a Cookie field or document.cookie ("a=1; b=2"), in order. */
 export function cookiePairs(value: string): { name: string; value: string }[] {
   return value
@@ -188,9 +178,7 @@ export function cookiePairs(value: string): { name: string; value: string }[] {
     .filter((p) => p.name);
 }
 
+/** Cookie names in a Cookie field value or a document.cookie string ("a=1; b=2" → a, b). */
 export function cookieNames(value: string): string[] {
-  return value
-    .split(';')
-    .map((pair) => pair.split('=')[0]!.trim())
-    .filter(Boolean);
+  return cookiePairs(value).map((p) => p.name);
 }
