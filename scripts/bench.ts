@@ -14,6 +14,7 @@ import { latestResultsPath, readResults, type RunResults } from '../harness/runs
 import { declaredWaitMs } from '../harness/cases/derive';
 import { CLIENT_PROJECT_ARGS } from '../harness/clients/registry';
 import { PHASES, type Phase } from '../harness/evidence/phases';
+import { failureCode } from '../harness/evidence/failure';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
@@ -71,7 +72,8 @@ function print(results: RunResults, wallMs: number, label: string): void {
       .slice(0, 3)
       .map(([p, t]) => `${p} ${Math.round(t)}`)
       .join(', ');
-    const outcome = r.record?.navigation?.error?.code ?? (r.status === 'harness-error' ? 'harness error' : 'ok');
+    const failure = r.record?.navigation?.failure;
+    const outcome = failure ? failureCode(failure) : r.status === 'harness-error' ? 'harness error' : 'ok';
     console.log(`  ${String(r.durationMs).padStart(6)}  ${r.caseId} [${r.client}] ${outcome}${phases ? ` — ${phases}` : ''}`);
   }
   const teardowns = results.run.teardowns ?? [];

@@ -14,6 +14,7 @@ import { unsupportedReason } from '../harness/clients/client';
 import { Lab } from '../harness/engine/lab';
 import { runCase } from '../harness/engine/run-case';
 import type { CaseRecord } from '../harness/evidence/record';
+import { failureCode, failureText } from '../harness/evidence/failure';
 import { computeFacts } from '../harness/observe/facts';
 import { evaluateChecksFor, worstVerdict } from '../harness/verdicts/evaluate';
 import { uncontrolledBecause } from '../harness/verdicts/controls';
@@ -134,9 +135,9 @@ if (expectation.status !== 'match') line(describeMismatch(project, fixture.id, e
 for (const [i, nav] of (record.visits ?? (record.navigation ? [record.navigation] : [])).entries()) {
   line(`\nNavigation${record.visits ? ` ${i + 1}` : ''}: ${nav.url}`);
   line(
-    `  ${nav.committed ? `committed, HTTP ${nav.status ?? '?'}` : `not committed: ${nav.error?.code ?? 'no error'}`} in ${nav.durationMs} ms; final URL ${nav.finalUrl}`,
+    `  ${nav.committed ? `committed, HTTP ${nav.status ?? '?'}` : `not committed: ${nav.failure ? failureCode(nav.failure) : 'no error'}`} in ${nav.durationMs} ms; final URL ${nav.finalUrl}`,
   );
-  if (nav.error) line(`  raw: ${nav.error.raw.split('\n').slice(0, 4).join('\n       ')}`);
+  if (nav.failure) line(`  as reported (${nav.failure.by}): ${failureText(nav.failure).split('\n').slice(0, 4).join('\n       ')}`);
 }
 line(
   `\nWire log: ${record.connections.length} connection(s), ms from case start; the harness closed the context at ${record.harness.contextClosedAt} ms`,

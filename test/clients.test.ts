@@ -6,6 +6,7 @@ import { unsupportedReason } from '../harness/clients/client';
 import { loadFixtures } from '../harness/cases/load';
 import { computeFacts } from '../harness/observe/facts';
 import { invalidValue } from '../harness/vocabulary/facts';
+import { failureText } from '../harness/evidence/failure';
 
 const fixtures = loadFixtures();
 const fixture = (id: string) => fixtures.find((f) => f.id === id)!;
@@ -37,9 +38,10 @@ describe('client adapters against the real proxy', function () {
         // Either an error in the shared vocabulary with its raw message kept, or (https-proxy-agent)
         // the 403 itself committed as the response: never neither.
         const nav = rec.navigation!;
-        if (nav.error) {
-          expect(nav.error.raw.trim(), 'the raw message is kept').to.not.equal('');
-          expect(invalidValue('error', nav.error.code), nav.error.code).to.equal(undefined);
+        if (nav.failure) {
+          expect(failureText(nav.failure).trim(), 'the raw message is kept').to.not.equal('');
+          expect(facts.error, 'a failure is an error code').to.not.equal('none');
+          expect(invalidValue('error', facts.error!), String(facts.error)).to.equal(undefined);
         } else expect(nav.status, 'no error recorded, so the 403 must be the committed status').to.equal(403);
       });
     });

@@ -14,6 +14,7 @@ import { Lab } from '../harness/engine/lab';
 import { HarnessError, runCase } from '../harness/engine/run-case';
 import { computeFacts } from '../harness/observe/facts';
 import { SetupError } from '../harness/vocabulary/harness-errors';
+import { failureText } from '../harness/evidence/failure';
 
 const fixtures = loadFixtures();
 const fixture = (id: string) => fixtures.find((f) => f.id === id)!;
@@ -131,7 +132,7 @@ describe('command clients (any HTTP client, by command)', function () {
       const facts = computeFacts(rec);
       expect(facts.page).to.not.equal('loaded');
       expect(facts.error).to.match(/^[A-Z][a-z][A-Za-z0-9]*$/);
-      expect(rec.navigation?.error?.raw).to.contain('403');
+      expect(rec.navigation?.failure && failureText(rec.navigation.failure)).to.contain('403');
     });
   });
 });

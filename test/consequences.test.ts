@@ -300,7 +300,7 @@ describe('one severity everywhere', () => {
       rec.navigation = {
         ...rec.navigation!,
         committed: false,
-        error: { code: 'net::ERR_EMPTY_RESPONSE', raw: 'x' },
+        failure: { by: 'automation', message: 'net::ERR_EMPTY_RESPONSE' },
         originMarkerFound: false,
       };
     });

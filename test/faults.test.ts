@@ -182,7 +182,8 @@ describe('fault tolerance and isolation', function () {
         await sleep(500);
         await lab.driver.crash!();
         const rec = await pending;
-        expect(rec.navigation?.error?.code).to.equal('client crashed');
+        expect(rec.navigation?.failure?.by).to.equal('crash');
+        expect(computeFacts(rec).error).to.equal('client crashed');
         expect(computeFacts(rec).page).to.equal('no outcome');
         const next = await runCase(lab, fixtures.find((f) => f.id === 'baseline-200')!);
         expect(computeFacts(next).page).to.equal('loaded');

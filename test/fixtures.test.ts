@@ -7,7 +7,18 @@ import { withContentLength } from '../harness/proxy/step-bytes';
 import { fixtureJsonSchema, matrixJsonSchema } from '../harness/cases/json-schema';
 import { NOT_COVERED_YET, NOT_TESTABLE_IN_BROWSERS, REQUIREMENT_IDS, REQUIREMENTS } from '../harness/vocabulary/requirements';
 
-const valid = () => JSON.parse(readFileSync(join(FIXTURES_DIR, '2xx/baseline-200.json'), 'utf8'));
+/** baseline-200 with its exchange and check written out in full, so a test can break one byte of them. */
+const valid = () => ({
+  ...JSON.parse(readFileSync(join(FIXTURES_DIR, '2xx/baseline-200.json'), 'utf8')),
+  proxy: { exchanges: [{ steps: [{ do: 'send', text: 'HTTP/1.1 200 Connection established\r\n\r\n' }, { do: 'tunnel' }] }] },
+  checks: [
+    {
+      requirement: 'resp-2xx-tunnel',
+      outcomes: [{ when: { page: 'loaded' }, verdict: 'pass', means: "tunnel used: the origin's page loaded" }],
+      otherwise: { verdict: 'fail', means: 'a 200 did not give a working tunnel' },
+    },
+  ],
+});
 
 function problemsOf(
   // biome-ignore lint/suspicious/noExplicitAny: a test mutates fixture JSON freely, to break it
@@ -85,17 +96,23 @@ describe('fixtures', () => {
     expect(p[0]!.field).to.equal('proxy.exchanges[0].steps[2]');
   });
 
-  it('observes every fact a verdict rule or the 2015 record uses, after the declared ones', () => {
+  it('observes every fact a verdict rule or the 2015 record uses, before the declared ones (unless it places one)', () => {
     const f = valid();
     f.checks[0].outcomes[0].when = { 'early-bytes': 'none' };
     f.history2015 = { chrome: { cite: '[37]', observed: 'x', facts: { 'first-close': 'proxy' } } };
+    f.observe = ['error', 'connects'];
     expect(parseFixture('fixtures/2xx/baseline-200.json', JSON.stringify(f)).observe).to.deep.equal([
-      'page',
-      'error',
-      'connects',
-      'origin-tls',
       'early-bytes',
       'first-close',
+      'error',
+      'connects',
+    ]);
+    f.observe = ['error', 'first-close', 'connects'];
+    expect(parseFixture('fixtures/2xx/baseline-200.json', JSON.stringify(f)).observe).to.deep.equal([
+      'early-bytes',
+      'error',
+      'first-close',
+      'connects',
     ]);
   });
 
@@ -138,7 +155,10 @@ describe('fixtures', () => {
     const loaded = parseFixture('fixtures/2xx/baseline-200.json', JSON.stringify(f));
     expect(loaded.checks[1]).to.deep.include({ requirement: 'resp-non2xx-not-origin' });
     expect(loaded.observe).to.include('proxy-body-shown');
-    expect(problemsOf((x) => x.checks.push('resp-2xx-tunnel'))[0]!.field).to.equal('checks[1]');
+    expect(problemsOf((x) => x.checks.push('resp-no-such-check'))[0]!.field).to.equal('checks[1]');
+    expect(problemsOf((x) => x.checks.push('resp-2xx-tunnel'))).to.deep.equal([
+      { field: 'checks', message: '"resp-2xx-tunnel" is checked twice: one check per requirement' },
+    ]);
   });
 
   it('expands a family into one case per variant, and names the variant in errors', () => {
@@ -198,11 +218,86 @@ describe('fixtures', () => {
 
   it('rejects an id that does not match the file name', () => {
     const p = problemsOf((f) => (f.id = 'other-name'));
-    expect(p[0]).to.deep.equal({ field: 'id', message: '"other-name" must match the file name "baseline-200.json"' });
+    expect(p[0]).to.deep.equal({ field: 'id', message: '"other-name" differs from the file name "baseline-200.json": leave "id" out' });
+  });
+
+  it('takes the id from the file name and the group from the folder; a written group that differs is an error', () => {
+    const { id: _id, group: _group, ...short } = valid();
+    const loaded = parseFixture('fixtures/non-2xx/my-case.json', JSON.stringify(short));
+    expect([loaded.id, loaded.group]).to.deep.equal(['my-case', 'non-2xx']);
+    expect(parseFixture('/tmp/x/my-case.json', JSON.stringify(short)).group).to.equal('other');
+    expect(parseFixture('/tmp/x/my-case.json', JSON.stringify({ ...short, group: '407' })).group).to.equal('407');
+    expect(problemsOf((f) => (f.group = '407'), 'fixtures/2xx/baseline-200.json')).to.deep.equal([
+      { field: 'group', message: '"407" differs from the folder 2xx/ (group "2xx"): leave "group" out, or move the file' },
+    ]);
+  });
+
+  it('short forms give the same case as the long form, byte for byte', () => {
+    const long = parseFixture('fixtures/2xx/baseline-200.json', JSON.stringify(valid()));
+    const named = parseFixture('fixtures/2xx/baseline-200.json', JSON.stringify({ ...valid(), proxy: { exchanges: ['tunnel'] } }));
+    const head = parseFixture(
+      'fixtures/2xx/baseline-200.json',
+      JSON.stringify({ ...valid(), proxy: { exchanges: [{ steps: [{ do: 'send', head: { status: 200 } }, 'tunnel'] }] } }),
+    );
+    expect(named.proxy).to.deep.equal(long.proxy);
+    expect(head.proxy).to.deep.equal(long.proxy);
+    const sent = (steps: unknown[]) =>
+      (
+        parseFixture('fixtures/2xx/baseline-200.json', JSON.stringify({ ...valid(), proxy: { exchanges: [{ steps }] } })).proxy
+          .exchanges[0]!.steps[0] as { text: string }
+      ).text;
+    expect(sent([{ do: 'send', head: { status: 407, headers: ['Proxy-Authenticate: Basic realm="x"'] }, body: 'hi' }, 'close'])).to.equal(
+      'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="x"\r\n\r\nhi',
+    );
+    expect(sent([{ do: 'send', head: { version: 'HTTP/1.0', status: 200, reason: 'OK' } }, 'tunnel'])).to.equal('HTTP/1.0 200 OK\r\n\r\n');
+  });
+
+  it('names the field of a broken short form: an unknown name, a head line with CR LF, a body without a head', () => {
+    expect(problemsOf((f) => (f.proxy.exchanges = ['tunel']))).to.deep.equal([
+      { field: 'proxy.exchanges[0]', message: '"tunel" is not a name this field knows (known: tunnel); or write the object out' },
+    ]);
+    expect(problemsOf((f) => (f.proxy.exchanges[0].steps[1] = 'tunel'))[0]!.field).to.equal('proxy.exchanges[0].steps[1]');
+    expect(
+      problemsOf((f) => (f.proxy.exchanges[0].steps[0] = { do: 'send', head: { status: 200, headers: ['A: b\r\nC: d'] } }))[0]!.field,
+    ).to.equal('proxy.exchanges[0].steps[0].head.headers[0]');
+    expect(problemsOf((f) => (f.proxy.exchanges[0].steps[0] = { do: 'send', text: 'x', body: 'y' }))[0]!.field).to.equal(
+      'proxy.exchanges[0].steps[0].body',
+    );
+  });
+
+  it('an outside folder runs on its own, brings the built-in cases it needs, and errors name its real path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cc-outside-'));
+    const mine = { title: 'Mine', proxy: { exchanges: ['tunnel'] }, checks: ['resp-2xx-tunnel'] };
+    writeFileSync(join(dir, 'my-case.json'), JSON.stringify(mine));
+    const loaded = loadFixtures(dir);
+    expect(loaded.map((f) => [f.id, f.file])).to.deep.equal([
+      ['my-case', join(dir, 'my-case.json')],
+      ['baseline-200', 'fixtures/2xx/baseline-200.json'],
+    ]);
+    expect(loaded[0]!.dependsOn).to.deep.equal(['baseline-200']);
+    // a folder that defines baseline-200 itself uses its own
+    writeFileSync(join(dir, 'baseline-200.json'), JSON.stringify({ ...mine, title: 'My baseline' }));
+    expect(loadFixtures(dir).map((f) => [f.id, f.title])).to.deep.equal([
+      ['baseline-200', 'My baseline'],
+      ['my-case', 'Mine'],
+    ]);
+    writeFileSync(join(dir, 'broken.json'), JSON.stringify({ ...mine, dependsOn: ['nowhere'], control: 'no-control' }));
+    expect(() => loadFixtures(dir)).to.throw(
+      new RegExp(
+        `${join(dir, 'broken.json')}: invalid fixture\\n  - control: no case has the id "no-control"[\\s\\S]*dependsOn: no case has the id "nowhere"`,
+      ),
+    );
+  });
+
+  it('every built-in case sits in a group folder and says what it does', () => {
+    for (const f of loadFixtures(FIXTURES_DIR)) {
+      expect(f.group, f.file).not.to.equal('other');
+      expect(f.description, f.file).not.to.equal('');
+    }
   });
 
   it('rejects an unknown requirement id', () => {
-    expect(problemsOf((f) => (f.checks[0].requirement = 'req-nonsense'))[0]!.field).to.equal('checks[0]');
+    expect(problemsOf((f) => (f.checks[0].requirement = 'req-nonsense'))[0]!.field).to.equal('checks[0].requirement');
   });
 
   it('reports invalid JSON with the file name', () => {

@@ -48,8 +48,7 @@ describe('set-up problems: a clear message, not a stack', function () {
     mkdirSync(dir, { recursive: true });
     copyFileSync(join(FIXTURES_DIR, '2xx/baseline-200.json'), join(dir, 'baseline-200.json'));
     const bad = JSON.parse(readFileSync(join(FIXTURES_DIR, '2xx/baseline-200.json'), 'utf8'));
-    bad.id = 'bad-step';
-    bad.proxy.exchanges[0].steps[0].do = 'shout';
+    bad.proxy.exchanges[0] = { steps: [{ do: 'shout' }] };
     writeFileSync(join(dir, 'bad-step.json'), JSON.stringify(bad));
     symlinkSync(join(scratch, 'nowhere.json'), join(dir, 'dangling.json'));
     const { status, output } = runSuite([], { CC_FIXTURES_DIR: join(scratch, 'fixtures'), CC_REPORTS_DIR: join(scratch, 'reports') });

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { computeFacts } from '../harness/observe/facts';
 import { evaluateChecks, evaluateChecksFor, compareWith2015, worstVerdict } from '../harness/verdicts/evaluate';
 import { checkExpectations } from '../harness/verdicts/expectations';
-import { normaliseNavigationError } from '../harness/clients/navigation-error';
+import { failureCode } from '../harness/evidence/failure';
 import type { CaseRecord } from '../harness/evidence/record';
 import type { ConnectionTrace, ProxyEvent } from '../harness/evidence/events';
 import { leadingResponseHeads } from '../harness/wire/http-head';
@@ -185,8 +185,11 @@ describe('facts from raw evidence', () => {
       'proxy body shown',
     );
     expect(
-      computeFacts(record({ navigation: { ...nav, committed: false, originMarkerFound: false, error: { code: 'net::ERR_X', raw: '' } } }))
-        .error,
+      computeFacts(
+        record({
+          navigation: { ...nav, committed: false, originMarkerFound: false, failure: { by: 'automation', message: 'net::ERR_X' } },
+        }),
+      ).error,
     ).to.equal('net::ERR_X');
   });
 });
@@ -309,18 +312,21 @@ describe('flake analysis (npm run flake)', () => {
 
 describe('navigation error normalisation', () => {
   it('takes net::ERR_* from Chromium and NS_ERROR_* from a later line of Firefox', () => {
-    expect(normaliseNavigationError(new Error('page.goto: net::ERR_TUNNEL_CONNECTION_FAILED at https://x/')).code).to.equal(
+    expect(failureCode({ by: 'automation', message: 'page.goto: net::ERR_TUNNEL_CONNECTION_FAILED at https://x/' })).to.equal(
       'net::ERR_TUNNEL_CONNECTION_FAILED',
     );
     expect(
-      normaliseNavigationError(
-        new Error(
+      failureCode({
+        by: 'automation',
+        message:
           'page.goto: Protocol error (browsingContext.navigate): unknown error\nMessage: Error: NS_ERROR_PROXY_FORBIDDEN at https://x/',
-        ),
-      ).code,
+      }),
     ).to.equal('NS_ERROR_PROXY_FORBIDDEN');
-    const t = new Error('page.goto: Timeout 100ms exceeded.');
-    t.name = 'TimeoutError';
-    expect(normaliseNavigationError(t).code).to.equal('timeout');
+    expect(failureCode({ by: 'automation', name: 'TimeoutError', message: 'page.goto: Timeout 100ms exceeded.' })).to.equal('timeout');
+    // undici: the DOMException's numeric legacy code names nothing; the innermost string code does
+    expect(
+      failureCode({ by: 'library', chain: [{ name: 'TypeError', message: 'fetch failed' }, { code: 0 }, { code: 'UND_ERR_SOCKET' }] }),
+    ).to.equal('UND_ERR_SOCKET');
+    expect(failureCode({ by: 'exit', program: 'curl', exitCode: 56, stderr: '' })).to.equal('curl (56)');
   });
 });

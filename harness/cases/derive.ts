@@ -23,7 +23,9 @@ export function derive(parsed: ParsedFixture): Fixture {
     ...checks.flatMap((c) => c.outcomes.flatMap((o) => Object.keys(o.when))),
     ...Object.values(parsed.history2015 ?? {}).flatMap((h) => Object.keys(h?.facts ?? {})),
   ] as FactName[];
-  const observe = [...new Set([...parsed.observe, ...used])];
+  // The facts the checks and the 2015 record use come first; "observe" adds others (and places a
+  // used fact where it lists it).
+  const observe = [...new Set([...used.filter((f) => !parsed.observe.includes(f)), ...parsed.observe])];
   const tunnels = parsed.proxy.exchanges.some((ex) => ex.steps.some((s) => s.do === 'tunnel'));
   const dependsOn = parsed.dependsOn ?? (tunnels && parsed.id !== BASELINE_CASE ? [BASELINE_CASE] : []);
   // A list of URLs is the visits: one navigation per URL.

@@ -20,6 +20,8 @@ export function matrixJsonSchema(): string {
 /** The fixture schema as JSON Schema text (what fixtures/schema.json holds). */
 export function fixtureJsonSchema(): string {
   const schema = z.toJSONSchema(fixtureSchema, { io: 'input', unrepresentable: 'any' });
+  // The loader fills "id" and "group" from the file's name and folder: a file need not write them.
+  schema.required = (schema.required ?? []).filter((k) => k !== 'id' && k !== 'group');
   return (
     JSON.stringify(
       {

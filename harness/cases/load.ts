@@ -3,10 +3,10 @@
  * rules the schema cannot express, and fails with the file, the field and the reason.
  */
 import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { basename, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { fixtureSchema, intermittentFacts, type Fixture } from './schema';
+import { fixtureSchema, GROUP_FOLDERS, intermittentFacts, type Fixture } from './schema';
 import { derive } from './derive';
 import { expandFamily, VariantError } from './families';
 import { expandMatrix, isMatrixFile } from './matrix';
@@ -185,30 +185,78 @@ function crossCheck(f: Fixture): Problem[] {
   return problems;
 }
 
+type Issue = z.core.$ZodIssue;
+
+/**
+ * A short form is a union (a name, or the object written out): where the input's type picks one
+ * branch, its issues are the problems, at their exact field, instead of one "Invalid input".
+ */
+function unionBranchIssues(issue: Issue): Issue[] {
+  if (issue.code !== 'invalid_union' || !('errors' in issue) || !issue.errors.length) return [issue];
+  const wrongKind = (errs: Issue[]) => errs.every((e) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'invalid_value'));
+  const branches = issue.errors.filter((errs) => !wrongKind(errs));
+  if (branches.length === 1) return branches[0]!.flatMap((e) => unionBranchIssues({ ...e, path: [...issue.path, ...e.path] } as Issue));
+  const names = issue.errors.flat().find((e) => e.path.length === 0 && e.code === 'invalid_value' && 'values' in e);
+  if (names && typeof issue.input === 'string' && names.code === 'invalid_value')
+    return [
+      {
+        code: 'custom',
+        path: issue.path,
+        message: `"${issue.input}" is not a name this field knows (known: ${names.values.map(String).join(', ')}); or write the object out`,
+      } as Issue,
+    ];
+  return [issue];
+}
+
 function validate(json: unknown): { fixture?: Fixture; problems: Problem[] } {
   const retired = json && typeof json === 'object' ? Object.keys(RETIRED).filter((k) => k in json) : [];
   if (retired.length) return { problems: retired.map((k) => ({ field: k, message: RETIRED[k]! })) };
   const parsed = fixtureSchema.safeParse(json, { reportInput: true });
-  if (!parsed.success) return { problems: parsed.error.issues.map((i) => ({ field: fieldPath(i.path), message: describeIssue(i) })) };
+  if (!parsed.success)
+    return {
+      problems: parsed.error.issues.flatMap(unionBranchIssues).map((i) => ({ field: fieldPath(i.path), message: describeIssue(i) })),
+    };
   const fixture = derive(parsed.data);
   return { fixture, problems: crossCheck(fixture) };
 }
 
+/**
+ * What a file's place says about its cases: the id is the file name, the group the folder (a
+ * group folder under fixtures/, else "other"). Written anyway, they must agree.
+ */
+function fromPlace(file: string, json: Record<string, unknown>): { json: Record<string, unknown>; problems: Problem[] } {
+  const id = basename(file, '.json');
+  const folder = basename(dirname(file));
+  const group = GROUP_FOLDERS[folder];
+  const problems: Problem[] = [];
+  if ('id' in json && json.id !== id)
+    problems.push({ field: 'id', message: `${JSON.stringify(json.id)} differs from the file name "${id}.json": leave "id" out` });
+  if (group && 'group' in json && json.group !== group)
+    problems.push({
+      field: 'group',
+      message: `${JSON.stringify(json.group)} differs from the folder ${folder}/ (group "${group}"): leave "group" out, or move the file`,
+    });
+  return { json: { ...json, id, group: json.group ?? group ?? 'other' }, problems };
+}
+
 /** The cases a fixture file defines (one, or one per variant of a family), validated. */
 export function parseFixtureFile(file: string, text: string): LoadedFixture[] {
-  let json: unknown;
+  let parsedJson: unknown;
   try {
-    json = JSON.parse(text);
+    parsedJson = JSON.parse(text);
   } catch (e) {
     throw new FixtureError(file, [{ field: '', message: `not valid JSON: ${(e as Error).message}` }]);
   }
+  if (!parsedJson || typeof parsedJson !== 'object' || Array.isArray(parsedJson))
+    throw new FixtureError(file, [{ field: '', message: 'must be a JSON object' }]);
   const fileId = basename(file, '.json');
-  const ownId = json && typeof json === 'object' ? (json as { id?: unknown }).id : undefined;
-  if (ownId !== fileId)
-    throw new FixtureError(file, [{ field: 'id', message: `${JSON.stringify(ownId)} must match the file name "${fileId}.json"` }]);
+  const placed = isMatrixFile(parsedJson)
+    ? { json: parsedJson as Record<string, unknown>, problems: [] }
+    : fromPlace(file, parsedJson as Record<string, unknown>);
+  if (placed.problems.length) throw new FixtureError(file, placed.problems);
   let cases: ReturnType<typeof expandFamily>;
   try {
-    cases = isMatrixFile(json) ? expandMatrix(json) : expandFamily(json);
+    cases = isMatrixFile(placed.json) ? expandMatrix(placed.json) : expandFamily(placed.json);
   } catch (e) {
     if (e instanceof VariantError) throw new FixtureError(file, e.problems);
     throw e;
@@ -257,13 +305,19 @@ function listJson(dir: string): string[] {
     });
 }
 
-/** Loads every fixture; all problems in all files are reported together. */
-export function loadFixtures(dir = fixturesDir()): LoadedFixture[] {
-  const root = resolve(dir, '..');
+const REPO_ROOT = resolve(FIXTURES_DIR, '..');
+
+/** How messages name a file: from the repository root when it is in it, else its absolute path. */
+function shownPath(path: string): string {
+  return path.startsWith(REPO_ROOT + sep) ? relative(REPO_ROOT, path) : path;
+}
+
+/** Every case of one folder, with the problems of all its files. */
+function loadSet(dir: string): { fixtures: LoadedFixture[]; errors: FixtureError[] } {
   const errors: FixtureError[] = [];
   const fixtures: LoadedFixture[] = [];
   for (const path of listJson(dir)) {
-    const file = relative(root, path);
+    const file = shownPath(path);
     try {
       fixtures.push(...parseFixtureFile(file, readFileSync(path, 'utf8')));
     } catch (e) {
@@ -277,7 +331,34 @@ export function loadFixtures(dir = fixturesDir()): LoadedFixture[] {
     if (other) errors.push(new FixtureError(f.file, [{ field: 'id', message: `"${f.id}" is also used by ${other}` }]));
     seen.set(f.id, f.file);
   }
-  errors.push(...dependencyProblems(fixtures, seen));
+  return { fixtures, errors };
+}
+
+/** The cases a case needs to mean something: its dependencies and its positive control. */
+const needs = (f: LoadedFixture) => [...f.dependsOn, ...(f.control ? [f.control] : [])];
+
+/**
+ * Loads every fixture; all problems in all files are reported together. A folder other than
+ * fixtures/ (CC_FIXTURES_DIR) runs on its own: only its cases run, plus the built-in cases they
+ * need (dependencies and controls it does not define itself, such as baseline-200).
+ */
+export function loadFixtures(dir = fixturesDir()): LoadedFixture[] {
+  const own = loadSet(resolve(dir));
+  const fixtures = [...own.fixtures];
+  const errors = [...own.errors];
+  if (resolve(dir) !== FIXTURES_DIR) {
+    const builtIn = new Map(loadSet(FIXTURES_DIR).fixtures.map((f) => [f.id, f]));
+    const have = new Set(fixtures.map((f) => f.id));
+    for (let i = 0; i < fixtures.length; i++)
+      for (const id of needs(fixtures[i]!)) {
+        const f = builtIn.get(id);
+        if (f && !have.has(id)) {
+          have.add(id);
+          fixtures.push(f);
+        }
+      }
+  }
+  errors.push(...dependencyProblems(fixtures));
   if (errors.length) throw new AggregateFixtureError(errors);
   return fixtures;
 }
@@ -297,12 +378,14 @@ function cycleFrom(id: string, byId: Map<string, LoadedFixture>): string[] | und
   return walk([id]);
 }
 
-/** Every dependency names a case that exists, and no case depends on itself through others. */
-function dependencyProblems(fixtures: LoadedFixture[], ids: Map<string, string>): FixtureError[] {
+/** Every dependency and control names a case that exists, and no case depends on itself through others. */
+function dependencyProblems(fixtures: LoadedFixture[]): FixtureError[] {
   const byId = new Map(fixtures.map((f) => [f.id, f]));
   const errors: FixtureError[] = [];
   for (const f of fixtures) {
-    const unknown = f.dependsOn.filter((d) => !ids.has(d));
+    if (f.control && !byId.has(f.control))
+      errors.push(new FixtureError(f.file, [{ field: 'control', message: `no case has the id "${f.control}"` }]));
+    const unknown = f.dependsOn.filter((d) => !byId.has(d));
     if (unknown.length)
       errors.push(
         new FixtureError(f.file, [{ field: 'dependsOn', message: `no case has the id ${unknown.map((u) => `"${u}"`).join(', ')}` }]),

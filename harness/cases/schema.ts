@@ -2,6 +2,7 @@
  * The fixture format. One JSON file per case under fixtures/; fixtures/schema.json is generated
  * from this module (`npm run schema`) so editors validate while you type.
  */
+import { STATUS_CODES } from 'node:http';
 import { z } from 'zod';
 import { REQUIREMENT_IDS, type RequirementId } from '../vocabulary/requirements';
 import { CITATIONS_2015 } from '../vocabulary/history-2015';
@@ -23,12 +24,56 @@ export const GROUPS = [
   'websocket',
   'security',
   'consequences',
+  'other',
 ] as const;
+export type Group = (typeof GROUPS)[number];
+
+/**
+ * The folder under fixtures/ that holds each group's files: a file's folder gives its group, so a
+ * fixture does not write it. A file in any other folder (an outside set) is "other" unless it says.
+ */
+export const GROUP_FOLDERS: Readonly<Record<string, Group>> = {
+  'request-form': 'request form',
+  '2xx': '2xx',
+  'early-data': 'early data',
+  '1xx': '1xx',
+  'non-2xx': 'non-2xx',
+  '407': '407',
+  'transport-faults': 'transport faults',
+  http2: 'http/2',
+  websocket: 'websocket',
+  security: 'security',
+  consequences: 'consequences',
+};
 
 const ms = (max: number) => z.number().int().min(0).max(max);
 const hex = z.string().regex(/^(\s*[0-9a-fA-F]{2})*\s*$/, 'must be hex byte pairs such as "16 03 01"');
 /** Fixture text is Latin-1: each character is one byte (escape others as \u00XX in JSON). */
 const latin1 = z.string().regex(/^[\u0000-\u00ff]*$/, 'must be Latin-1 text (one byte per character); use "hex" for other bytes');
+
+/** The reason phrase a head gets when it names none: the one every proxy sends for 200, else the standard one. */
+export function defaultReason(status: number): string {
+  return status === 200 ? 'Connection established' : (STATUS_CODES[status] ?? '');
+}
+
+const responseHead = z.strictObject({
+  version: z.enum(['HTTP/1.1', 'HTTP/1.0']).default('HTTP/1.1'),
+  status: z.number().int().min(100).max(999),
+  reason: latin1
+    .regex(/^[^\r\n]*$/, 'one line')
+    .optional()
+    .describe('Default: "Connection established" for 200, else the standard phrase (Forbidden, Proxy Authentication Required, …).'),
+  headers: z
+    .array(latin1.regex(/^[^\r\n]+$/, 'one field line, without CR or LF (use "text" for malformed heads)'))
+    .default([])
+    .describe('Field lines in order, e.g. "Content-Length: 0".'),
+});
+
+/** The bytes of a head written as fields. */
+export function headText(head: z.output<typeof responseHead>): string {
+  const reason = head.reason ?? defaultReason(head.status);
+  return `${head.version} ${head.status} ${reason}\r\n${head.headers.map((h) => `${h}\r\n`).join('')}\r\n`;
+}
 
 const segment = z.union([z.strictObject({ text: latin1 }), z.strictObject({ hex })]);
 
@@ -38,6 +83,12 @@ const sendStep = z
     text: latin1.optional(),
     hex: hex.optional(),
     segments: z.array(segment).min(1).optional(),
+    head: responseHead
+      .optional()
+      .describe(
+        'A well-formed response head, written as fields: the bytes are derived ("HTTP/1.1 200 Connection established\\r\\n\\r\\n" for { "status": 200 }).',
+      ),
+    body: latin1.optional().describe('Bytes sent right after "head" (with "head" only).'),
     repeat: z
       .number()
       .int()
@@ -53,15 +104,16 @@ const sendStep = z
       .describe('"auto": the proxy adds a Content-Length field (last in the head) counting the bytes after the head; needs "text".'),
     note: z.string().optional(),
   })
-  .refine((s) => [s.text, s.hex, s.segments].filter((v) => v !== undefined).length === 1, {
-    message: 'a send step needs exactly one of "text", "hex" or "segments"',
+  .refine((s) => [s.text, s.hex, s.segments, s.head].filter((v) => v !== undefined).length === 1, {
+    message: 'a send step needs exactly one of "head", "text", "hex" or "segments"',
   })
-  .refine((s) => s.contentLength === undefined || s.text !== undefined, {
-    message: '"contentLength": "auto" needs "text" (a head and its body)',
+  .refine((s) => s.body === undefined || s.head !== undefined, { message: '"body" goes with "head"', path: ['body'] })
+  .refine((s) => s.contentLength === undefined || s.text !== undefined || s.head !== undefined, {
+    message: '"contentLength": "auto" needs "head" or "text" (a head and its body)',
     path: ['contentLength'],
   });
 
-const step = z.discriminatedUnion('do', [
+const stepObject = z.discriminatedUnion('do', [
   sendStep,
   z.strictObject({ do: z.literal('wait'), ms: ms(60_000), note: z.string().optional() }),
   z
@@ -85,7 +137,23 @@ const step = z.discriminatedUnion('do', [
   z.strictObject({ do: z.literal('reset'), note: z.string().optional() }).describe('Abort with TCP RST (terminal).'),
 ]);
 
-const exchange = z.strictObject({
+/** Steps that need no argument can be written as their name alone: "tunnel" is { "do": "tunnel" }. */
+const BARE_STEPS = ['tunnel', 'fin', 'close', 'reset'] as const;
+
+/** What the proxy and the engine see: a head written as fields is its bytes by now. */
+function toStep(s: z.output<typeof stepObject> | (typeof BARE_STEPS)[number]) {
+  if (typeof s === 'string') return { do: s };
+  if (s.do !== 'send' || s.head === undefined) return s;
+  const { head, body, ...rest } = s;
+  return { ...rest, text: headText(head) + (body ?? '') };
+}
+
+const step = z
+  .union([z.enum(BARE_STEPS).describe('A step that needs no argument, by name.'), stepObject])
+  .transform((s) => toStep(s) as Exclude<z.output<typeof stepObject>, { do: 'send' }> | SendStep);
+type SendStep = Omit<Extract<z.output<typeof stepObject>, { do: 'send' }>, 'head' | 'body'>;
+
+const exchangeObject = z.strictObject({
   when: z
     .strictObject({
       proxyAuthorization: z.enum(['absent', 'present']).optional(),
@@ -119,6 +187,22 @@ const exchange = z.strictObject({
   note: z.string().optional(),
 });
 
+/**
+ * Exchanges every family uses, by name (cache-tests' templates): "tunnel" answers 200 Connection
+ * established and splices the connection into the origin.
+ */
+export const NAMED_EXCHANGES = {
+  tunnel: { steps: [{ do: 'send', text: 'HTTP/1.1 200 Connection established\r\n\r\n' }, { do: 'tunnel' }] },
+} as const satisfies Record<string, z.input<typeof exchangeObject>>;
+
+const exchange = z.union([
+  z
+    .enum(Object.keys(NAMED_EXCHANGES) as [keyof typeof NAMED_EXCHANGES])
+    .describe('A standard exchange by name: "tunnel" = 200 Connection established, then the tunnel.')
+    .transform((name) => exchangeObject.parse(NAMED_EXCHANGES[name])),
+  exchangeObject,
+]);
+
 const factValue = z.union([z.string(), z.number()]);
 const factMatch = z.partialRecord(z.enum(STABLE_FACT_NAMES), z.union([factValue, z.array(factValue).min(1)]));
 const verdict = z.enum(VERDICTS);
@@ -149,10 +233,11 @@ export const fixtureSchema = z.strictObject({
   id: z
     .string()
     .regex(/^[a-z0-9][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes')
-    .max(48, 'at most 48 characters (it becomes part of a DNS label)'),
+    .max(48, 'at most 48 characters (it becomes part of a DNS label)')
+    .describe('The file name without ".json": leave it out (a family\'s variants name their own).'),
   title: z.string().min(1),
-  description: z.string().min(1),
-  group: z.enum(GROUPS),
+  description: z.string().default('').describe('What the case does and why it matters (the built-in cases all have one).'),
+  group: z.enum(GROUPS).describe('The folder under fixtures/ names it: leave it out (files in other folders are "other" unless they say).'),
   transports: z
     .array(z.enum(TRANSPORT_NAMES))
     .min(1)

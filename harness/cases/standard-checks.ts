@@ -14,6 +14,32 @@ interface StandardCheck {
 }
 
 export const STANDARD_CHECKS = {
+  // RFC 9110 §9.3.6: any 2xx to CONNECT turns the connection into a tunnel; the origin's page loading is the proof.
+  'resp-2xx-tunnel': {
+    requirement: 'resp-2xx-tunnel',
+    outcomes: [{ when: { page: 'loaded' }, verdict: 'pass', means: "a 2xx: the tunnel works (the origin's page loaded)" }],
+    otherwise: { verdict: 'fail', means: 'a 2xx did not give a working tunnel' },
+  },
+  // RFC 9110 §9.3.6: a client MUST ignore Content-Length and Transfer-Encoding in a 2xx to CONNECT.
+  'resp-2xx-ignore-cl-te': {
+    requirement: 'resp-2xx-ignore-cl-te',
+    outcomes: [{ when: { page: 'loaded' }, verdict: 'pass', means: 'ignores the framing fields; the tunnel works' }],
+    otherwise: { verdict: 'fail', means: 'acts on framing fields in a 2xx to CONNECT' },
+  },
+  // A redirect in answer to CONNECT comes from the proxy, not the origin: following it lets the proxy steer https navigations.
+  'resp-3xx-no-follow': {
+    requirement: 'resp-3xx-no-follow',
+    outcomes: [{ when: { 'redirect-followed': 'no' }, verdict: 'pass', means: "does not follow the proxy's redirect" }],
+    otherwise: { verdict: 'fail', means: 'follows a redirect the proxy sent in answer to CONNECT' },
+  },
+  // RFC 9110 §9.3.6: a non-2xx answer means the connection is not a tunnel: no TLS to the origin, no origin page.
+  'resp-non2xx-no-tunnel': {
+    requirement: 'resp-non2xx-no-tunnel',
+    outcomes: [
+      { when: { 'origin-tls': 'none', page: ['error page', 'other content'] }, verdict: 'pass', means: 'no tunnel after the refusal' },
+    ],
+    otherwise: { verdict: 'fail', means: 'treated a non-2xx answer as a tunnel' },
+  },
   // CVE-2009-1836: whatever the client does with a refusal, the proxy's body is not the origin's page.
   'resp-non2xx-not-origin': {
     requirement: 'resp-non2xx-not-origin',

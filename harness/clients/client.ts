@@ -5,6 +5,7 @@
  * that exports a ClientKind, plus one line in registry.ts.
  */
 import type { ClientInfo, NavigationRecord } from '../evidence/record';
+import type { VisitFailure } from '../evidence/failure';
 import { PROXY_BODY_MARKER } from '../vocabulary/markers';
 import type { PhaseTimes } from '../evidence/phases';
 import type { LoadedFixture } from '../cases/load';
@@ -109,13 +110,13 @@ export function bodyNavigation(
   startedAt: number,
   body: string,
   marker: string,
-  result: { committed: boolean; status?: number; error?: { code: string; raw: string } },
+  result: { committed: boolean; status?: number; failure?: VisitFailure },
 ): NavigationRecord {
   return {
     url,
     committed: result.committed,
     ...(result.status !== undefined ? { status: result.status } : {}),
-    ...(result.error ? { error: result.error } : {}),
+    ...(result.failure ? { failure: result.failure } : {}),
     finalUrl: url,
     title: '',
     text: body.slice(0, 2000),

@@ -1,5 +1,5 @@
 /**
- * Any HTTP client, by command: no TypeScript needed. A client is listed in clients.json (or the
+ * Any HTTP client, by command: no TypeScript needed. A client is listed in command-clients/clients.json (or the
  * file CC_CLIENTS_FILE names) with the command that runs it; the suite runs that command once
  * per visit and reads one JSON object from its stdout. The contract, also in the README:
  *
@@ -27,7 +27,7 @@ import { invalidValue } from '../vocabulary/facts';
 import { HarnessError, SetupError } from '../vocabulary/harness-errors';
 import { TRANSPORT_NAMES } from '../vocabulary/transports';
 
-export const DEFAULT_CLIENTS_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../clients.json');
+export const DEFAULT_CLIENTS_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../command-clients/clients.json');
 
 /** How long a command may run past the case's own bound before it counts as hung. */
 export const COMMAND_GRACE_MS = 5000;
@@ -199,7 +199,7 @@ export function commandClientKind(spec: CommandClientSpec, base: string): Client
               visits.push(
                 bodyNavigation(url, t0, '', marker, {
                   committed: false,
-                  error: { code: result.error.code, raw: result.error.message || result.error.code },
+                  failure: { by: 'adapter', code: result.error.code, message: result.error.message || result.error.code },
                 }),
               );
             } else {

@@ -70,20 +70,13 @@ export const curlClient: ClientKind = {
           const cut = result.stdout.lastIndexOf(STATUS_MARK);
           const body = cut >= 0 ? result.stdout.slice(0, cut) : result.stdout;
           const status = cut >= 0 ? Number(result.stdout.slice(cut + STATUS_MARK.length)) : 0;
-          const error =
-            result.code === 0
-              ? undefined
-              : {
-                  code: /curl: \((\d+)\)/.exec(result.stderr)
-                    ? `curl (${/curl: \((\d+)\)/.exec(result.stderr)![1]})`
-                    : `curl exit ${result.code}`,
-                  raw: result.stderr.trim() || `exit ${result.code}`,
-                };
+          const failure =
+            result.code === 0 ? undefined : { by: 'exit' as const, program: 'curl', exitCode: result.code, stderr: result.stderr };
           visits.push(
             bodyNavigation(url, t0, body, marker, {
               committed: result.code === 0 && status > 0,
               ...(status > 0 ? { status } : {}),
-              ...(error ? { error } : {}),
+              ...(failure ? { failure } : {}),
             }),
           );
         }

@@ -8,6 +8,7 @@ import https from 'node:https';
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { VisitFailure } from '../evidence/failure';
 import { performance } from 'node:perf_hooks';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { HttpProxyAgent } from 'http-proxy-agent';
@@ -33,25 +34,18 @@ function proxyUrl(endpoint: ProxyEndpoint, credentials?: { username: string; pas
   return `${endpoint.scheme}://${auth}127.0.0.1:${endpoint.port}`;
 }
 
-/**
- * The innermost string code of an error and its causes: undici wraps the real failure (a
- * UND_ERR_* or errno) in a DOMException whose numeric legacy "code" (0) names nothing.
- */
-function errorOf(e: unknown): { code: string; raw: string } {
-  const chain: { code?: unknown; name?: string; message?: string }[] = [];
-  for (let x = e as { cause?: unknown } | undefined; x && chain.length < 8; x = x.cause as typeof x)
-    chain.push(x as (typeof chain)[number]);
-  const outer = chain[0] ?? {};
-  const timedOut = outer.name === 'TimeoutError' || outer.name === 'AbortError';
-  const coded = [...chain].reverse().find((x) => typeof x.code === 'string' && x.code);
-  const code = timedOut ? 'timeout' : String(coded?.code ?? outer.name ?? 'Error');
-  return {
-    code,
-    raw: chain
-      .map((x) => x.message)
-      .filter(Boolean)
-      .join(' — '),
-  };
+/** The error and its causes, outermost first, as thrown: the error fact reads its code from them. */
+function failureOf(e: unknown): VisitFailure {
+  const chain: { name?: string; code?: string | number; message?: string }[] = [];
+  for (let x = e as { cause?: unknown } | undefined; x && chain.length < 8; x = x.cause as typeof x) {
+    const { name, code, message } = x as { name?: unknown; code?: unknown; message?: unknown };
+    chain.push({
+      ...(typeof name === 'string' ? { name } : {}),
+      ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+      ...(typeof message === 'string' ? { message } : {}),
+    });
+  }
+  return { by: 'library', chain };
 }
 
 function driverFor(
@@ -81,12 +75,12 @@ function driverFor(
           .finally(() => clearTimeout(timer))
           .then(
             (ok) => ({ ok }),
-            (e: unknown) => ({ error: errorOf(e) }),
+            (e: unknown) => ({ failure: failureOf(e) }),
           );
         visits.push(
           'ok' in r
             ? bodyNavigation(url, t0, r.ok.body, req.marker, { committed: true, status: r.ok.status })
-            : bodyNavigation(url, t0, '', req.marker, { committed: false, error: r.error }),
+            : bodyNavigation(url, t0, '', req.marker, { committed: false, failure: r.failure }),
         );
       }
       const navigation = visits.reduce((n, v) => n + v.durationMs, 0);

@@ -12,7 +12,6 @@ import type { ClientInfo, NavigationRecord } from '../evidence/record';
 import { PROXY_BODY_MARKER } from '../vocabulary/markers';
 import { describeLaunch, type Engine } from './engine';
 import { resolveExecutable } from './executables';
-import { normaliseNavigationError } from './navigation-error';
 import { stripAnsi } from '../wire/bytes';
 import type { ClientDriver, ClientKind, ProxyEndpoint, VisitOutcome, VisitRequest } from './client';
 import type { Transport } from '../vocabulary/transports';
@@ -258,12 +257,13 @@ class PlaywrightDriver implements ClientDriver {
         // After a failed visit the browser commits its error page later, sometimes after the next
         // goto began, which it then interrupts (seen in Chromium >500 ms after the failure): the next
         // visit gets a page of its own in the same context (same cookies, storage, HSTS, sockets).
-        if (i > 0 && visits[i - 1]?.error) page = await clock.time('context', this.bounded('opening a page', cc.context.newPage(), 15_000));
+        if (i > 0 && visits[i - 1]?.failure)
+          page = await clock.time('context', this.bounded('opening a page', cc.context.newPage(), 15_000));
         beginVisit(i + 1);
         const navStart = performance.now();
         let committed = false;
         let status: number | undefined;
-        let error: NavigationRecord['error'];
+        let failure: NavigationRecord['failure'];
         try {
           const response = await clock.time('navigation', page.goto(url, { timeout: fixture.client.timeoutMs, waitUntil: 'load' }));
           committed = true;
@@ -286,7 +286,7 @@ class PlaywrightDriver implements ClientDriver {
             visits.push({
               url,
               committed: false,
-              error: { code: 'client crashed', raw: stripAnsi((e as Error).message).split('\n')[0] ?? '' },
+              failure: { by: 'crash', message: stripAnsi((e as Error).message).split('\n')[0] ?? '' },
               durationMs: Math.round(performance.now() - navStart),
               finalUrl: '',
               title: '',
@@ -296,7 +296,8 @@ class PlaywrightDriver implements ClientDriver {
             });
             return { visits, notes, phases: clock.times, alive: () => true, dispose: async () => {} };
           }
-          error = normaliseNavigationError(e);
+          // Playwright colours parts of its messages for terminals: evidence keeps the text, not the escapes.
+          failure = { by: 'automation', name: (e as Error).name, message: stripAnsi((e as Error).message ?? String(e)) };
         }
         // A browser that stopped answering also "times out" a navigation: that is the harness's
         // failure, not an observation, so a trivial browser-level call must still answer.
@@ -324,7 +325,7 @@ class PlaywrightDriver implements ClientDriver {
           url,
           committed,
           ...(status !== undefined ? { status } : {}),
-          ...(error ? { error } : {}),
+          ...(failure ? { failure } : {}),
           ...(probe ? { probe } : {}),
           durationMs,
           ...seen,

@@ -140,16 +140,16 @@ export const webkitClient: ClientKind = {
           for (const [i, url] of urls.entries()) {
             beginVisit(i + 1);
             const navStart = performance.now();
-            let error: NavigationRecord['error'];
+            let failure: NavigationRecord['failure'];
             try {
               await clock.time('navigation', wd(base, 'POST', `${s}/url`, { url }, fixture.client.timeoutMs + 2000));
             } catch (e) {
               const err = e as WebDriverError;
-              error = { code: err.error === 'timeout' ? 'timeout' : `webdriver: ${err.error ?? 'error'}`, raw: err.message };
+              failure = { by: 'webdriver', error: err.error ?? '', message: err.message };
             }
-            if (fixture.client.dwellMs && !error) await clock.time('dwell', new Promise((r) => setTimeout(r, fixture.client.dwellMs)));
+            if (fixture.client.dwellMs && !failure) await clock.time('dwell', new Promise((r) => setTimeout(r, fixture.client.dwellMs)));
             let probe: string | undefined;
-            if (fixture.client.action === 'websocket' && !error) {
+            if (fixture.client.action === 'websocket' && !failure) {
               probe = await clock.time('probe', () =>
                 wd<string>(base, 'POST', `${s}/execute/async`, {
                   script: `const done = arguments[0]; const t = setInterval(() => { const v = document.getElementById('ws-result')?.textContent; if (v && v !== 'pending') { clearInterval(t); done(v); } }, 50);`,
@@ -159,27 +159,18 @@ export const webkitClient: ClientKind = {
             }
             // A page still "loading" (a proxy that never answers) blocks these calls: bound each.
             // After a timed-out load every read waits for it: a short bound then, the page is not there.
-            stillLoading = error?.code === 'timeout';
+            stillLoading = failure?.by === 'webdriver' && failure.error === 'timeout';
             const [finalUrl, title, source, text, cookies, storage] = await clock.time(
               'page read',
               readPage(base, s, stillLoading ? 1500 : 3000),
             );
             // WebDriver reports a refused load as success while the page stays put: whether the
             // origin's page is there is decided by its marker, not by the navigate result.
-            const committed = !error && finalUrl === url && source.includes(marker);
+            const committed = !failure && finalUrl === url && source.includes(marker);
             visits.push({
               url,
               committed,
-              ...(error
-                ? { error }
-                : !committed
-                  ? {
-                      error: {
-                        code: 'not loaded',
-                        raw: `WebDriver navigate returned, but the page is ${finalUrl || '(no URL)'} without the origin marker`,
-                      },
-                    }
-                  : {}),
+              ...(failure ? { failure } : !committed ? { failure: { by: 'page absent' as const, finalUrl } } : {}),
               ...(probe ? { probe } : {}),
               finalUrl,
               title,

@@ -5,6 +5,7 @@
 import type { CertificateDefect } from '../vocabulary/transports';
 import type { ConnectionTrace, OriginEvent, StrayRequest } from './events';
 import type { PhaseTimes } from './phases';
+import type { VisitFailure } from './failure';
 
 export interface ClientInfo {
   /** The client as the suite knows it (chromium, firefox, curl…). */
@@ -17,11 +18,15 @@ export interface ClientInfo {
 
 export interface NavigationRecord {
   url: string;
-  /** The navigation resolved (a response was committed) rather than throwing. */
+  /**
+   * A response was committed as the page at the URL. Playwright: page.goto resolved with one;
+   * WebDriver, which reports a refused load as success too: the navigate returned and the page at
+   * the URL carries the origin's marker; command clients: they reported a status.
+   */
   committed: boolean;
   status?: number;
-  /** `code` is the normalised form (harness/vocabulary/facts.ts ERROR_FORMS); `raw` the message as reported. */
-  error?: { code: string; raw: string };
+  /** How the visit failed, as the client reported it (the error fact is read from it). */
+  failure?: VisitFailure;
   finalUrl: string;
   title: string;
   /** The first 2000 characters of the page's text, for evidence. */

@@ -2,6 +2,7 @@
 import { cookiePairs, isBrowserErrorPage, withHostPlaceholder } from '../wire/http-head';
 import { fromAnotherCase } from './origin-facts';
 import type { CaseRecord } from '../evidence/record';
+import { failureCode } from '../evidence/failure';
 import type { Facts } from '../vocabulary/facts';
 
 function page(rec: CaseRecord): NonNullable<Facts['page']> {
@@ -9,8 +10,9 @@ function page(rec: CaseRecord): NonNullable<Facts['page']> {
   if (!nav) return 'no outcome';
   if (nav.originMarkerFound) return 'loaded';
   if (nav.proxyMarkerFound) return 'proxy body shown';
-  if (nav.error?.code === 'timeout' || nav.error?.code === 'client crashed') return 'no outcome';
-  if (nav.error) return 'error page';
+  const code = nav.failure && failureCode(nav.failure);
+  if (code === 'timeout' || code === 'client crashed') return 'no outcome';
+  if (nav.failure) return 'error page';
   return 'other content';
 }
 
@@ -36,7 +38,7 @@ export function navigationFacts(
   return {
     'page-cookies': pageCookies(rec),
     page: page(rec),
-    error: nav?.error?.code ?? (nav ? 'none' : 'no navigation'),
+    error: nav?.failure ? failureCode(nav.failure) : nav ? 'none' : 'no navigation',
     'committed-status': nav?.committed ? (nav.status ?? 'unknown') : 'none',
     'proxy-body-shown': nav?.proxyMarkerFound ? 'yes' : 'no',
     'final-url': finalUrl(rec),

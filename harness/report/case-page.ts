@@ -13,6 +13,7 @@ import { escapeBytes, hexDump, stripAnsi } from '../wire/bytes';
 import type { ConnectionTrace } from '../evidence/events';
 import type { LoadedFixture } from '../cases/load';
 import type { CaseRecord } from '../evidence/record';
+import { failureCode, failureText } from '../evidence/failure';
 import { DIRECTION, describeOriginEvent, describeProxyEvent } from './wire-text';
 
 function wireRows(c: ConnectionTrace): VNode[] {
@@ -58,8 +59,8 @@ function evidence(fixture: LoadedFixture, cell: Cell, label: string): VNode {
       <h3>Navigation</h3>
       <table>
         <tr><td>URL</td><td class="mono">${nav?.url ?? ''}</td></tr>
-        <tr><td>outcome</td><td class="mono">${nav?.committed ? `committed, HTTP ${nav.status ?? '?'}` : `error ${nav?.error?.code ?? ''}`}</td></tr>
-        <tr><td>raw error</td><td><pre>${stripAnsi(nav?.error?.raw ?? '')}</pre></td></tr>
+        <tr><td>outcome</td><td class="mono">${nav?.committed ? `committed, HTTP ${nav.status ?? '?'}` : `error ${nav?.failure ? failureCode(nav.failure) : ''}`}</td></tr>
+        <tr><td>failure as reported</td><td><pre>${nav?.failure ? `${nav.failure.by}: ${stripAnsi(failureText(nav.failure))}` : ''}</pre></td></tr>
         <tr><td>final URL</td><td class="mono">${nav?.finalUrl ?? ''}</td></tr>
         <tr><td>title</td><td>${nav?.title ?? ''}</td></tr>
         <tr><td>page text</td><td><pre>${nav?.text ?? ''}</pre></td></tr>

@@ -12,6 +12,7 @@ import type { ConnectionTrace, H2Frame, OriginEvent, ProxyEvent, RecordedRequest
 import type { CaseRecord } from '../evidence/record';
 import type { SkipReason } from '../vocabulary/verdicts';
 import type { CaseResult, RunResults } from './results';
+import type { V2Run } from './migrate-v2';
 
 export const RESULTS_FORMAT_V1 = 'connect-conformance/results@1';
 
@@ -253,7 +254,7 @@ function skipOf(r: V1Result): { reason: SkipReason; detail: string } | undefined
   return { reason, detail };
 }
 
-export function migrateV1(run: V1Run): RunResults {
+export function migrateV1(run: V1Run): V2Run {
   return {
     ...run,
     format: 'connect-conformance/results@2',

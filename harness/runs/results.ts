@@ -12,9 +12,13 @@ import type { CaseRecord } from '../evidence/record';
 import type { ExpectationStatus } from '../verdicts/expectations';
 import type { SkipReason } from '../vocabulary/verdicts';
 import { migrateV1, RESULTS_FORMAT_V1 } from './migrate-v1';
+import { migrateV2, RESULTS_FORMAT_V2, type V2Run } from './migrate-v2';
 
-/** v2: typed evidence events (v1 kept display text in the wire log); v1 files are converted on reading. */
-export const RESULTS_FORMAT = 'connect-conformance/results@2';
+/**
+ * v3: a visit's failure as the client reported it (v2 stored a normalised error code); v2: typed
+ * evidence events (v1 kept display text in the wire log). Older files are converted on reading.
+ */
+export const RESULTS_FORMAT = 'connect-conformance/results@3';
 /** Where runs and the report are written: reports/, or CC_REPORTS_DIR (the harness's own tests use a scratch one). */
 export const REPORTS_DIR = process.env.CC_REPORTS_DIR
   ? resolve(process.env.CC_REPORTS_DIR)
@@ -98,7 +102,8 @@ export function readResults(path: string): RunResults {
   } catch (e) {
     throw new Error(`${path}: not a readable results file: ${(e as Error).message}`);
   }
-  if (data.format === RESULTS_FORMAT_V1) return migrateV1(data as never);
+  if (data.format === RESULTS_FORMAT_V1) return migrateV2(migrateV1(data as never));
+  if (data.format === RESULTS_FORMAT_V2) return migrateV2(data as V2Run);
   if (data.format !== RESULTS_FORMAT) throw new Error(`${path}: not a ${RESULTS_FORMAT} file (format: ${JSON.stringify(data.format)})`);
   return data as RunResults;
 }

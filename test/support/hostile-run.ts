@@ -30,7 +30,7 @@ export function hostileRun(screenshot?: string): RunResults {
     navigation: {
       url: `https://${host}/`,
       committed: false,
-      error: { code: `net::ERR_${HOSTILE}`, raw: `page.goto: ${HOSTILE}` },
+      failure: { by: 'automation', message: `page.goto: net::ERR_${HOSTILE}` },
       finalUrl: `https://${host}/"><script>window.__pwned=3</script>`,
       title: HOSTILE,
       text: HOSTILE,
@@ -90,7 +90,7 @@ export function hostileRun(screenshot?: string): RunResults {
     },
   });
   const loaded = (r: CaseRecord, caseId: string): CaseRecord => {
-    const { error: _error, ...nav } = r.navigation!;
+    const { failure: _failure, ...nav } = r.navigation!;
     return { ...r, caseId, navigation: { ...nav, committed: true, status: 200, originMarkerFound: true } };
   };
   const results: CaseResult[] = [
