@@ -3,13 +3,13 @@ import type { SuiteOptions } from './suites/lab-test';
 import { resolveExecutable } from './harness/clients/executables';
 import { TRANSPORT_NAMES, projectName } from './harness/vocabulary/transports';
 import { CLIENTS } from './harness/clients/registry';
-import { projectWorkers, totalWorkers } from './harness/engine/concurrency';
+import { projectWorkers, totalWorkers } from './harness/runner/concurrency';
 import { loadFixtures } from './harness/cases/load';
 
 /**
  * Projects are the clients. Each worker runs one lab (proxy, origin, client); a client's cases
  * spread over up to its concurrency of workers and are kept apart by unique hosts, so the run is
- * parallel without cross-talk (harness/engine/concurrency.ts).
+ * parallel without cross-talk (harness/runner/concurrency.ts).
  */
 // Invalid fixtures are reported by the spec (and before Playwright starts, by npm test): here they count as none.
 const fixtures = (() => {

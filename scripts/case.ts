@@ -11,8 +11,8 @@
 import { loadFixtures, type LoadedFixture } from '../harness/cases/load';
 import { CLIENTS } from '../harness/clients/registry';
 import { unsupportedReason } from '../harness/clients/client';
-import { Lab } from '../harness/engine/lab';
-import { runCase } from '../harness/engine/run-case';
+import { Lab } from '../harness/runner/lab';
+import { runCase } from '../harness/runner/run-case';
 import type { CaseRecord } from '../harness/evidence/record';
 import { failureCode, failureText } from '../harness/evidence/failure';
 import { computeFacts } from '../harness/observe/facts';

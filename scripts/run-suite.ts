@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { latestResultsPath, readResults } from '../harness/runs/results';
 import { loadFixtures } from '../harness/cases/load';
 import { CLIENTS, CLIENTS_FILE_PROBLEM, requiredInCi } from '../harness/clients/registry';
-import { proxyPortFor } from '../harness/engine/lab';
-import { concurrencyFor, totalWorkers } from '../harness/engine/concurrency';
+import { proxyPortFor } from '../harness/runner/lab';
+import { concurrencyFor, totalWorkers } from '../harness/runner/concurrency';
 import { TRANSPORT_NAMES, projectName } from '../harness/vocabulary/transports';
 
 const args = process.argv.slice(2);

@@ -5,7 +5,7 @@
  */
 import { test, expect } from './lab-test';
 import { loadFixtures } from '../harness/cases/load';
-import { runCase, HarnessError } from '../harness/engine/run-case';
+import { runCase, HarnessError } from '../harness/runner/run-case';
 import { SetupError } from '../harness/vocabulary/harness-errors';
 import type { SkipReason } from '../harness/vocabulary/verdicts';
 import type { CaseRecord } from '../harness/evidence/record';

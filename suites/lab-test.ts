@@ -5,7 +5,7 @@
 import { test as base } from '@playwright/test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import { Lab, proxyPortFor } from '../harness/engine/lab';
+import { Lab, proxyPortFor } from '../harness/runner/lab';
 import { CLIENTS, requiredInCi } from '../harness/clients/registry';
 import { projectName, type Transport } from '../harness/vocabulary/transports';
 import { teardownDir, type WorkerTeardown } from '../harness/runs/results';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { Lab } from '../harness/engine/lab';
-import { runCase } from '../harness/engine/run-case';
+import { Lab } from '../harness/runner/lab';
+import { runCase } from '../harness/runner/run-case';
 import { CLIENTS } from '../harness/clients/registry';
 import { unsupportedReason } from '../harness/clients/client';
 import { loadFixtures } from '../harness/cases/load';

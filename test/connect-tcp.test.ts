@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { startTestbed, type Testbed } from '../harness/engine/testbed';
+import { startTestbed, type Testbed } from '../harness/runner/testbed';
 import { checkH1, templateTarget } from '../harness/proxy/connect-tcp';
 import { parseRequestHead } from '../harness/wire/http-head';
 import { connectTcpH1, connectTcpH2 } from './support/connect-tcp-client';

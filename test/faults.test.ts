@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import net from 'node:net';
-import { startTestbed, type Testbed } from '../harness/engine/testbed';
+import { startTestbed, type Testbed } from '../harness/runner/testbed';
 import { MockProxy, TRACE_LIMIT } from '../harness/proxy/mock-proxy';
 import { MAX_HEAD_BYTES } from '../harness/proxy/h1-connection';
-import { Lab } from '../harness/engine/lab';
+import { Lab } from '../harness/runner/lab';
 import { CLIENTS } from '../harness/clients/registry';
-import { runCase, HarnessError } from '../harness/engine/run-case';
+import { runCase, HarnessError } from '../harness/runner/run-case';
 import type { ClientDriver, ClientKind } from '../harness/clients/client';
 import { loadFixtures } from '../harness/cases/load';
 import { computeFacts } from '../harness/observe/facts';

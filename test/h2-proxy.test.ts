@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import http2 from 'node:http2';
 import tls from 'node:tls';
-import { startTestbed, type Testbed } from '../harness/engine/testbed';
+import { startTestbed, type Testbed } from '../harness/runner/testbed';
 import { parseResponseHead } from '../harness/wire/http-head';
 import { connectHead, script } from './helpers';
 import { CERTIFICATE_DEFECTS } from '../harness/vocabulary/transports';

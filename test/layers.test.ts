@@ -15,7 +15,7 @@ const LAYERS: readonly (readonly string[])[] = [
   ['cases'],
   ['evidence'],
   ['proxy', 'origin', 'clients'],
-  ['engine'],
+  ['runner'],
   ['observe'],
   ['verdicts'],
   ['runs'],

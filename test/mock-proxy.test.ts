@@ -3,7 +3,7 @@ import https from 'node:https';
 import http from 'node:http';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { HttpProxyAgent } from 'http-proxy-agent';
-import { startTestbed, type Testbed } from '../harness/engine/testbed';
+import { startTestbed, type Testbed } from '../harness/runner/testbed';
 import { RawClient, connectHead, script } from './helpers';
 
 const OK = { do: 'send', text: 'HTTP/1.1 200 Connection established\r\n\r\n' };
@@ -51,7 +51,7 @@ describe('mock proxy with real Node clients', () => {
     expect(conn!.events.some((e) => e.kind === 'tunnel-open')).to.equal(true);
     expect(conn!.events.filter((e) => e.kind === 'c2p').length).to.be.greaterThan(1);
     expect(conn!.events.filter((e) => e.kind === 'p2c').length).to.be.greaterThan(1);
-    const origin = bed.origin.take([conn!.originPort!]);
+    const origin = bed.origin.take([conn!.tunnelProxyPort!]);
     expect(origin.map((e) => e.kind)).to.include.members(['handshake-completed', 'request']);
   });
 

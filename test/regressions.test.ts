@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { declaredWaitMs } from '../harness/cases/derive';
 import { FixtureError, loadFixtures, parseFixtureFile } from '../harness/cases/load';
-import { proxyTlsEvidence } from '../harness/engine/run-case';
+import { proxyTlsEvidence } from '../harness/runner/run-case';
 import { updateExpectationsFrom } from '../harness/runs/update-expectations';
 import { writeExpectations } from '../harness/verdicts/expectations';
 import { hostileRun } from './support/hostile-run';

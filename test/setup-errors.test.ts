@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '../harness/cases/load';
 import { MockProxy } from '../harness/proxy/mock-proxy';
-import { Lab, proxyPortFor } from '../harness/engine/lab';
+import { Lab, proxyPortFor } from '../harness/runner/lab';
 import { CLIENTS } from '../harness/clients/registry';
 
 const STACK_FRAME = /^\s+at .+[:(]/m;

@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { NavigationRecord } from '../evidence/record';
-import { PROXY_BODY_MARKER } from '../vocabulary/markers';
+import { pageFields, READ_PAGE_EXPRESSION, WS_NO_RESULT, WS_RESULT_EXPRESSION, type PageRead } from './page-observation';
 import type { ClientDriver, ClientKind, ProxyEndpoint, VisitOutcome, VisitRequest } from './client';
 import { PhaseClock } from '../evidence/phases';
 
@@ -53,24 +53,15 @@ async function wd<T>(base: string, method: string, path: string, body?: unknown,
   return json.value;
 }
 
-/** URL, title, source and text of the page; each read is bounded, since a page still loading blocks them. */
-async function readPage(
-  base: string,
-  s: string,
-  boundMs: number,
-): Promise<[string, string, string, string, string | undefined, string[] | undefined]> {
+/** The URL the page ended at and what the shared in-page script read; each read is bounded, since a page still loading blocks them. */
+async function readPage(base: string, s: string, boundMs: number): Promise<[string, Partial<PageRead> | undefined]> {
   const read = <T = string>(method: string, path: string, body?: unknown) =>
     wd<T>(base, method, `${s}${path}`, body, boundMs).catch(() => undefined);
-  // document.cookie throws on an opaque-origin (error) page: that reads as "not read".
-  const script =
-    'let c = null, st = null; try { c = document.cookie; } catch (e) {} try { st = Object.keys(localStorage); } catch (e) {} return { text: document.body ? document.body.innerText : "", cookies: c, storage: st };';
-  const [finalUrl, title, source, page] = await Promise.all([
+  const [finalUrl, page] = await Promise.all([
     read('GET', '/url'),
-    read('GET', '/title'),
-    read('GET', '/source'),
-    read<{ text?: string; cookies?: string | null; storage?: string[] | null }>('POST', '/execute/sync', { script, args: [] }),
+    read<Partial<PageRead>>('POST', '/execute/sync', { script: `return ${READ_PAGE_EXPRESSION};`, args: [] }),
   ]);
-  return [finalUrl ?? '', title ?? '', source ?? '', String(page?.text ?? ''), page?.cookies ?? undefined, page?.storage ?? undefined];
+  return [finalUrl ?? '', page ?? undefined];
 }
 
 export const webkitClient: ClientKind = {
@@ -152,33 +143,25 @@ export const webkitClient: ClientKind = {
             if (fixture.client.action === 'websocket' && !failure) {
               probe = await clock.time('probe', () =>
                 wd<string>(base, 'POST', `${s}/execute/async`, {
-                  script: `const done = arguments[0]; const t = setInterval(() => { const v = document.getElementById('ws-result')?.textContent; if (v && v !== 'pending') { clearInterval(t); done(v); } }, 50);`,
+                  script: `const done = arguments[0]; const t = setInterval(() => { const v = ${WS_RESULT_EXPRESSION}; if (v) { clearInterval(t); done(v); } }, 50);`,
                   args: [],
-                }).catch(() => 'no result within the bound'),
+                }).catch(() => WS_NO_RESULT),
               );
             }
             // A page still "loading" (a proxy that never answers) blocks these calls: bound each.
             // After a timed-out load every read waits for it: a short bound then, the page is not there.
             stillLoading = failure?.by === 'webdriver' && failure.error === 'timeout';
-            const [finalUrl, title, source, text, cookies, storage] = await clock.time(
-              'page read',
-              readPage(base, s, stillLoading ? 1500 : 3000),
-            );
-            // WebDriver reports a refused load as success while the page stays put: whether the
-            // origin's page is there is decided by its marker, not by the navigate result.
-            const committed = !failure && finalUrl === url && source.includes(marker);
+            const [finalUrl, read] = await clock.time('page read', readPage(base, s, stillLoading ? 1500 : 3000));
+            const fields = pageFields(finalUrl, read, marker);
+            // WebDriver reports a refused load as success while the page stays put: whether a
+            // response was committed at the URL is decided by the origin's marker there.
+            const committed = !failure && finalUrl === url && fields.originMarkerFound;
             visits.push({
               url,
               committed,
               ...(failure ? { failure } : !committed ? { failure: { by: 'page absent' as const, finalUrl } } : {}),
               ...(probe ? { probe } : {}),
-              finalUrl,
-              title,
-              text: text.slice(0, 2000),
-              originMarkerFound: source.includes(marker),
-              proxyMarkerFound: [source, title, finalUrl].some((x) => x.includes(PROXY_BODY_MARKER)),
-              ...(cookies !== undefined ? { cookies } : {}),
-              ...(storage ? { storage } : {}),
+              ...fields,
               durationMs: Math.round(performance.now() - navStart),
             });
           }

@@ -93,8 +93,8 @@ export interface ConnectionTrace {
   /** base64 of the bytes that followed the first request head before the proxy's first byte. */
   earlyBytes: string;
   events: ProxyEvent[];
-  /** Local port of the proxy's socket to the origin, when tunnelled (joins the origin's log). */
-  originPort?: number;
+  /** The proxy's own (local) port of its socket to the origin, when tunnelled: the origin's log knows the connection by it. */
+  tunnelProxyPort?: number;
 }
 
 export interface StrayRequest {

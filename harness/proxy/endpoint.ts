@@ -32,7 +32,7 @@ export abstract class Endpoint {
   protected responded = false;
   protected origin: net.Socket | undefined;
   /** Local port of the proxy's socket to the origin: joins the origin's log to this connection. */
-  protected originPort: number | undefined;
+  protected tunnelProxyPort: number | undefined;
   /** Set by the owner so the session hears about every event (for settling). */
   onActivity: () => void = () => {};
   /** Resolves when the client has closed (FIN/RST, END_STREAM) or the connection is gone. */
@@ -162,7 +162,7 @@ export abstract class Endpoint {
   /** Splices the client into a socket to the origin; `pending` is what the client sent meanwhile. */
   protected splice(origin: net.Socket, mode: TunnelMode, pending: Buffer[], closeIfSilentMs?: number): void {
     this.origin = origin;
-    this.originPort = origin.localPort;
+    this.tunnelProxyPort = origin.localPort;
     this.log({ kind: 'tunnel-open', mode, originPort: origin.remotePort ?? 0, proxyPort: origin.localPort ?? 0 });
     origin.on('data', (chunk: Buffer) => {
       if (!this.clientWritable()) return;
@@ -212,7 +212,7 @@ export abstract class Endpoint {
       requests: this.requests.map((r) => ({ t: rel(r.at), head: r.head, raw: r.raw.toString('base64') })),
       earlyBytes: Buffer.concat(this.early).toString('base64'),
       events,
-      ...(this.originPort !== undefined ? { originPort: this.originPort } : {}),
+      ...(this.tunnelProxyPort !== undefined ? { tunnelProxyPort: this.tunnelProxyPort } : {}),
     };
   }
 

@@ -152,7 +152,7 @@ export class H2Stream extends Endpoint {
     const head = this.requests[0]!.head;
     const socket = await opener.open();
     // Not this.origin: the HTTP/1.1 request owns the socket, and stream events must not write to it.
-    this.originPort = socket.localPort;
+    this.tunnelProxyPort = socket.localPort;
     const path = head.headers.find((h) => h.name === ':path')?.value ?? '/';
     const headers: Record<string, string> = { host: head.target };
     for (const h of head.headers) if (!h.name.startsWith(':')) headers[h.name] = h.value;

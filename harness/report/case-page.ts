@@ -88,7 +88,7 @@ function evidence(fixture: LoadedFixture, cell: Cell, label: string): VNode {
       ${rec.connections.map(
         (
           c,
-        ) => html`<h4>connection #${c.index} — proxy connection id ${c.id}, browser port ${c.clientPort}, opened at ${c.openedAt} ms${c.originPort ? `, tunnelled to the origin from port ${c.originPort}` : ''}</h4>
+        ) => html`<h4>connection #${c.index} — proxy connection id ${c.id}, browser port ${c.clientPort}, opened at ${c.openedAt} ms${c.tunnelProxyPort ? `, tunnelled to the origin from the proxy's port ${c.tunnelProxyPort}` : ''}</h4>
         <table class="wire"><tr><th>ms</th><th>conn</th><th>direction / event</th><th>bytes</th></tr>${wireRows(c)}</table>`,
       )}
       ${rec.origin.length ? html`<h3>Origin behind the tunnel</h3><table>${rec.origin.map((o) => html`<tr><td class="mono">${o.t.toFixed(1)}</td><td>${o.kind}</td><td class="mono">${describeOriginEvent(o)}</td></tr>`)}</table>` : null}

@@ -83,13 +83,13 @@ export default class ResultsReporter implements Reporter {
       this.fixtures = []; // the spec file reports the fixture errors itself
     }
     for (const project of suite.suites.map((s) => s.project()).filter((p) => p !== undefined)) {
-      const { engine: engineName, transport } = parseProjectName(project.name);
-      const engine = CLIENTS[engineName];
-      if (!engine) continue; // not a client (e.g. the report's own UI tests)
-      const exe = engine.resolve();
+      const { client, transport } = parseProjectName(project.name);
+      const kind = CLIENTS[client];
+      if (!kind) continue; // not a client (e.g. the report's own UI tests)
+      const exe = kind.resolve();
       this.clients[project.name] = {
-        label: transport === 'h1' ? engine.label : `${engine.label} (${TRANSPORTS[transport].label})`,
-        engine: engine.name,
+        label: transport === 'h1' ? kind.label : `${kind.label} (${TRANSPORTS[transport].label})`,
+        kind: kind.name,
         transport,
         available: !!exe.path,
         ...(exe.path ? { executablePath: exe.path } : { note: exe.how }),

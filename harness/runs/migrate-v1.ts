@@ -22,8 +22,9 @@ interface V1Event {
   data?: string;
   note?: string;
 }
-interface V1Connection extends Omit<ConnectionTrace, 'events' | 'protocol'> {
+interface V1Connection extends Omit<ConnectionTrace, 'events' | 'protocol' | 'tunnelProxyPort'> {
   protocol?: 'h1' | 'h2';
+  originPort?: number;
   events: V1Event[];
 }
 interface V1Origin {

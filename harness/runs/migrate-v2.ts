@@ -2,18 +2,28 @@
  * The one converter from results@2 (each visit stored its error as a normalised code and the raw
  * message) to results@3 (the failure as the client reported it, read into a code when facts are
  * computed). Where the client's kind says what the raw text was, it becomes that evidence again, so
- * today's reading applies; otherwise the stored code is kept as it was.
+ * today's reading applies; otherwise the stored code is kept as it was. Two fields were renamed
+ * for what they hold: a connection's originPort (the proxy's port of its socket to the origin) is
+ * tunnelProxyPort, a client's engine (its kind: chromium, curl…) is kind.
  */
 import type { VisitFailure } from '../evidence/failure';
 import type { CaseRecord, NavigationRecord } from '../evidence/record';
-import type { CaseResult, RunResults } from './results';
+import type { ConnectionTrace } from '../evidence/events';
+import type { CaseResult, ClientRun, RunResults } from './results';
 
 export const RESULTS_FORMAT_V2 = 'connect-conformance/results@2';
 
 type V2Navigation = Omit<NavigationRecord, 'failure'> & { error?: { code: string; raw: string } };
-type V2Record = Omit<CaseRecord, 'navigation' | 'visits'> & { navigation?: V2Navigation; visits?: V2Navigation[] };
-export type V2Run = Omit<RunResults, 'format' | 'results'> & {
+type V2Connection = Omit<ConnectionTrace, 'tunnelProxyPort'> & { originPort?: number };
+type V2Record = Omit<CaseRecord, 'navigation' | 'visits' | 'connections'> & {
+  navigation?: V2Navigation;
+  visits?: V2Navigation[];
+  connections: V2Connection[];
+};
+type V2ClientRun = Omit<ClientRun, 'kind'> & { engine?: string };
+export type V2Run = Omit<RunResults, 'format' | 'results' | 'clients'> & {
   format: typeof RESULTS_FORMAT_V2;
+  clients: Record<string, V2ClientRun>;
   results: (Omit<CaseResult, 'record'> & { record?: V2Record })[];
 };
 
@@ -40,14 +50,21 @@ export function migrateV2(run: V2Run): RunResults {
   return {
     ...run,
     format: 'connect-conformance/results@3',
+    clients: Object.fromEntries(
+      Object.entries(run.clients).map(([project, { engine, ...c }]) => [project, { ...c, ...(engine ? { kind: engine } : {}) }]),
+    ),
     results: run.results.map(({ record, ...r }): CaseResult => {
       if (!record) return r;
-      const { navigation, visits, ...rest } = record;
+      const { navigation, visits, connections, ...rest } = record;
       const client = record.client.name;
       return {
         ...r,
         record: {
           ...rest,
+          connections: connections.map(({ originPort, ...c }) => ({
+            ...c,
+            ...(originPort !== undefined ? { tunnelProxyPort: originPort } : {}),
+          })),
           ...(navigation ? { navigation: migrateNavigation(client, navigation) } : {}),
           ...(visits ? { visits: visits.map((v) => migrateNavigation(client, v)) } : {}),
         },

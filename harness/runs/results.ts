@@ -26,8 +26,8 @@ export const REPORTS_DIR = process.env.CC_REPORTS_DIR
 
 export interface ClientRun {
   label: string;
-  /** The browser engine (chromium, firefox) and how it reached the proxy; absent in older runs (= h1). */
-  engine?: string;
+  /** The client kind (chromium, firefox, curl…: harness/clients/registry.ts); the project adds how it reached the proxy. */
+  kind?: string;
   transport?: string;
   available: boolean;
   version?: string;

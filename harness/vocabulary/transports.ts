@@ -13,15 +13,15 @@ export type Transport = keyof typeof TRANSPORTS;
 export const TRANSPORT_NAMES = Object.keys(TRANSPORTS) as [Transport, ...Transport[]];
 
 /** Project names: "chromium" for h1 (the 2015 comparison's lineage), "chromium-h2" and so on. */
-export function projectName(engine: string, transport: Transport): string {
-  return transport === 'h1' ? engine : `${engine}-${transport}`;
+export function projectName(client: string, transport: Transport): string {
+  return transport === 'h1' ? client : `${client}-${transport}`;
 }
 
-export function parseProjectName(name: string): { engine: string; transport: Transport } {
+export function parseProjectName(name: string): { client: string; transport: Transport } {
   for (const t of TRANSPORT_NAMES) {
-    if (t !== 'h1' && name.endsWith(`-${t}`)) return { engine: name.slice(0, -t.length - 1), transport: t };
+    if (t !== 'h1' && name.endsWith(`-${t}`)) return { client: name.slice(0, -t.length - 1), transport: t };
   }
-  return { engine: name, transport: 'h1' };
+  return { client: name, transport: 'h1' };
 }
 
 /**

@@ -123,7 +123,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   const connections = session.traces();
   const omitted = session.omitted();
   const origin = lab.origin
-    .take(connections.flatMap((c) => (c.originPort !== undefined ? [c.originPort] : [])))
+    .take(connections.flatMap((c) => (c.tunnelProxyPort !== undefined ? [c.tunnelProxyPort] : [])))
     .map(({ at, ...e }): OriginEvent => ({ ...e, t: rel(at) }))
     .sort((a, b) => a.t - b.t);
   const navigation = outcome.visits[outcome.visits.length - 1];
