@@ -9,7 +9,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { relative } from 'node:path';
-import { latestResultsPath, readResults } from '../harness/runs/results';
+import { expectationStatuses, latestResultsPath, readResults } from '../harness/runs/results';
 import { buildMatrix } from '../harness/report/view-model';
 import { updateExpectationsFrom } from '../harness/runs/update-expectations';
 import { CLIENT_PROJECT_ARGS } from '../harness/clients/registry';
@@ -43,7 +43,7 @@ for (const c of matrix.clients) {
       .join(', ')}`,
   );
 }
-const changed = results.results.filter((r) => r.expectation && r.expectation.status !== 'match');
+const changed = expectationStatuses(results).filter((e) => e.status.status !== 'match');
 if (changed.length && !update) {
   console.log(
     `\n${changed.length} case run(s) differ from expectations/ (shown in the report); after a deliberate browser upgrade run: npm run expectations:update`,

@@ -6,7 +6,7 @@
  *   3  nothing ran (invalid fixtures, no browser, Playwright could not start)
  */
 import { spawnSync } from 'node:child_process';
-import { latestResultsPath, readResults } from '../harness/runs/results';
+import { expectationStatuses, latestResultsPath, readResults } from '../harness/runs/results';
 import { loadFixtures } from '../harness/cases/load';
 import { CLIENTS, CLIENTS_FILE_PROBLEM, requiredInCi } from '../harness/clients/registry';
 import { proxyPortFor } from '../harness/runner/lab';
@@ -63,9 +63,9 @@ if (!path || path === before) {
   console.error(`exit 3: the browser suite produced no results (Playwright exit ${run.status}); see the messages above`);
   process.exit(3);
 }
-const results = readResults(path).results;
-const harness = results.filter((r) => r.status === 'harness-error').length;
-const differ = results.filter((r) => r.expectation && r.expectation.status !== 'match').length;
+const stored = readResults(path);
+const harness = stored.results.filter((r) => r.status === 'harness-error').length;
+const differ = expectationStatuses(stored).filter((e) => e.status.status !== 'match').length;
 if (harness) {
   console.error(`exit 2: ${harness} harness error(s)${differ ? ` and ${differ} expectation difference(s)` : ''}`);
   process.exit(2);

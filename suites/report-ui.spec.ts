@@ -7,7 +7,7 @@ import { test, expect, type Page } from '@playwright/test';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { hostileRun, HOSTILE } from '../test/support/hostile-run';
+import { hostileExpectations, hostileRun, HOSTILE } from '../test/support/hostile-run';
 import { writeReport } from '../harness/report/write-report';
 import { buildMatrix } from '../harness/report/view-model';
 import { findings } from '../harness/report/findings';
@@ -21,7 +21,7 @@ async function openReport(page: Page, dir: string): Promise<{ runDir: string; di
   writeFileSync(join(runDir, 'screenshots', 'chromium', 'shot.png'), await page.screenshot());
   const run = hostileRun('screenshots/chromium/shot.png');
   writeFileSync(join(runDir, 'results.json'), JSON.stringify(run));
-  writeReport(run, join(runDir, 'results.json'), { topDir: dir });
+  writeReport(run, join(runDir, 'results.json'), { topDir: dir, expectations: hostileExpectations });
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());
@@ -99,7 +99,7 @@ test('the findings page of a real run lists every finding, with a chart and evid
   mkdirSync(runDir, { recursive: true });
   const run = readResults(join(import.meta.dirname, '..', 'reports', 'history', '2026-11-22_chromium-156.0.8078.79_firefox-153.7.0.json'));
   writeFileSync(join(runDir, 'results.json'), JSON.stringify(run));
-  writeReport(run, join(runDir, 'results.json'), { topDir: dir });
+  writeReport(run, join(runDir, 'results.json'), { topDir: dir, expectations: hostileExpectations });
   const expected = findings(buildMatrix(run));
   expect(expected.length).toBeGreaterThan(10);
   await page.setViewportSize({ width: 1400, height: 900 });

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { validateXML } from 'xmllint-wasm';
-import { hostileRun } from './support/hostile-run';
+import { hostileExpectations, hostileRun } from './support/hostile-run';
 import { writeReport } from '../harness/report/write-report';
 import { junitXml } from '../harness/report/junit';
 import { buildMatrix } from '../harness/report/view-model';
@@ -23,7 +23,7 @@ function writeHostile() {
   const run = hostileRun();
   const resultsPath = join(runDir, 'results.json');
   writeFileSync(resultsPath, JSON.stringify(run));
-  return { dir, runDir, run, written: writeReport(run, resultsPath, { topDir: dir }) };
+  return { dir, runDir, run, written: writeReport(run, resultsPath, { topDir: dir, expectations: hostileExpectations }) };
 }
 
 describe('report rendering', () => {
@@ -64,7 +64,7 @@ describe('report rendering', () => {
 
 describe('JUnit output', () => {
   it('validates against the common JUnit schema, one testcase per case × client', async () => {
-    const xml = junitXml(hostileRun());
+    const xml = junitXml(hostileRun(), hostileExpectations);
     const schema = readFileSync(join(import.meta.dirname, 'support', 'junit.xsd'), 'utf8');
     const result = await validateXML({ xml: [{ fileName: 'junit.xml', contents: xml }], schema: [schema] });
     expect(result.errors, JSON.stringify(result.errors)).to.deep.equal([]);
@@ -73,7 +73,7 @@ describe('JUnit output', () => {
   });
 
   it('reports an expectation mismatch as a failure with expected and observed, a harness error as an error', () => {
-    const xml = junitXml(hostileRun());
+    const xml = junitXml(hostileRun(), hostileExpectations);
     expect(xml).to.match(
       /<failure message="observation differs from expectations\/chromium\.json[^"]*page: expected [^"]*observed &quot;error page&quot;" type="ExpectationMismatch"/,
     );

@@ -13,19 +13,28 @@ interface StandardCheck {
   otherwise: { verdict: Verdict; means: string };
 }
 
+/** A MUST whose proof is the origin's page loading through the tunnel. */
+function tunnelWorks(requirement: RequirementId, pass: string, fail: string): StandardCheck {
+  return {
+    requirement,
+    outcomes: [{ when: { page: 'loaded' }, verdict: 'pass', means: pass }],
+    otherwise: { verdict: 'fail', means: fail },
+  };
+}
+
 export const STANDARD_CHECKS = {
   // RFC 9110 §9.3.6: any 2xx to CONNECT turns the connection into a tunnel; the origin's page loading is the proof.
-  'resp-2xx-tunnel': {
-    requirement: 'resp-2xx-tunnel',
-    outcomes: [{ when: { page: 'loaded' }, verdict: 'pass', means: "a 2xx: the tunnel works (the origin's page loaded)" }],
-    otherwise: { verdict: 'fail', means: 'a 2xx did not give a working tunnel' },
-  },
+  'resp-2xx-tunnel': tunnelWorks(
+    'resp-2xx-tunnel',
+    "a 2xx: the tunnel works (the origin's page loaded)",
+    'a 2xx did not give a working tunnel',
+  ),
   // RFC 9110 §9.3.6: a client MUST ignore Content-Length and Transfer-Encoding in a 2xx to CONNECT.
-  'resp-2xx-ignore-cl-te': {
-    requirement: 'resp-2xx-ignore-cl-te',
-    outcomes: [{ when: { page: 'loaded' }, verdict: 'pass', means: 'ignores the framing fields; the tunnel works' }],
-    otherwise: { verdict: 'fail', means: 'acts on framing fields in a 2xx to CONNECT' },
-  },
+  'resp-2xx-ignore-cl-te': tunnelWorks(
+    'resp-2xx-ignore-cl-te',
+    'ignores the framing fields; the tunnel works',
+    'acts on framing fields in a 2xx to CONNECT',
+  ),
   // A redirect in answer to CONNECT comes from the proxy, not the origin: following it lets the proxy steer https navigations.
   'resp-3xx-no-follow': {
     requirement: 'resp-3xx-no-follow',

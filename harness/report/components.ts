@@ -30,7 +30,7 @@ export function expectationLine(cell: Cell): VNode | null {
   const flaky = cell.result?.flakyFirstAttempt
     ? html`<div class="exp-mismatch">flaky: the first attempt saw ${cell.result.flakyFirstAttempt}</div>`
     : null;
-  const e = cell.result?.expectation;
+  const e = cell.expectation;
   if (flaky && (!e || e.status === 'match')) return flaky;
   if (!e || e.status === 'match') return null;
   if (e.status === 'missing') return html`<div class="exp-missing">no committed expectation</div>`;

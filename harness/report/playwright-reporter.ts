@@ -3,6 +3,7 @@
  * the screenshots beside it and renders the HTML report. Runs in Playwright's main process, so it
  * sees every worker's cases.
  */
+import type { ExpectationStatus } from '../verdicts/expectations';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -51,6 +52,8 @@ export default class ResultsReporter implements Reporter {
   private results: CaseResult[] = [];
   /** The kept result of each Playwright test (by test id), for a retry to replace. */
   private attempts = new Map<string, CaseResult>();
+  /** Each kept result's comparison with expectations/ as the spec made it (not stored in results). */
+  private expectationOf = new Map<CaseResult, ExpectationStatus>();
 
   private keep(testId: string, r: CaseResult): void {
     this.results.push(r);
@@ -115,7 +118,7 @@ export default class ResultsReporter implements Reporter {
       launchConfig: Record<string, unknown>;
       client: { version: string };
     }>(result, 'lab');
-    const expectation = attachmentJson<{ status: CaseResult['expectation'] }>(result, 'expectation');
+    const expectation = attachmentJson<{ status: ExpectationStatus }>(result, 'expectation');
     if (lab && this.clients[client]) {
       this.launches.set(`${client}\u0000${result.workerIndex}\u0000${lab.launchedAt ?? ''}`, { client, ms: Math.round(lab.launchMs) });
       Object.assign(this.clients[client]!, {
@@ -129,7 +132,7 @@ export default class ResultsReporter implements Reporter {
     // tests with ids of their own, and every one of them is kept.
     const previous = result.retry > 0 ? this.attempts.get(test.id) : undefined;
     const earlier = previous ? this.results.indexOf(previous) : -1;
-    const flakyNote = earlier >= 0 ? describeAttempt(this.results[earlier]!) : undefined;
+    const flakyNote = earlier >= 0 ? describeAttempt(this.results[earlier]!, this.expectationOf.get(this.results[earlier]!)) : undefined;
     if (earlier >= 0) {
       this.results.splice(earlier, 1);
       this.flaky.push(`${caseId} [${client}]: first attempt ${flakyNote}`);
@@ -166,7 +169,11 @@ export default class ResultsReporter implements Reporter {
     } else {
       delete record.screenshot;
     }
-    this.keep(test.id, { ...base, status: 'observed', record, ...(expectation?.status ? { expectation: expectation.status } : {}) });
+    // The comparison with expectations/ decides this run's exit status (kept for its summary and
+    // for a retried case's first attempt) but is not stored: a stored run is judged when read.
+    const kept: CaseResult = { ...base, status: 'observed', record };
+    if (expectation?.status) this.expectationOf.set(kept, expectation.status);
+    this.keep(test.id, kept);
   }
 
   async onEnd(_result: FullResult): Promise<void> {
@@ -203,7 +210,10 @@ export default class ResultsReporter implements Reporter {
     writeFileSync(resultsPath, JSON.stringify(results));
     const { index } = writeReport(results, resultsPath);
     const errors = this.results.filter((r) => r.status === 'harness-error').length;
-    const mismatches = this.results.filter((r) => r.expectation && r.expectation.status !== 'match').length;
+    const mismatches = this.results.filter((r) => {
+      const s = this.expectationOf.get(r);
+      return s && s.status !== 'match';
+    }).length;
     const skipped = this.results.filter((r) => r.status === 'skipped').length;
     console.log(
       `\nconnect-conformance: ${this.results.length - skipped} case runs (${skipped} skipped: not applicable or unsupported), ${errors} harness error(s), ${mismatches} differing from expectations/`,
@@ -234,9 +244,8 @@ function readTeardowns(): WorkerTeardown[] {
   return all;
 }
 
-function describeAttempt(r: CaseResult): string {
+function describeAttempt(r: CaseResult, e: ExpectationStatus | undefined): string {
   if (r.status === 'harness-error') return `harness error: ${(r.harnessError ?? '').split('\n')[0]}`;
-  const e = r.expectation;
   if (e?.status === 'mismatch')
     return e.differences.map((d) => `${d.fact} = ${JSON.stringify(d.observed)} (expected ${JSON.stringify(d.expected)})`).join(', ');
   return r.status;

@@ -12,6 +12,7 @@ import { compareWith2015, evaluateChecksFor, worstVerdict, type CheckResult, typ
 import { uncontrolledBecause } from '../verdicts/controls';
 import { cellSeverity, type Severity } from '../verdicts/severity';
 import { failedDependencies } from '../verdicts/dependencies';
+import { checkExpectations, committedExpectations, type ExpectationSource, type ExpectationStatus } from '../verdicts/expectations';
 import type { CaseResult, RunResults } from '../runs/results';
 
 export type { CellVerdict } from '../vocabulary/verdicts';
@@ -31,6 +32,8 @@ export interface Cell {
   /** The gravest finding of the cell's checks (the one definition: verdicts/severity.ts). */
   severity?: Severity;
   history?: HistoryComparison;
+  /** How the observation compares with the expectations (judged when the report is built). */
+  expectation?: ExpectationStatus;
   /** One line: the facts the fixture observes, as "name: value". */
   summary: string;
 }
@@ -47,7 +50,12 @@ export interface Matrix {
 }
 
 /** A cell on its own, before dependencies are looked at. */
-export function buildCell(fixture: LoadedFixture, client: string, result: CaseResult | undefined): Cell {
+export function buildCell(
+  fixture: LoadedFixture,
+  client: string,
+  result: CaseResult | undefined,
+  expectations: ExpectationSource = committedExpectations(),
+): Cell {
   if (!result) return { client, verdict: 'not available', summary: 'not run' };
   if (result.status === 'skipped')
     return { client, result, verdict: result.skip?.reason ?? 'not available', summary: result.skip?.detail ?? 'skipped' };
@@ -66,6 +74,7 @@ export function buildCell(fixture: LoadedFixture, client: string, result: CaseRe
     checks,
     ...(severity ? { severity } : {}),
     ...(history ? { history } : {}),
+    expectation: checkExpectations(fixture, facts, expectations(client)),
     summary,
   };
 }
@@ -117,7 +126,7 @@ function applyDependencies(fixtures: LoadedFixture[], cells: Map<string, Cell>):
   }
 }
 
-export function buildMatrix(run: RunResults): Matrix {
+export function buildMatrix(run: RunResults, expectations: ExpectationSource = committedExpectations()): Matrix {
   const clients = Object.entries(run.clients).map(([name, c]) => ({
     name,
     label: c.label,
@@ -129,7 +138,7 @@ export function buildMatrix(run: RunResults): Matrix {
   const cells = new Map<string, Cell>();
   for (const fixture of run.fixtures)
     for (const c of clients)
-      cells.set(`${fixture.id}\u0000${c.name}`, buildCell(fixture, c.name, byKey.get(`${fixture.id}\u0000${c.name}`)));
+      cells.set(`${fixture.id}\u0000${c.name}`, buildCell(fixture, c.name, byKey.get(`${fixture.id}\u0000${c.name}`), expectations));
   applyDependencies(run.fixtures, cells);
   applyControls(run.fixtures, cells);
   const totals: Matrix['totals'] = {};

@@ -2,6 +2,7 @@
  * Writes everything a run shows: in the run's folder index.html (matrix), cases/<id>.html,
  * coverage.html and junit.xml; and reports/index.html + reports/junit.xml for the latest run.
  */
+import { committedExpectations, type ExpectationSource } from '../verdicts/expectations';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { buildMatrix } from './view-model';
@@ -20,9 +21,14 @@ export interface Written {
   junit: string;
 }
 
-export function writeReport(run: RunResults, resultsPath: string, options: { topDir?: string } = {}): Written {
+export function writeReport(
+  run: RunResults,
+  resultsPath: string,
+  options: { topDir?: string; expectations?: ExpectationSource } = {},
+): Written {
   const runDir = dirname(resultsPath);
-  const m = buildMatrix(run);
+  const expectations = options.expectations ?? committedExpectations();
+  const m = buildMatrix(run, expectations);
   mkdirSync(join(runDir, 'cases'), { recursive: true });
   for (const row of m.groups.flatMap((g) => g.rows)) {
     writeFileSync(join(runDir, 'cases', `${row.fixture.id}.html`), casePage(m, row));
@@ -33,7 +39,7 @@ export function writeReport(run: RunResults, resultsPath: string, options: { top
   writeFileSync(coverage, coveragePage(m));
   writeFileSync(join(runDir, 'summary.html'), summaryPage(m));
   writeFileSync(join(runDir, 'findings.html'), findingsPage(m));
-  const xml = junitXml(run);
+  const xml = junitXml(run, expectations);
   writeFileSync(join(runDir, 'junit.xml'), xml);
 
   const topDir = options.topDir ?? join(runDir, '..', '..');

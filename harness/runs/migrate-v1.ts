@@ -260,13 +260,12 @@ export function migrateV1(run: V1Run): V2Run {
     ...run,
     format: 'connect-conformance/results@2',
     fixtures: run.fixtures.map(migrateFixture),
-    results: run.results.map(({ strays: _strays, record, harnessError, ...r }): CaseResult => {
+    results: run.results.map(({ strays: _strays, record, harnessError, ...r }) => {
       const skip = skipOf({ ...r, ...(harnessError ? { harnessError } : {}) });
       return {
         ...r,
         ...(record ? { record: migrateRecord(record) } : {}),
         ...(skip ? { skip } : harnessError ? { harnessError } : {}),
-        ...(r.expectation ? { expectation: renameValues(r.expectation) } : {}),
       };
     }),
   };

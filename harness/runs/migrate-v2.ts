@@ -4,11 +4,13 @@
  * computed). Where the client's kind says what the raw text was, it becomes that evidence again, so
  * today's reading applies; otherwise the stored code is kept as it was. Two fields were renamed
  * for what they hold: a connection's originPort (the proxy's port of its socket to the origin) is
- * tunnelProxyPort, a client's engine (its kind: chromium, curl…) is kind.
+ * tunnelProxyPort, a client's engine (its kind: chromium, curl…) is kind. The stored comparison
+ * with expectations/ is dropped: it is computed whenever a run is read.
  */
 import type { VisitFailure } from '../evidence/failure';
 import type { CaseRecord, NavigationRecord } from '../evidence/record';
 import type { ConnectionTrace } from '../evidence/events';
+import type { ExpectationStatus } from '../verdicts/expectations';
 import type { CaseResult, ClientRun, RunResults } from './results';
 
 export const RESULTS_FORMAT_V2 = 'connect-conformance/results@2';
@@ -24,7 +26,7 @@ type V2ClientRun = Omit<ClientRun, 'kind'> & { engine?: string };
 export type V2Run = Omit<RunResults, 'format' | 'results' | 'clients'> & {
   format: typeof RESULTS_FORMAT_V2;
   clients: Record<string, V2ClientRun>;
-  results: (Omit<CaseResult, 'record'> & { record?: V2Record })[];
+  results: (Omit<CaseResult, 'record'> & { record?: V2Record; expectation?: ExpectationStatus })[];
 };
 
 const PLAYWRIGHT = new Set(['chromium', 'firefox']);
@@ -53,7 +55,8 @@ export function migrateV2(run: V2Run): RunResults {
     clients: Object.fromEntries(
       Object.entries(run.clients).map(([project, { engine, ...c }]) => [project, { ...c, ...(engine ? { kind: engine } : {}) }]),
     ),
-    results: run.results.map(({ record, ...r }): CaseResult => {
+    // The stored expectation status was a judgement: it is computed when a run is read now.
+    results: run.results.map(({ record, expectation: _expectation, ...r }): CaseResult => {
       if (!record) return r;
       const { navigation, visits, connections, ...rest } = record;
       const client = record.client.name;

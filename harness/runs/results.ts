@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { LoadedFixture } from '../cases/load';
 import type { CaseRecord } from '../evidence/record';
-import type { ExpectationStatus } from '../verdicts/expectations';
+import { checkExpectations, committedExpectations, type ExpectationSource, type ExpectationStatus } from '../verdicts/expectations';
+import { computeFacts } from '../observe/facts';
 import type { SkipReason } from '../vocabulary/verdicts';
 import { migrateV1, RESULTS_FORMAT_V1 } from './migrate-v1';
 import { migrateV2, RESULTS_FORMAT_V2, type V2Run } from './migrate-v2';
@@ -65,7 +66,6 @@ export interface CaseResult {
   harnessError?: string;
   /** Why the case did not run (status "skipped"). */
   skip?: { reason: SkipReason; detail: string };
-  expectation?: ExpectationStatus;
   /** When the case was retried in CI: what its first attempt saw (a one-off flip). */
   flakyFirstAttempt?: string;
 }
@@ -117,4 +117,20 @@ export function latestResultsPath(dir = REPORTS_DIR): string | undefined {
     .sort();
   const last = ids[ids.length - 1];
   return last ? join(runs, last, 'results.json') : undefined;
+}
+
+/**
+ * How each observed case run compares with the expectations (the committed ones unless told):
+ * judged when read, never stored, so an old run is judged against today's expectations and code.
+ */
+export function expectationStatuses(
+  run: RunResults,
+  expectations: ExpectationSource = committedExpectations(),
+): { result: CaseResult; status: ExpectationStatus }[] {
+  const byId = new Map(run.fixtures.map((f) => [f.id, f]));
+  return run.results.flatMap((result) => {
+    const fixture = byId.get(result.caseId);
+    if (result.status !== 'observed' || !result.record || !fixture) return [];
+    return [{ result, status: checkExpectations(fixture, computeFacts(result.record), expectations(result.client)) }];
+  });
 }

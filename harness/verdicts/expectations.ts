@@ -34,6 +34,18 @@ export function loadExpectations(client: string, dir = EXPECTATIONS_DIR): Expect
   return data;
 }
 
+/** Where a client project's expectations come from when a run is judged. */
+export type ExpectationSource = (client: string) => ExpectationFile | undefined;
+
+/** The committed expectations/ files, each read once. */
+export function committedExpectations(dir = EXPECTATIONS_DIR): ExpectationSource {
+  const read = new Map<string, ExpectationFile | undefined>();
+  return (client) => {
+    if (!read.has(client)) read.set(client, loadExpectations(client, dir));
+    return read.get(client);
+  };
+}
+
 export type ExpectationStatus =
   | { status: 'match' }
   | {
