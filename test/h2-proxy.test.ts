@@ -186,4 +186,45 @@ describe('the HTTPS proxy presents a defective certificate for one case (sec-pro
       await bed.close();
     }
   });
+
+  it('asks for a client certificate only while a case says so, and records which handshakes carried one', async () => {
+    const bed = await startTestbed('h1-tls');
+    // A client that answers a CertificateRequest with a certificate (any: the proxy accepts any) or with none.
+    const withCert = async (cert: boolean) => {
+      const before = bed.proxy.tlsHandshakes.length;
+      return new Promise<string>((resolve) => {
+        const s = tls.connect(
+          {
+            host: '127.0.0.1',
+            port: bed.proxy.port,
+            ca: bed.ca.caPem,
+            ALPNProtocols: ['http/1.1'],
+            ...(cert ? { key: bed.ca.leafKeyPem, cert: leaf } : {}),
+          },
+          async () => {
+            // TLS 1.3: the client is done before the proxy has read its certificate and Finished.
+            for (let i = 0; i < 100 && bed.proxy.tlsHandshakes.length === before; i++) await new Promise((r) => setTimeout(r, 10));
+            s.destroy();
+            resolve('ok');
+          },
+        );
+        s.on('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+      });
+    };
+    const leaf = await bed.ca.chainFor('client.connect.test');
+    try {
+      expect(await withCert(true)).to.equal('ok');
+      expect(bed.proxy.clientCertificates, 'not asked for, a certificate is not sent').to.have.length(0);
+      bed.proxy.presentIdentity(undefined, { requestClientCertificate: true });
+      expect(await withCert(false)).to.equal('ok');
+      expect(bed.proxy.clientCertificates, 'asked for, none sent').to.have.length(0);
+      expect(await withCert(true)).to.equal('ok');
+      expect(bed.proxy.clientCertificates, 'asked for and sent').to.have.length(1);
+      bed.proxy.presentIdentity();
+      expect(await withCert(true)).to.equal('ok');
+      expect(bed.proxy.clientCertificates, 'no longer asked for after the case').to.have.length(1);
+    } finally {
+      await bed.close();
+    }
+  });
 });

@@ -101,6 +101,11 @@ function leftPlaceholders(f: Fixture): Problem[] {
 /** The cross-field rules; each returns problems as field + message. */
 function crossCheck(f: Fixture): Problem[] {
   const problems: Problem[] = [...leftPlaceholders(f)];
+  if (f.proxy.clientCertificate && f.transports.includes('h1'))
+    problems.push({
+      field: 'proxy.clientCertificate',
+      message: 'a client certificate request needs an HTTPS proxy: list only "h1-tls" and "h2" in "transports"',
+    });
   if (f.proxy.certificate && f.transports.includes('h1'))
     problems.push({
       field: 'proxy.certificate',

@@ -24,6 +24,7 @@ export const GROUPS = [
   'websocket',
   'security',
   'consequences',
+  'proxy features',
   'other',
 ] as const;
 export type Group = (typeof GROUPS)[number];
@@ -44,6 +45,7 @@ export const GROUP_FOLDERS: Readonly<Record<string, Group>> = {
   websocket: 'websocket',
   security: 'security',
   consequences: 'consequences',
+  'proxy-features': 'proxy features',
 };
 
 const ms = (max: number) => z.number().int().min(0).max(max);
@@ -336,6 +338,12 @@ export const fixtureSchema = z.strictObject({
       .optional()
       .describe(
         'The HTTPS proxy presents a defective certificate for this case (sec-proxy-cert): "wrong-name", "expired" or "untrusted" (an issuer the client was not given). Needs an HTTPS proxy transport.',
+      ),
+    clientCertificate: z
+      .literal('request')
+      .optional()
+      .describe(
+        '"request": the HTTPS proxy asks for a client certificate (CertificateRequest) and accepts any answer, none included (proxy-client-cert). Needs an HTTPS proxy transport.',
       ),
     requestTimeoutMs: ms(60_000)
       .default(10_000)

@@ -6,7 +6,7 @@
  */
 import type { ClientInfo, NavigationRecord } from '../evidence/record';
 import type { VisitFailure } from '../evidence/failure';
-import { PROXY_BODY_MARKER } from '../vocabulary/markers';
+import { PROXY_BODY_MARKER, PROXY_STATUS_MARKER } from '../vocabulary/markers';
 import type { PhaseTimes } from '../evidence/phases';
 import type { LoadedFixture } from '../cases/load';
 import type { Transport } from '../vocabulary/transports';
@@ -122,6 +122,7 @@ export function bodyNavigation(
     text: body.slice(0, 2000),
     originMarkerFound: body.includes(marker),
     proxyMarkerFound: body.includes(PROXY_BODY_MARKER),
+    proxyStatusMarkerFound: body.includes(PROXY_STATUS_MARKER),
     durationMs: Math.round(performance.now() - startedAt),
   };
 }

@@ -4,7 +4,7 @@
  * it read into the record's page fields, the same expression waits for the WebSocket probe.
  */
 import type { NavigationRecord } from '../evidence/record';
-import { PROXY_BODY_MARKER } from '../vocabulary/markers';
+import { PROXY_BODY_MARKER, PROXY_STATUS_MARKER } from '../vocabulary/markers';
 
 /** What the page's script reads in one round trip (three calls cost three times as much per case). */
 export interface PageRead {
@@ -44,7 +44,7 @@ export const WS_NO_RESULT = 'no result within the bound';
 
 export type PageFields = Pick<
   NavigationRecord,
-  'finalUrl' | 'title' | 'text' | 'originMarkerFound' | 'proxyMarkerFound' | 'cookies' | 'storage'
+  'finalUrl' | 'title' | 'text' | 'originMarkerFound' | 'proxyMarkerFound' | 'proxyStatusMarkerFound' | 'cookies' | 'storage'
 >;
 
 /** The record's page fields from what the script read (nothing read: an empty page) and the URL the page ended at. */
@@ -59,5 +59,6 @@ export function pageFields(finalUrl: string, read: Partial<PageRead> | undefined
     text: (read?.text ?? '').slice(0, 2000),
     originMarkerFound: html.includes(marker),
     proxyMarkerFound: [html, title, finalUrl].some((s) => s.includes(PROXY_BODY_MARKER)),
+    proxyStatusMarkerFound: [html, title, finalUrl].some((s) => s.includes(PROXY_STATUS_MARKER)),
   };
 }

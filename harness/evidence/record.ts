@@ -35,6 +35,8 @@ export interface NavigationRecord {
   /** What an in-page probe reported (the WebSocket echo result), when the fixture runs one. */
   probe?: string;
   proxyMarkerFound: boolean;
+  /** The Proxy-Status marker (only an answer's Proxy-Status field carries it) in the page text, title or URL. */
+  proxyStatusMarkerFound?: boolean;
   /** document.cookie as the page's script read it (clients with a page only). */
   cookies?: string;
   /** The localStorage keys the page's script saw (clients with a page only; absent when unreadable). */
@@ -68,6 +70,16 @@ export interface CaseRecord {
     tcpConnections: number[];
     clientErrors: { t: number; error: string }[];
     handshakes: number[];
+  };
+  /**
+   * proxy-client-cert: the HTTPS proxy asked every client for a certificate; its TCP connections,
+   * the handshakes clients ended, those completed, and those in which the client presented one.
+   */
+  proxyClientAuth?: {
+    tcpConnections: number[];
+    clientErrors: { t: number; error: string }[];
+    handshakes: number[];
+    certificates: number[];
   };
   connections: ConnectionTrace[];
   origin: OriginEvent[];

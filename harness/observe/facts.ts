@@ -17,6 +17,8 @@ import { websocketFacts } from './websocket-facts';
 
 export function computeFacts(rec: CaseRecord): Facts {
   const conns = byOpening(rec);
+  // The HTTPS proxy's TLS evidence, where the case made its TLS special (a defective certificate, a client certificate request).
+  const proxyTls = rec.proxyCertificate ?? rec.proxyClientAuth;
   const firstConn = conns.find((c) => c.requests.length > 0);
   const firstReq = firstConn?.requests[0]?.head;
   const omitted = rec.harness.omitted;
@@ -34,17 +36,26 @@ export function computeFacts(rec: CaseRecord): Facts {
     ...authFacts(rec),
     ...websocketFacts(rec),
     'upgrade-requested': upgradeRequested(rec),
-    ...(rec.proxyCertificate
+    ...(proxyTls
       ? {
           'proxy-tls': conns.length
             ? 'request sent'
-            : rec.proxyCertificate.handshakes.length
+            : proxyTls.handshakes.length
               ? 'handshake completed, nothing sent'
-              : rec.proxyCertificate.clientErrors.length
+              : proxyTls.clientErrors.length
                 ? 'refused by the client'
-                : rec.proxyCertificate.tcpConnections.length
+                : proxyTls.tcpConnections.length
                   ? 'handshake left unfinished'
                   : 'none',
+        }
+      : {}),
+    ...(rec.proxyClientAuth
+      ? {
+          'client-cert': rec.proxyClientAuth.certificates.length
+            ? 'sent'
+            : rec.proxyClientAuth.handshakes.length
+              ? 'none sent'
+              : 'no handshake',
         }
       : {}),
     ...(firstReq ? requestFacts(firstReq, rec.host) : {}),

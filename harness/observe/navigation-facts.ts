@@ -33,7 +33,7 @@ function pageCookies(rec: CaseRecord): string {
 
 export function navigationFacts(
   rec: CaseRecord,
-): Pick<Facts, 'page' | 'error' | 'committed-status' | 'proxy-body-shown' | 'final-url' | 'page-cookies'> {
+): Pick<Facts, 'page' | 'error' | 'committed-status' | 'proxy-body-shown' | 'proxy-status-shown' | 'final-url' | 'page-cookies'> {
   const nav = rec.navigation;
   return {
     'page-cookies': pageCookies(rec),
@@ -41,6 +41,7 @@ export function navigationFacts(
     error: nav?.failure ? failureCode(nav.failure) : nav ? 'none' : 'no navigation',
     'committed-status': nav?.committed ? (nav.status ?? 'unknown') : 'none',
     'proxy-body-shown': nav?.proxyMarkerFound ? 'yes' : 'no',
+    'proxy-status-shown': nav?.proxyStatusMarkerFound ? 'yes' : 'no',
     'final-url': finalUrl(rec),
   };
 }

@@ -43,6 +43,8 @@ export class MockProxy implements Routing {
   readonly tlsErrors: { at: number; error: string }[] = [];
   /** performance.now() of each completed TLS handshake, for sec-proxy-cert evidence. */
   readonly tlsHandshakes: number[] = [];
+  /** performance.now() of each completed handshake in which the client presented a certificate (proxy-client-cert). */
+  readonly clientCertificates: number[] = [];
   /** performance.now() of each TCP connection the TLS listener accepted, before any handshake. */
   readonly tcpAccepts: number[] = [];
   port = 0;
@@ -67,6 +69,11 @@ export class MockProxy implements Routing {
           (s) => {
             this.tlsHandshakes.push(performance.now());
             if (this.tlsHandshakes.length > 1000) this.tlsHandshakes.splice(0, 500);
+            // Without a CertificateRequest a client sends none: the list stays empty then.
+            if (Object.keys(s.getPeerCertificate() ?? {}).length) {
+              this.clientCertificates.push(performance.now());
+              if (this.clientCertificates.length > 1000) this.clientCertificates.splice(0, 500);
+            }
             s.alpnProtocol === 'h2' ? this.acceptH2(s) : this.accept(s);
           },
         )
@@ -97,13 +104,18 @@ export class MockProxy implements Routing {
   }
 
   /**
-   * The certificate and key new TLS connections get from now on (sec-proxy-cert); none restores the
-   * proxy's own. Safe because a lab runs one case at a time, and a new context cannot resume a TLS
-   * session made with the other identity.
+   * The certificate and key new TLS connections get from now on (sec-proxy-cert), and whether they
+   * ask the client for a certificate (proxy-client-cert, any answer accepted); no arguments restore
+   * the proxy's own identity and no request. Safe because a lab runs one case at a time, and a new
+   * context cannot resume a TLS session made with another secure context.
    */
-  presentIdentity(identity?: { key: string; cert: string }): void {
+  presentIdentity(identity?: { key: string; cert: string }, options: { requestClientCertificate?: boolean } = {}): void {
     if (!this.tlsOptions) throw new Error('the proxy has no TLS: a certificate defect needs an HTTPS proxy transport');
-    (this.server as tls.Server).setSecureContext(identity ?? { key: this.tlsOptions.key, cert: this.tlsOptions.cert });
+    const server = this.server as tls.Server & { requestCert: boolean; rejectUnauthorized: boolean };
+    server.setSecureContext(identity ?? { key: this.tlsOptions.key, cert: this.tlsOptions.cert });
+    // Each new connection takes these from the server (setSecureContext leaves them alone).
+    server.requestCert = !!options.requestClientCertificate;
+    server.rejectUnauthorized = false;
   }
 
   /** "http" for a plain proxy, "https" when clients reach it over TLS. */

@@ -40,16 +40,22 @@ export function hangBoundMs(fixture: LoadedFixture): number {
  * front while a case runs, so an index taken at the start can point past the end.
  */
 export function proxyTlsEvidence(
-  proxy: { tlsErrors: readonly { at: number; error: string }[]; tlsHandshakes: readonly number[]; tcpAccepts: readonly number[] },
+  proxy: {
+    tlsErrors: readonly { at: number; error: string }[];
+    tlsHandshakes: readonly number[];
+    tcpAccepts: readonly number[];
+    clientCertificates?: readonly number[];
+  },
   from: number,
   to: number,
   rel: (at: number) => number,
-): { clientErrors: { t: number; error: string }[]; tcpConnections: number[]; handshakes: number[] } {
+): { clientErrors: { t: number; error: string }[]; tcpConnections: number[]; handshakes: number[]; clientCertificates: number[] } {
   const within = (at: number) => at >= from && at <= to;
   return {
     clientErrors: proxy.tlsErrors.filter((e) => within(e.at)).map((e) => ({ t: rel(e.at), error: e.error })),
     tcpConnections: proxy.tcpAccepts.filter(within).map(rel),
     handshakes: proxy.tlsHandshakes.filter(within).map(rel),
+    clientCertificates: (proxy.clientCertificates ?? []).filter(within).map(rel),
   };
 }
 
@@ -60,7 +66,11 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   const strayStart = lab.proxy.strays.length;
   // sec-proxy-cert: for this case the HTTPS proxy presents a defective certificate.
   const defect = fixture.proxy.certificate;
-  if (defect) lab.proxy.presentIdentity(await lab.testbed.ca.defectiveIdentity(defect, '127.0.0.1'));
+  const clientAuth = fixture.proxy.clientCertificate === 'request';
+  if (defect || clientAuth)
+    lab.proxy.presentIdentity(defect ? await lab.testbed.ca.defectiveIdentity(defect, '127.0.0.1') : undefined, {
+      requestClientCertificate: clientAuth,
+    });
   const session = lab.proxy.openCase(host, fixture.proxy, { host });
   lab.origin.register(host, {
     marker,
@@ -117,7 +127,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     if (outcome) await clock.time('dispose', guarded('closing the client context', outcome.dispose(), 10_000, notes));
     lab.proxy.closeCase(session);
     lab.origin.unregister(host);
-    if (defect) lab.proxy.presentIdentity();
+    if (defect || clientAuth) lab.proxy.presentIdentity();
   }
 
   const connections = session.traces();
@@ -127,7 +137,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     .map(({ at, ...e }): OriginEvent => ({ ...e, t: rel(at) }))
     .sort((a, b) => a.t - b.t);
   const navigation = outcome.visits[outcome.visits.length - 1];
-  const tlsEvidence = proxyTlsEvidence(lab.proxy, t0, performance.now(), rel);
+  const { clientCertificates, ...tlsEvidence } = proxyTlsEvidence(lab.proxy, t0, performance.now(), rel);
 
   return {
     caseId: fixture.id,
@@ -141,14 +151,8 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     ...(outcome.visits.length > 1 ? { visits: outcome.visits } : {}),
     ...(visitStarts.length ? { visitStarts } : {}),
     ...(outcome.screenshot ? { screenshot: outcome.screenshot } : {}),
-    ...(defect
-      ? {
-          proxyCertificate: {
-            defect,
-            ...tlsEvidence,
-          },
-        }
-      : {}),
+    ...(defect ? { proxyCertificate: { defect, ...tlsEvidence } } : {}),
+    ...(clientAuth ? { proxyClientAuth: { ...tlsEvidence, certificates: clientCertificates } } : {}),
     connections,
     origin,
     harness: {

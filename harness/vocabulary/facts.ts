@@ -324,12 +324,24 @@ export const FACTS = {
     stable: true,
     domain: oneOf('request sent', 'handshake completed, nothing sent', 'refused by the client', 'handshake left unfinished', 'none'),
     means:
-      'Cases whose HTTPS proxy presents a defective certificate (sec-proxy-cert): "request sent" when a request of the case arrived over that TLS (the client accepted the certificate), "handshake completed, nothing sent" when the handshake finished but the client then gave up, "refused by the client" when it ended the handshake with an alert (kept in the evidence), "handshake left unfinished" when it connected and then neither finished nor refused the handshake while the case ran, "none" when it never connected.',
+      'Cases whose HTTPS proxy presents a defective certificate (sec-proxy-cert) or requests a client certificate (proxy-client-cert): "request sent" when a request of the case arrived over that TLS (the client accepted the certificate), "handshake completed, nothing sent" when the handshake finished but the client then gave up, "refused by the client" when it ended the handshake with an alert (kept in the evidence), "handshake left unfinished" when it connected and then neither finished nor refused the handshake while the case ran, "none" when it never connected.',
   },
   'proxy-body-shown': {
     stable: true,
     domain: oneOf('yes', 'no'),
     means: '"yes" when the proxy\'s body marker appears in the page text, title or URL of the https origin.',
+  },
+  'proxy-status-shown': {
+    stable: true,
+    domain: oneOf('yes', 'no'),
+    means:
+      '"yes" when the marker that only the answer\'s Proxy-Status field carries (its details parameter, RFC 9209) appears in the page text, title or URL the client shows: the client exposed the field.',
+  },
+  'client-cert': {
+    stable: true,
+    domain: oneOf('sent', 'none sent', 'no handshake'),
+    means:
+      'Cases whose HTTPS proxy requests a client certificate (RFC 8446 §4.3.2): "sent" when a completed handshake carried a client certificate, "none sent" when handshakes completed without one, "no handshake" when none completed.',
   },
 } as const satisfies Record<string, { stable: boolean; domain: Domain; means: string }>;
 

@@ -6,6 +6,12 @@
 /** The literal fixtures put in proxy bodies, so the report can tell whether a body leaked into the page. */
 export const PROXY_BODY_MARKER = 'CC-PROXY-BODY';
 
+/**
+ * The literal a Proxy-Status field (RFC 9209) carries in its details parameter and nowhere else in
+ * the answer: found on the page, it is the field the client showed, not the body.
+ */
+export const PROXY_STATUS_MARKER = 'CC-PROXY-STATUS';
+
 /** Every case host ends with this: `<case-id>-<nonce>.connect.test`. */
 export const CASE_DOMAIN = 'connect.test';
 

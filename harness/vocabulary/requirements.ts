@@ -50,8 +50,6 @@ export const NOT_COVERED_YET: Partial<Record<string, string>> = {
   'h2-flow-control': H2_SESSION,
   'h2-session-isolation': H2_SESSION,
   'proxy-failover': 'needs proxy lists (a PAC returning PROXY a; PROXY b) with a second mock proxy per case: issue 21',
-  'proxy-client-cert': 'needs an HTTPS proxy that requests a client certificate: issue 21',
-  'proxy-status': 'needs a Proxy-Status (RFC 9209) case and a way to read what the client exposes of it: issue 21',
 };
 
 export const REQUIREMENTS = [
