@@ -116,6 +116,10 @@ export class MockProxy implements Routing {
     // Each new connection takes these from the server (setSecureContext leaves them alone).
     server.requestCert = !!options.requestClientCertificate;
     server.rejectUnauthorized = false;
+    // A client that kept an HTTP/2 session to the proxy from an earlier case (Firefox's persistent
+    // context) would send this case's CONNECT over it, with no handshake under the new identity:
+    // GOAWAY ends those sessions for new streams, so the case's requests come over a new one.
+    for (const session of this.h2Sessions) if (!session.closed) session.close();
   }
 
   /** "http" for a plain proxy, "https" when clients reach it over TLS. */
