@@ -21,7 +21,7 @@ import { evaluateChecksFor, worstVerdict } from '../harness/verdicts/evaluate';
 import { uncontrolledBecause } from '../harness/verdicts/controls';
 import { cellSeverity } from '../harness/verdicts/severity';
 import { checkExpectations, describeMismatch, loadExpectations } from '../harness/verdicts/expectations';
-import { describeOriginEvent, wireLogLines } from '../harness/report/wire-text';
+import { describeOriginEvent, sessionLogLines, wireLogLines } from '../harness/report/wire-text';
 import { FACTS, type FactName } from '../harness/vocabulary/facts';
 import { requirement } from '../harness/vocabulary/requirements';
 import { TRANSPORT_NAMES, TRANSPORTS, projectName, type Transport } from '../harness/vocabulary/transports';
@@ -144,6 +144,12 @@ line(
   `\nWire log: ${record.connections.length} connection(s), ms from case start; the harness closed the context at ${record.harness.contextClosedAt} ms`,
 );
 for (const l of wireLogLines(record.connections)) line(l);
+for (const session of record.h2Sessions ?? []) {
+  line(
+    `\nHTTP/2 session ${session.id} (client port ${session.clientPort}, opened at ${session.openedAt} ms${session.closedAt !== undefined ? `, closed at ${session.closedAt} ms` : ''})`,
+  );
+  for (const l of sessionLogLines(session)) line(`${l.t.toFixed(1).padStart(9)} ms  ${l.text}`);
+}
 if (record.origin.length) {
   line('\nOrigin behind the tunnel');
   for (const o of record.origin) line(`${o.t.toFixed(1).padStart(9)} ms  ${describeOriginEvent(o)}`);

@@ -96,6 +96,37 @@ describe('fixtures', () => {
     expect(p[0]!.field).to.equal('proxy.exchanges[0].steps[2]');
   });
 
+  it('keeps HTTP/2 steps and a session profile on the h2 transport, naming the step', () => {
+    const steps = problemsOf((f) => f.proxy.exchanges[0].steps.splice(1, 0, { do: 'goaway', lastStream: 'below' }));
+    expect(steps.map((p) => p.field)).to.deep.equal(['proxy.exchanges[0].steps[1]']);
+    expect(steps[0]!.message).to.contain('only over HTTP/2');
+    const profile = problemsOf((f) => (f.proxy.session = { maxConcurrentStreams: 1 }));
+    expect(profile.map((p) => p.field)).to.deep.equal(['proxy.session']);
+    // Over h2 alone both are fine, and an HTTP/2 step implies the session profile.
+    const ok = valid();
+    ok.transports = ['h2'];
+    ok.proxy.exchanges[0].steps.splice(1, 0, { do: 'window-update', increment: 1 });
+    expect(parseFixture('fixtures/2xx/baseline-200.json', JSON.stringify(ok)).proxy.session).to.deep.equal({});
+  });
+
+  it('rejects an HTTP/2 error code that does not exist, listing the names', () => {
+    const p = problemsOf((f) => {
+      f.transports = ['h2'];
+      f.proxy.exchanges[0].steps = [{ do: 'rst-stream', code: 'REFUSED' }];
+    });
+    expect(p[0]!.field).to.match(/^proxy\.exchanges\[0\]\.steps\[0\]/);
+    expect(p.map((x) => x.message).join(' ')).to.contain('REFUSED_STREAM');
+  });
+
+  it('keeps a first proxy (a proxy list) on the "list" transport only', () => {
+    const p = problemsOf((f) => (f.proxy.first = 'refused'));
+    expect(p.map((x) => x.field)).to.deep.equal(['proxy.first']);
+    const ok = valid();
+    ok.transports = ['list'];
+    ok.proxy.first = { exchanges: ['tunnel'] };
+    expect(parseFixture('fixtures/2xx/baseline-200.json', JSON.stringify(ok)).proxy.first).to.not.equal(undefined);
+  });
+
   it('observes every fact a verdict rule or the 2015 record uses, before the declared ones (unless it places one)', () => {
     const f = valid();
     f.checks[0].outcomes[0].when = { 'early-bytes': 'none' };

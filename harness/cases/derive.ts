@@ -8,6 +8,7 @@ import type { FactName } from '../vocabulary/facts';
 import type { RequirementId } from '../vocabulary/requirements';
 import type { Check, Fixture, ParsedFixture, Step } from './schema';
 import { standardCheck } from './standard-checks';
+import { H2_STEPS } from './schema';
 
 /** The case every tunnelling case depends on by default. */
 export const BASELINE_CASE = 'baseline-200';
@@ -30,7 +31,10 @@ export function derive(parsed: ParsedFixture): Fixture {
   const dependsOn = parsed.dependsOn ?? (tunnels && parsed.id !== BASELINE_CASE ? [BASELINE_CASE] : []);
   // A list of URLs is the visits: one navigation per URL.
   const client = parsed.client.urls ? { ...parsed.client, visits: parsed.client.urls.length } : parsed.client;
-  return { ...parsed, client, checks, requirements, observe, dependsOn };
+  // A step that acts on the HTTP/2 session needs the session's frame tap: it implies a session profile.
+  const scriptsSession = parsed.proxy.exchanges.some((ex) => ex.steps.some((s) => H2_STEPS.has(s.do)));
+  const proxy = scriptsSession && !parsed.proxy.session ? { ...parsed.proxy, session: {} } : parsed.proxy;
+  return { ...parsed, client, proxy, checks, requirements, observe, dependsOn };
 }
 
 /** The URL of each visit, {host} left in. */

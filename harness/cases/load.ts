@@ -6,7 +6,7 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { fixtureSchema, GROUP_FOLDERS, intermittentFacts, type Fixture } from './schema';
+import { fixtureSchema, GROUP_FOLDERS, H2_STEPS, intermittentFacts, type Fixture } from './schema';
 import { derive } from './derive';
 import { expandFamily, VariantError } from './families';
 import { expandMatrix, isMatrixFile } from './matrix';
@@ -50,7 +50,7 @@ const RETIRED: Record<string, string> = {
   requirements: 'is derived from "checks" now: remove it',
 };
 
-const TERMINAL = new Set(['tunnel', 'fin', 'close', 'reset']);
+const TERMINAL = new Set(['tunnel', 'fin', 'close', 'reset', 'rst-stream']);
 
 /** Every fact value a fixture writes down, with where: verdict rules, the 2015 record, intermittent lists. */
 function factValues(f: Fixture): { field: string; fact: FactName; value: FactValue }[] {
@@ -111,7 +111,23 @@ function crossCheck(f: Fixture): Problem[] {
       field: 'proxy.certificate',
       message: 'a proxy certificate needs an HTTPS proxy: list only "h1-tls" and "h2" in "transports"',
     });
+  const h2Only = f.transports.some((t) => t !== 'h2');
+  if (f.proxy.first && (f.transports.length !== 1 || f.transports[0] !== 'list'))
+    problems.push({ field: 'proxy.first', message: 'a first proxy belongs to a proxy list: list only "list" in "transports"' });
+  if (f.proxy.first && f.id.length > 40)
+    problems.push({ field: 'id', message: 'at most 40 characters for a case with a first proxy (the host also carries its port)' });
+  const stepsScriptSession = f.proxy.exchanges.some((ex) => ex.steps.some((st) => H2_STEPS.has(st.do)));
+  if (f.proxy.session && h2Only && !stepsScriptSession)
+    problems.push({ field: 'proxy.session', message: 'an HTTP/2 session profile needs the h2 proxy: list only "h2" in "transports"' });
   f.proxy.exchanges.forEach((ex, i) => {
+    if (h2Only)
+      ex.steps.forEach((st, j) => {
+        if (H2_STEPS.has(st.do))
+          problems.push({
+            field: `proxy.exchanges[${i}].steps[${j}]`,
+            message: `"${st.do}" exists only over HTTP/2: list only "h2" in "transports"`,
+          });
+      });
     const last = i === f.proxy.exchanges.length - 1;
     if (last && ex.when)
       problems.push({

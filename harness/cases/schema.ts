@@ -9,6 +9,7 @@ import { CITATIONS_2015 } from '../vocabulary/history-2015';
 import { STABLE_FACT_NAMES, type FactName } from '../vocabulary/facts';
 import { CERTIFICATE_DEFECTS, TRANSPORT_NAMES } from '../vocabulary/transports';
 import { VERDICTS } from '../vocabulary/verdicts';
+import { ERROR_CODES, type ErrorCodeName } from '../wire/h2-frames';
 import { STANDARD_CHECK_IDS } from './standard-checks';
 
 /** The families of cases, in the order a reader meets them: the request, then answers from best to worst. */
@@ -115,6 +116,56 @@ const sendStep = z
     path: ['contentLength'],
   });
 
+const h2ErrorCode = z
+  .union([z.enum(Object.keys(ERROR_CODES) as [ErrorCodeName, ...ErrorCodeName[]]), z.number().int().min(0).max(0xffffffff)])
+  .describe('An HTTP/2 error code by name (RFC 9113 §7, e.g. "REFUSED_STREAM") or number.');
+
+/**
+ * Steps that act on the HTTP/2 session or write frames beside the library (HTTP/2 only, so a
+ * fixture using one lists only "h2" in "transports"). "this stream" is the CONNECT stream the
+ * exchange answers.
+ */
+function h2Steps() {
+  return [
+    z
+      .strictObject({ do: z.literal('rst-stream'), code: h2ErrorCode, note: z.string().optional() })
+      .describe('HTTP/2: reset this stream with RST_STREAM and this error code (terminal).'),
+    z
+      .strictObject({
+        do: z.literal('goaway'),
+        lastStream: z
+          .enum(['below', 'at', 'above'])
+          .describe(
+            'The last-stream-id GOAWAY names: the stream below this one (this one was not processed), this one, or the one above it.',
+          ),
+        code: h2ErrorCode.default('NO_ERROR'),
+        note: z.string().optional(),
+      })
+      .describe(
+        'HTTP/2: a GOAWAY frame on the session, written beside the library (which keeps serving: what the client does next is the observation).',
+      ),
+    z
+      .strictObject({ do: z.literal('ping'), note: z.string().optional() })
+      .describe('HTTP/2: a PING on the session (the ACK and its time are in the session log).'),
+    z
+      .strictObject({ do: z.literal('window-update'), increment: z.number().int().min(1).max(0x7fffffff), note: z.string().optional() })
+      .describe('HTTP/2: a WINDOW_UPDATE for this stream (with "session.initialWindowSize" 0, the grant that lets the client send).'),
+    z
+      .strictObject({
+        do: z.literal('headers-frame'),
+        headers: z.array(latin1.regex(/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+: [^\r\n]*$/, 'must be one "name: value" field line')).min(1),
+        endStream: z.boolean().default(false),
+        note: z.string().optional(),
+      })
+      .describe(
+        'HTTP/2: a HEADERS frame on this stream after its response (trailers on a tunnel, which RFC 9113 §8.5 forbids: the client must treat it as a stream error).',
+      ),
+    z
+      .strictObject({ do: z.literal('data-frame'), text: latin1, note: z.string().optional() })
+      .describe('HTTP/2: a DATA frame on this stream whatever its state (before any response: DATA before HEADERS, a stream error).'),
+  ] as const;
+}
+
 const stepObject = z.discriminatedUnion('do', [
   sendStep,
   z.strictObject({ do: z.literal('wait'), ms: ms(60_000), note: z.string().optional() }),
@@ -137,7 +188,11 @@ const stepObject = z.discriminatedUnion('do', [
     .describe('Half-close: send FIN, keep reading until the client closes (terminal).'),
   z.strictObject({ do: z.literal('close'), note: z.string().optional() }).describe('FIN and stop reading (terminal).'),
   z.strictObject({ do: z.literal('reset'), note: z.string().optional() }).describe('Abort with TCP RST (terminal).'),
+  ...h2Steps(),
 ]);
+
+/** The steps that exist only over HTTP/2. */
+export const H2_STEPS = new Set(['rst-stream', 'goaway', 'ping', 'window-update', 'headers-frame', 'data-frame']);
 
 /** Steps that need no argument can be written as their name alone: "tunnel" is { "do": "tunnel" }. */
 const BARE_STEPS = ['tunnel', 'fin', 'close', 'reset'] as const;
@@ -309,6 +364,15 @@ export const fixtureSchema = z.strictObject({
         .enum(['plain', 'websocket'])
         .default('plain')
         .describe('"websocket": the page opens a WebSocket to /ws on its own origin and reports the echo.'),
+      subresources: z
+        .number()
+        .int()
+        .min(1)
+        .max(6)
+        .optional()
+        .describe(
+          'The page loads this many images from the hosts s1.{host}, s2.{host}…, each needing a tunnel of its own: one case sees several CONNECTs (over HTTP/2, several streams on one session). The origin records each image request.',
+        ),
       upgradeHeader: z.string().optional().describe('An Upgrade field the origin adds to its responses, e.g. "TLS/1.0" (RFC 2817).'),
       routes: z
         .record(
@@ -344,6 +408,45 @@ export const fixtureSchema = z.strictObject({
       .optional()
       .describe(
         '"request": the HTTPS proxy asks for a client certificate (CertificateRequest) and accepts any answer, none included (proxy-client-cert). Needs an HTTPS proxy transport.',
+      ),
+    first: z
+      .union([
+        z.literal('refused').describe("Nothing listens on the first proxy's port: the connection is refused."),
+        z
+          .literal('not-tls')
+          .describe(
+            'The first proxy is "HTTPS a" in the PAC, and answers the TLS ClientHello with plain HTTP bytes and a close: the TLS handshake fails.',
+          ),
+        z
+          .strictObject({ exchanges: z.array(exchange).min(1) })
+          .describe('The first proxy is "PROXY a", a plain HTTP proxy running this script.'),
+      ])
+      .optional()
+      .describe(
+        'The "list" transport only: the PAC gives "PROXY a; PROXY b" (or "HTTPS a; PROXY b"), where a is this first proxy, made for each case run on a fresh port, and b is the mock proxy running "exchanges" (proxy-failover).',
+      ),
+    session: z
+      .strictObject({
+        maxConcurrentStreams: z
+          .number()
+          .int()
+          .min(0)
+          .max(0xffffffff)
+          .optional()
+          .describe('SETTINGS_MAX_CONCURRENT_STREAMS the proxy advertises.'),
+        initialWindowSize: z
+          .number()
+          .int()
+          .min(0)
+          .max(0x7fffffff)
+          .optional()
+          .describe(
+            'SETTINGS_INITIAL_WINDOW_SIZE the proxy advertises (0: the client may send no tunnel DATA until a "window-update" step).',
+          ),
+      })
+      .optional()
+      .describe(
+        'HTTP/2 only: the case gets HTTP/2 sessions of its own (sessions kept from earlier cases are sent GOAWAY), with these values in the SETTINGS the client is told; the session is recorded frame by frame. Implied by any HTTP/2 step ("goaway", "rst-stream"…).',
       ),
     requestTimeoutMs: ms(60_000)
       .default(10_000)

@@ -53,7 +53,12 @@ export class PlaywrightBrowser {
   ) {}
 
   private setup() {
-    return { executablePath: this.executablePath, proxyUrl: this.endpoint.url, spki: this.endpoint.spki };
+    return {
+      executablePath: this.executablePath,
+      proxyUrl: this.endpoint.url,
+      spki: this.endpoint.spki,
+      ...(this.endpoint.pac ? { pac: this.endpoint.pac } : {}),
+    };
   }
 
   private get persistent(): boolean {

@@ -5,19 +5,21 @@
  * by SPKI so the origin is trusted without ignoreHTTPSErrors (which doubles the CONNECTs).
  */
 import { chromium, type LaunchOptions } from '@playwright/test';
-import type { Engine, LaunchSetup } from './engine';
+import { pacDataUrl, type Engine, type LaunchSetup } from './engine';
 
 export const chromiumEngine: Engine = {
   name: 'chromium',
   label: 'Chromium',
   concurrency: 3,
   credentialsAreBrowserWide: false,
-  launchOptions({ executablePath, proxyUrl, spki }: LaunchSetup): LaunchOptions {
+  launchOptions({ executablePath, proxyUrl, spki, pac }: LaunchSetup): LaunchOptions {
     return {
       executablePath,
       headless: true,
-      proxy: { server: proxyUrl, bypass: '*.google.com,*.googleapis.com,*.gstatic.com' },
+      // A proxy list comes from a PAC (the "list" transport); Google hosts stay unresolvable either way.
+      ...(pac ? {} : { proxy: { server: proxyUrl, bypass: '*.google.com,*.googleapis.com,*.gstatic.com' } }),
       args: [
+        ...(pac ? [`--proxy-pac-url=${pacDataUrl(pac)}`] : []),
         '--no-sandbox',
         '--disable-gpu',
         '--disable-quic',

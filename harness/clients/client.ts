@@ -21,6 +21,8 @@ export interface ProxyEndpoint {
   caPem: string;
   /** base64 sha256 of the SPKI of the leaf key every run certificate shares (Chromium's pin). */
   spki: string;
+  /** The "list" transport: the PAC the client is configured with instead of the proxy URL. */
+  pac?: string;
 }
 
 export interface Capabilities {

@@ -10,6 +10,8 @@ export interface LaunchSetup {
   proxyUrl: string;
   /** base64 sha256 of the leaf key's SPKI (origin and HTTPS proxy certificates). */
   spki: string;
+  /** The "list" transport: a PAC script to configure instead of proxyUrl. */
+  pac?: string;
 }
 
 export interface Engine {
@@ -34,6 +36,11 @@ export interface Engine {
    */
   persistent?(setup: LaunchSetup): boolean;
   launchPersistent?(userDataDir: string, options: LaunchOptions & BrowserContextOptions): Promise<BrowserContext>;
+}
+
+/** A PAC script as the data: URL both browsers take. */
+export function pacDataUrl(pac: string): string {
+  return `data:application/x-ns-proxy-autoconfig;base64,${Buffer.from(pac).toString('base64')}`;
 }
 
 /** The launch options as recorded in results (no environment dump: only what was set for the browser). */

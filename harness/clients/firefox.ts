@@ -5,20 +5,20 @@
  * send CONNECTs of its own (see platform-notes.md).
  */
 import { firefox, type BrowserContextOptions, type LaunchOptions } from '@playwright/test';
-import type { Engine, LaunchSetup } from './engine';
+import { pacDataUrl, type Engine, type LaunchSetup } from './engine';
 
 export const firefoxEngine: Engine = {
   name: 'firefox',
   label: 'Firefox',
   concurrency: 2,
   credentialsAreBrowserWide: true,
-  launchOptions({ executablePath, proxyUrl }: LaunchSetup): LaunchOptions {
+  launchOptions({ executablePath, proxyUrl, pac: listPac }: LaunchSetup): LaunchOptions {
     const { protocol, port } = new URL(proxyUrl);
     const proxyPort = Number(port);
-    // An HTTPS proxy is only reachable through a PAC "HTTPS host:port" answer.
-    const pac = `data:application/x-ns-proxy-autoconfig;base64,${Buffer.from(`function FindProxyForURL(url, host) { return "HTTPS 127.0.0.1:${proxyPort}"; }`).toString('base64')}`;
+    // An HTTPS proxy is only reachable through a PAC "HTTPS host:port" answer; a proxy list is a PAC.
+    const pac = pacDataUrl(listPac ?? `function FindProxyForURL(url, host) { return "HTTPS 127.0.0.1:${proxyPort}"; }`);
     const proxyPrefs: Record<string, string | number | boolean> =
-      protocol === 'https:'
+      protocol === 'https:' || listPac
         ? { 'network.proxy.type': 2, 'network.proxy.autoconfig_url': pac }
         : {
             'network.proxy.type': 1,

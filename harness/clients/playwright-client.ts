@@ -26,7 +26,7 @@ export function playwrightClient(engine: Engine): ClientKind {
       screenshot: true,
       websocket: true,
       credentials: 'challenge',
-      transports: ['h1', 'h1-tls', 'h2'],
+      transports: ['h1', 'h1-tls', 'h2', 'list'],
       ...(engine.proxyCertificateUnverified ? { proxyCertificateUnverified: engine.proxyCertificateUnverified } : {}),
     },
     resolve: () => resolveExecutable(engine.name),

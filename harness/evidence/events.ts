@@ -12,10 +12,48 @@ export type Header = WireHeader;
 
 /** An HTTP/2 frame, for events that travelled in one (RFC 9113 §6). */
 export interface H2Frame {
-  type: 'HEADERS' | 'DATA' | 'RST_STREAM';
+  type: 'HEADERS' | 'DATA' | 'RST_STREAM' | 'WINDOW_UPDATE' | 'GOAWAY' | 'PING';
   flags: 'END_STREAM'[];
-  /** RST_STREAM error code (0 NO_ERROR, 8 CANCEL, 0xa CONNECT_ERROR). */
+  /** RST_STREAM or GOAWAY error code (0 NO_ERROR, 7 REFUSED_STREAM, 8 CANCEL, 0xa CONNECT_ERROR). */
   errorCode?: number;
+  /** GOAWAY: the last stream the sender says it processed. */
+  lastStreamId?: number;
+  /** WINDOW_UPDATE: the window increment. */
+  increment?: number;
+}
+
+/**
+ * One frame on an HTTP/2 session to the proxy, either way, as the proxy's frame tap saw it on the
+ * wire (cases with a scripted session): the session-level record that per-stream traces cannot
+ * hold (SETTINGS, GOAWAY, PING, WINDOW_UPDATE, which streams were open at once). DATA payloads are
+ * in the stream traces; here only their length.
+ */
+export interface H2SessionFrame {
+  t: number;
+  dir: 'c2p' | 'p2c';
+  /** RFC 9113 §6 name ("HEADERS", "GOAWAY"…), or the type code in hex for an unknown type. */
+  type: string;
+  stream: number;
+  flags: number;
+  length: number;
+  errorCode?: number;
+  lastStreamId?: number;
+  increment?: number;
+  settings?: { id: number; value: number }[];
+  /** Written by the case's script beside the HTTP/2 library (a raw frame), or a SETTINGS frame it rewrote. */
+  scripted?: 'injected' | 'rewritten';
+}
+
+export interface H2SessionTrace {
+  /** The connection id the session's streams carry in their traces. */
+  id: number;
+  clientPort: number;
+  /** ms from case start (negative: the session was opened before the case began). */
+  openedAt: number;
+  closedAt?: number;
+  frames: H2SessionFrame[];
+  /** Frames beyond the kept limit: counted, not listed. */
+  framesOmitted?: number;
 }
 
 /** Where a tunnel step spliced the client: the TLS origin, the plain origin, or an http: request forwarded over HTTP/2. */
@@ -43,6 +81,10 @@ export type ProxyEventData =
       frame?: H2Frame;
       dropped?: string[];
     }
+  /** A session or flow-control frame the case's script sent on this stream's behalf (GOAWAY, WINDOW_UPDATE, PING). */
+  | { kind: 'h2-frame'; frame: H2Frame }
+  /** A HEADERS frame the script wrote on the stream beside the library (after the response: trailers on a tunnel). */
+  | { kind: 'h2-headers'; headers: Header[]; frame: H2Frame }
   | { kind: 'client-fin'; frame?: H2Frame }
   | { kind: 'client-rst'; errno?: string; frame?: H2Frame }
   | { kind: 'proxy-fin'; frame?: H2Frame }

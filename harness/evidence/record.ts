@@ -3,7 +3,7 @@
  * verdict later, and nothing computed from it. Stored as-is in the run's results JSON.
  */
 import type { CertificateDefect } from '../vocabulary/transports';
-import type { ConnectionTrace, OriginEvent, StrayRequest } from './events';
+import type { ConnectionTrace, H2SessionTrace, OriginEvent, StrayRequest } from './events';
 import type { PhaseTimes } from './phases';
 import type { VisitFailure } from './failure';
 
@@ -44,6 +44,18 @@ export interface NavigationRecord {
   durationMs: number;
 }
 
+/** The first proxy of a proxy list (proxy-failover), as set up for one case run, and what reached it. */
+export interface FirstProxyRecord {
+  /** "refused": nothing listened on its port; "not-tls": "HTTPS a" answered TLS with plain HTTP; "script": a mock proxy of its own. */
+  kind: 'refused' | 'not-tls' | 'script';
+  scheme: 'PROXY' | 'HTTPS';
+  port: number;
+  /** TCP connections it accepted (ms from case start); a refused port leaves none to see. */
+  accepts: number[];
+  /** A scripted first proxy: its connections, traced like the mock proxy's. */
+  connections: ConnectionTrace[];
+}
+
 export interface CaseRecord {
   caseId: string;
   fixtureFile: string;
@@ -82,6 +94,10 @@ export interface CaseRecord {
     certificates: number[];
   };
   connections: ConnectionTrace[];
+  /** The "list" transport: the first proxy of the PAC's list, made for this run (the mock proxy, b, is "connections"). */
+  firstProxy?: FirstProxyRecord;
+  /** Cases with a scripted HTTP/2 session (proxy.session): every proxy session the case's streams used or that opened during it, frame by frame. */
+  h2Sessions?: H2SessionTrace[];
   origin: OriginEvent[];
   harness: {
     /** ms from case start when the harness began closing the context: later closes are its own. */

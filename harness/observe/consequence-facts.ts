@@ -77,9 +77,20 @@ function isNavigationRequest(e: Extract<OriginEvent, { kind: 'request' }>): bool
  * another host, a visit that ended on another host or path, or a navigation request at the origin
  * for a path no visit asked for. Every visit counts, not only the last.
  */
+/**
+ * Hosts the case itself sends the client to: its own, each visit's (v2.{host}), and the page's
+ * subresource hosts (s1.{host}…, one character and a dot before the case host).
+ */
+function askedHosts(rec: CaseRecord, visits: readonly { url: string }[]): (host: string) => boolean {
+  const visitHosts = new Set(visits.flatMap((v) => (URL.canParse(v.url) ? [new URL(v.url).hostname] : [])));
+  return (host) =>
+    host === rec.host || visitHosts.has(host) || (host.length === rec.host.length + 3 && host.startsWith('s') && host.endsWith(`.${rec.host}`));
+}
+
 export function redirectFollowed(rec: CaseRecord): 'yes' | 'no' {
-  if (proxyRequests(rec).some(({ head }) => requestAuthority(head) && requestAuthority(head)!.host !== rec.host)) return 'yes';
   const visits = visitsOf(rec);
+  const asked = askedHosts(rec, visits);
+  if (proxyRequests(rec).some(({ head }) => requestAuthority(head) && !asked(requestAuthority(head)!.host))) return 'yes';
   for (const v of visits) {
     const asked = place(v.url);
     const ended = v.finalUrl && !isBrowserErrorPage(v.finalUrl) ? place(v.finalUrl) : undefined;

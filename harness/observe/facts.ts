@@ -14,6 +14,8 @@ import { navigationFacts } from './navigation-facts';
 import { earlyBytes, originFacts, upgradeRequested } from './origin-facts';
 import { requestFacts } from './request-facts';
 import { websocketFacts } from './websocket-facts';
+import { h2SessionFacts } from './h2-session-facts';
+import { failoverFacts } from './failover-facts';
 
 export function computeFacts(rec: CaseRecord): Facts {
   const conns = byOpening(rec);
@@ -35,6 +37,8 @@ export function computeFacts(rec: CaseRecord): Facts {
     ...closeFacts(firstConn, rec),
     ...authFacts(rec),
     ...websocketFacts(rec),
+    ...h2SessionFacts(rec),
+    ...failoverFacts(rec),
     'upgrade-requested': upgradeRequested(rec),
     ...(proxyTls
       ? {

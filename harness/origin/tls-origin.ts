@@ -39,6 +39,8 @@ export interface PageSpec {
   page?: 'plain' | 'websocket';
   /** An Upgrade field the origin adds to its responses (RFC 2817: Upgrade: TLS/1.0). */
   upgradeHeader?: string;
+  /** The page loads this many images from s1.{host}, s2.{host}…: one tunnel each. */
+  subresources?: number;
   /** Per path: the status, the extra fields ({host} filled in here) and a storage item of the answer. */
   routes?: Record<string, { status: number; headers: string[]; storage?: 'set' }>;
 }
@@ -65,6 +67,10 @@ try {
   ws.onerror = () => { if (r.textContent === 'pending') r.textContent = 'error'; };
   ws.onclose = (e) => { if (r.textContent === 'pending') r.textContent = 'closed ' + e.code; };
 } catch (e) { r.textContent = 'exception'; }`;
+
+/** A subresource: small, and visible in the screenshot when it loaded. */
+const SUBRESOURCE_SVG =
+  '<svg xmlns="http://www.w3.org/2000/svg" width="24" height="24"><rect width="24" height="24" fill="#2e7d32"/></svg>';
 
 export class TlsOrigin {
   private tlsServer: tls.Server;
@@ -164,10 +170,19 @@ export class TlsOrigin {
 
   private body(host: string, path: string): { status: number; html: string; spec?: PageSpec; extra: Record<string, string | string[]> } {
     const spec = this.pages.get(host);
+    // A subresource host (s1.{host}…) serves only its image, for the case that registered {host}.
+    const sub = /^s(\d)\.(.+)$/.exec(host);
+    const owner = sub && !spec ? this.pages.get(sub[2]!) : undefined;
+    if (owner && path === `/cc-sub-${sub![1]}.svg` && Number(sub![1]) <= (owner.subresources ?? 0))
+      return { status: 200, html: SUBRESOURCE_SVG, extra: { 'content-type': 'image/svg+xml' } };
     if (!spec || path === '/favicon.ico') return { status: 404, html: 'not found', extra: {} };
     const route = spec.routes?.[path.replace(/\?.*$/, '')];
     const ws =
       (spec.page === 'websocket' ? `<p>WebSocket: <span id="ws-result">pending</span></p><script>${WS_SCRIPT(spec.marker)}</script>` : '') +
+      Array.from(
+        { length: spec.subresources ?? 0 },
+        (_, i) => `<img src="https://s${i + 1}.${host}/cc-sub-${i + 1}.svg" width="24" height="24" alt="s${i + 1}">`,
+      ).join('') +
       (route?.storage === 'set' ? `<script>try { localStorage.setItem('cc_origin', 'kept'); } catch (e) {}</script>` : '');
     const html =
       `<!doctype html><html><head><meta charset="utf-8"><title>origin ${host}</title></head>` +

@@ -166,9 +166,9 @@ export class CaseSession extends EventEmitter {
     for (const c of [...this.kept, ...this.middle]) c.shutdown();
   }
 
-  /** The traces of the connections kept in full (all of them, up to TRACE_LIMIT). */
-  traces(): ConnectionTrace[] {
-    return this.kept.map((c) => c.trace(this.startedAbs, this.order.get(c) ?? 0));
+  /** The traces of the connections kept in full (all of them, up to TRACE_LIMIT), times from caseStart (performance.now()). */
+  traces(caseStart = this.startedAbs): ConnectionTrace[] {
+    return this.kept.map((c) => c.trace(caseStart, this.order.get(c) ?? 0));
   }
 
   /** What traces() left out: how many connections, and the requests they carried. */

@@ -19,6 +19,7 @@ export interface TunnelOpener {
 }
 
 type SendStep = Extract<Step, { do: 'send' }>;
+export type H2Step = Extract<Step, { do: 'rst-stream' | 'goaway' | 'ping' | 'window-update' | 'headers-frame' | 'data-frame' }>;
 /** Events as kept in memory: bytes stay Buffers until the trace is written. */
 type Logged = { at: number; event: ProxyEventData; bytes?: Buffer };
 
@@ -147,7 +148,14 @@ export abstract class Endpoint {
         this.responded = true;
         await this.tunnel(opener, step.closeIfSilentMs);
         return 'terminal';
+      default:
+        return this.sessionStep(step);
     }
+  }
+
+  /** The HTTP/2 steps (RST_STREAM, GOAWAY, raw frames): the loader keeps them off other transports. */
+  protected async sessionStep(step: H2Step): Promise<StepResult> {
+    throw new Error(`the step "${step.do}" exists only over HTTP/2`);
   }
 
   /** Bytes the client has sent into the tunnel (buffered ones included). */

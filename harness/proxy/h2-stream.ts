@@ -6,7 +6,9 @@
  */
 import http from 'node:http';
 import http2 from 'node:http2';
-import { Endpoint, type TunnelOpener } from './endpoint';
+import { Endpoint, type H2Step, type StepResult, type TunnelOpener } from './endpoint';
+import type { H2Tap } from './h2-tap';
+import { data, ERROR_CODES, goaway, literalHeaders, windowUpdate } from '../wire/h2-frames';
 import { leadingResponseHeads, type RequestHead, type ResponseHead } from '../wire/http-head';
 import type { Step } from '../cases/schema';
 import type { H2Frame } from '../evidence/events';
@@ -37,6 +39,8 @@ export class H2Stream extends Endpoint {
     readonly clientPort: number,
     rawHeaders: string[],
     endStream: boolean,
+    /** The session's frame tap, when the case scripts the session (proxy.session). */
+    private readonly tap?: H2Tap,
   ) {
     super(connectionId);
     const head = h2RequestHead(rawHeaders);
@@ -130,6 +134,53 @@ export class H2Stream extends Endpoint {
       this.log({ kind: 'proxy-rst', frame: rst(http2.constants.NGHTTP2_NO_ERROR) });
       this.stream.close(http2.constants.NGHTTP2_NO_ERROR);
     }
+  }
+
+  protected override async sessionStep(step: H2Step): Promise<StepResult> {
+    const id = this.stream.id ?? 0;
+    const code = (c: keyof typeof ERROR_CODES | number) => (typeof c === 'number' ? c : ERROR_CODES[c]);
+    if (step.do === 'rst-stream') {
+      this.closedByUs = true;
+      this.log({ kind: 'proxy-rst', frame: rst(code(step.code)) });
+      this.stream.close(code(step.code));
+      return 'terminal';
+    }
+    if (step.do === 'ping') {
+      const session = this.stream.session;
+      if (session && !session.closed) session.ping(() => {});
+      this.log({ kind: 'h2-frame', frame: { type: 'PING', flags: [] } });
+      return 'continue';
+    }
+    // The rest are frames the library will not write on request: the tap writes them.
+    if (!this.tap) throw new Error(`the step "${step.do}" needs the session's frame tap (a case with HTTP/2 steps gets one)`);
+    switch (step.do) {
+      case 'goaway': {
+        const last = step.lastStream === 'at' ? id : step.lastStream === 'below' ? Math.max(0, id - 2) : id + 2;
+        this.tap.inject(goaway(last, code(step.code)));
+        this.log({ kind: 'h2-frame', frame: { type: 'GOAWAY', flags: [], lastStreamId: last, errorCode: code(step.code) } });
+        break;
+      }
+      case 'window-update':
+        this.tap.inject(windowUpdate(id, step.increment));
+        this.log({ kind: 'h2-frame', frame: { type: 'WINDOW_UPDATE', flags: [], increment: step.increment } });
+        break;
+      case 'headers-frame': {
+        const fields = step.headers.map((line) => ({
+          name: line.slice(0, line.indexOf(':')),
+          value: line.slice(line.indexOf(':') + 1).trim(),
+        }));
+        this.tap.inject(literalHeaders(id, fields, step.endStream), { afterResponse: true });
+        this.log({ kind: 'h2-headers', headers: fields, frame: { type: 'HEADERS', flags: step.endStream ? ['END_STREAM'] : [] } });
+        break;
+      }
+      case 'data-frame': {
+        const bytes = Buffer.from(step.text, 'latin1');
+        this.tap.inject(data(id, bytes));
+        this.logBytes('p2c', bytes, DATA);
+        break;
+      }
+    }
+    return 'continue';
   }
 
   async closeIdle(): Promise<void> {

@@ -17,7 +17,8 @@ import { routeH1 } from './router-h1';
 import { routeH2Stream } from './router-h2';
 import type { Routing } from './routing';
 import type { ProxyScript } from '../cases/schema';
-import type { StrayRequest } from '../evidence/events';
+import type { H2SessionTrace, StrayRequest } from '../evidence/events';
+import { H2Tap, type SessionProfile } from './h2-tap';
 
 export { CaseSession, TRACE_LIMIT, type TunnelTarget } from './case-session';
 
@@ -31,7 +32,16 @@ export interface ProxyTls {
 export class MockProxy implements Routing {
   private server: net.Server;
   private h2 = http2.createServer({ settings: { enableConnectProtocol: true } });
-  private h2Ids = new WeakMap<http2.Http2Session, { id: number; port: number }>();
+  private h2Ids = new WeakMap<http2.Http2Session, { id: number; port: number; tap?: H2Tap }>();
+  /** The session profile of the case running now (proxy.session): new h2 sessions get a frame tap. */
+  private profile: SessionProfile | undefined;
+  /** The tap of the connection being handed to the HTTP/2 layer (its 'session' event is synchronous). */
+  private handing: H2Tap | undefined;
+  /** In-process loopback listener that gives each tapped session's HTTP/2 layer a real socket (see H2Tap). */
+  private relay: net.Server | undefined;
+  private relayWaiting = new Map<number, { tap?: H2Tap; inner?: net.Socket }>();
+  /** Recent tapped sessions, for the case record. */
+  private taps: H2Tap[] = [];
   private h2Sessions = new Set<http2.Http2Session>();
   private sessions = new Map<string, CaseSession>();
   private nextId = 1;
@@ -91,8 +101,9 @@ export class MockProxy implements Routing {
       if (this.tlsErrors.length > 200) this.tlsErrors.splice(0, 100);
     });
     this.h2.on('session', (session) => {
+      const tap = this.handing;
       const socket = session.socket as net.Socket;
-      this.h2Ids.set(session, { id: this.nextId++, port: socket.remotePort ?? 0 });
+      this.h2Ids.set(session, tap ? { id: tap.id, port: tap.clientPort, tap } : { id: this.nextId++, port: socket.remotePort ?? 0 });
       this.h2Sessions.add(session);
       session.on('close', () => this.h2Sessions.delete(session));
       session.on('error', () => {});
@@ -120,6 +131,22 @@ export class MockProxy implements Routing {
     // context) would send this case's CONNECT over it, with no handshake under the new identity:
     // GOAWAY ends those sessions for new streams, so the case's requests come over a new one.
     for (const session of this.h2Sessions) if (!session.closed) session.close();
+  }
+
+  /**
+   * The HTTP/2 session profile for the case about to run (proxy.session), or none to end it: either
+   * way the sessions kept so far get GOAWAY (close), so the case's streams arrive on sessions that
+   * advertised its values and are recorded frame by frame, and a later case never inherits them.
+   */
+  useSessionProfile(profile?: SessionProfile): void {
+    if (profile === this.profile) return;
+    this.profile = profile;
+    for (const session of this.h2Sessions) if (!session.closed) session.close();
+  }
+
+  /** The tapped sessions with a stream in `ids` or opened since `from` (performance.now()), frames from `from` on. */
+  sessionTraces(ids: ReadonlySet<number>, from: number, caseStart: number): H2SessionTrace[] {
+    return this.taps.filter((t) => ids.has(t.id) || t.openedAtAbs >= from).map((t) => t.trace(caseStart, from));
   }
 
   /** "http" for a plain proxy, "https" when clients reach it over TLS. */
@@ -186,7 +213,57 @@ export class MockProxy implements Routing {
 
   private acceptH2(socket: tls.TLSSocket): void {
     this.track(socket);
-    this.h2.emit('connection', socket);
+    if (!this.profile) {
+      this.h2.emit('connection', socket);
+      return;
+    }
+    const tap = new H2Tap(socket, this.nextId++, this.profile);
+    tap.onFrame = () => {
+      for (const s of this.sessions.values()) s.touch();
+    };
+    this.taps.push(tap);
+    if (this.taps.length > 50) this.taps.splice(0, 10);
+    void this.relayFor(tap).catch(() => socket.destroy());
+  }
+
+  /** Connects a tap to the HTTP/2 layer through the loopback relay: the layer serves the accepted end. */
+  private async relayFor(tap: H2Tap): Promise<void> {
+    if (!this.relay) {
+      const relay = net.createServer({ allowHalfOpen: true, noDelay: true }, (inner) => {
+        this.open.add(inner);
+        inner.on('close', () => this.open.delete(inner));
+        this.pair(inner.remotePort ?? -1, { inner });
+      });
+      this.relay = relay;
+      await new Promise<void>((resolve, reject) => {
+        relay.once('error', reject);
+        relay.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
+      });
+    }
+    const port = (this.relay.address() as net.AddressInfo).port;
+    const library = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    await new Promise<void>((resolve, reject) => {
+      library.once('connect', () => resolve());
+      library.once('error', reject);
+    });
+    tap.attach(library);
+    this.pair(library.localPort ?? -1, { tap });
+  }
+
+  /** The two ends of a relay meet by port, in whichever order they arrive. */
+  private pair(port: number, part: { tap?: H2Tap; inner?: net.Socket }): void {
+    const met = { ...this.relayWaiting.get(port), ...part };
+    if (!met.tap || !met.inner) {
+      this.relayWaiting.set(port, met);
+      return;
+    }
+    this.relayWaiting.delete(port);
+    this.handing = met.tap;
+    try {
+      this.h2.emit('connection', met.inner);
+    } finally {
+      this.handing = undefined;
+    }
   }
 
   private accept(socket: net.Socket): void {
@@ -210,5 +287,6 @@ export class MockProxy implements Routing {
     for (const s of this.raw) s.destroy();
     await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 2000))]);
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    if (this.relay) await new Promise<void>((resolve) => this.relay!.close(() => resolve()));
   }
 }

@@ -4,16 +4,17 @@ import { H2Stream, h2RequestHead } from './h2-stream';
 import { checkH2, isConnectTcp } from './connect-tcp';
 import { routeConnectTcp } from './router-connect-tcp';
 import type { Routing } from './routing';
+import type { H2Tap } from './h2-tap';
 
 export function routeH2Stream(
   stream: http2.ServerHttp2Stream,
-  connection: { id: number; port: number },
+  connection: { id: number; port: number; tap?: H2Tap },
   rawHeaders: string[],
   endStream: boolean,
   routing: Routing,
 ): void {
   const head = h2RequestHead(rawHeaders);
-  const endpoint = () => new H2Stream(stream, connection.id, connection.port, rawHeaders, endStream);
+  const endpoint = () => new H2Stream(stream, connection.id, connection.port, rawHeaders, endStream, connection.tap);
   if (isConnectTcp(head)) {
     const conn = endpoint();
     void routeConnectTcp(conn, checkH2(head, routing.authority), routing).catch((err: Error) => conn.note(`proxy error: ${err.message}`));

@@ -14,7 +14,7 @@ import type { ConnectionTrace } from '../evidence/events';
 import type { LoadedFixture } from '../cases/load';
 import type { CaseRecord } from '../evidence/record';
 import { failureCode, failureText } from '../evidence/failure';
-import { DIRECTION, describeOriginEvent, describeProxyEvent } from './wire-text';
+import { DIRECTION, describeOriginEvent, describeProxyEvent, sessionLogLines } from './wire-text';
 
 function wireRows(c: ConnectionTrace): VNode[] {
   return c.events.map((e) => {
@@ -90,6 +90,12 @@ function evidence(fixture: LoadedFixture, cell: Cell, label: string): VNode {
           c,
         ) => html`<h4>connection #${c.index} — proxy connection id ${c.id}, browser port ${c.clientPort}, opened at ${c.openedAt} ms${c.tunnelProxyPort ? `, tunnelled to the origin from the proxy's port ${c.tunnelProxyPort}` : ''}</h4>
         <table class="wire"><tr><th>ms</th><th>conn</th><th>direction / event</th><th>bytes</th></tr>${wireRows(c)}</table>`,
+      )}
+      ${(rec.h2Sessions ?? []).map(
+        (
+          session,
+        ) => html`<h3>HTTP/2 session ${session.id} (client port ${session.clientPort}, opened at ${session.openedAt} ms${session.closedAt !== undefined ? `, closed at ${session.closedAt} ms` : ''})</h3>
+        <table class="wire"><tr><th>ms</th><th>frame</th></tr>${sessionLogLines(session).map((l) => html`<tr><td class="mono">${l.t.toFixed(1)}</td><td class="mono">${l.text}</td></tr>`)}</table>`,
       )}
       ${rec.origin.length ? html`<h3>Origin behind the tunnel</h3><table>${rec.origin.map((o) => html`<tr><td class="mono">${o.t.toFixed(1)}</td><td>${o.kind}</td><td class="mono">${describeOriginEvent(o)}</td></tr>`)}</table>` : null}
     </div>`

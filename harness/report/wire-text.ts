@@ -3,23 +3,16 @@
  * `npm run case` print. Wording here is for people only; no fact reads it.
  */
 import { escapeBytes } from '../wire/bytes';
-import type { H2Frame, OriginEvent, ProxyEvent, Header } from '../evidence/events';
-
-const RST_CODES: Record<number, string> = {
-  0: 'NO_ERROR',
-  1: 'PROTOCOL_ERROR',
-  2: 'INTERNAL_ERROR',
-  5: 'STREAM_CLOSED',
-  7: 'REFUSED_STREAM',
-  8: 'CANCEL',
-  10: 'CONNECT_ERROR',
-};
+import { errorCodeName } from '../wire/h2-frames';
+import type { H2Frame, H2SessionFrame, H2SessionTrace, OriginEvent, ProxyEvent, Header } from '../evidence/events';
 
 export const DIRECTION: Partial<Record<ProxyEvent['kind'], string>> = { c2p: 'client → proxy', p2c: 'proxy → client' };
 
 function frameText(f: H2Frame | undefined): string {
   if (!f) return '';
-  if (f.type === 'RST_STREAM') return ` [RST_STREAM ${RST_CODES[f.errorCode ?? -1] ?? `0x${(f.errorCode ?? 0).toString(16)}`}]`;
+  if (f.type === 'RST_STREAM') return ` [RST_STREAM ${errorCodeName(f.errorCode ?? 0)}]`;
+  if (f.type === 'GOAWAY') return ` [GOAWAY last-stream-id ${f.lastStreamId} ${errorCodeName(f.errorCode ?? 0)}]`;
+  if (f.type === 'WINDOW_UPDATE') return ` [WINDOW_UPDATE +${f.increment}]`;
   return ` [${f.type}${f.flags.length ? ` ${f.flags.join(' ')}` : ''}]`;
 }
 
@@ -39,6 +32,10 @@ export function describeProxyEvent(e: ProxyEvent): string {
       return `answered with exchanges[${e.index}]${e.note ? ` (${e.note})` : ''}`;
     case 'response':
       return `response ${e.version} ${e.status}${e.reason ? ` ${e.reason}` : ''}${e.interim ? ' (interim)' : ''}${frameText(e.frame)}${e.headers.length ? ` | ${fields(e.headers)}` : ''}${e.dropped?.length ? ` (dropped for HTTP/2: ${e.dropped.join(', ')})` : ''}`;
+    case 'h2-frame':
+      return `proxy sent${frameText(e.frame)} (scripted)`;
+    case 'h2-headers':
+      return `proxy sent a HEADERS frame after the response${frameText(e.frame)} | ${fields(e.headers)} (scripted)`;
     case 'client-fin':
       return `client closed its side${frameText(e.frame)}`;
     case 'client-rst':
@@ -64,6 +61,74 @@ export function describeProxyEvent(e: ProxyEvent): string {
     case 'note':
       return e.text;
   }
+}
+
+const SETTING_NAMES: Record<number, string> = {
+  1: 'HEADER_TABLE_SIZE',
+  2: 'ENABLE_PUSH',
+  3: 'MAX_CONCURRENT_STREAMS',
+  4: 'INITIAL_WINDOW_SIZE',
+  5: 'MAX_FRAME_SIZE',
+  6: 'MAX_HEADER_LIST_SIZE',
+  8: 'ENABLE_CONNECT_PROTOCOL',
+};
+
+/** One line for a frame of a recorded HTTP/2 session. */
+export function describeSessionFrame(f: H2SessionFrame): string {
+  const flags: string[] = [];
+  if (f.type === 'SETTINGS' || f.type === 'PING') {
+    if (f.flags & 1) flags.push('ACK');
+  } else {
+    if (f.flags & 1 && (f.type === 'DATA' || f.type === 'HEADERS')) flags.push('END_STREAM');
+    if (f.flags & 4 && f.type === 'HEADERS') flags.push('END_HEADERS');
+  }
+  const detail = [
+    f.settings?.map((s) => `${SETTING_NAMES[s.id] ?? `0x${s.id.toString(16)}`}=${s.value}`).join(' '),
+    f.lastStreamId !== undefined ? `last-stream-id ${f.lastStreamId}` : undefined,
+    f.errorCode !== undefined ? errorCodeName(f.errorCode) : undefined,
+    f.increment !== undefined ? `+${f.increment}` : undefined,
+    f.type === 'DATA' ? `${f.length} bytes` : undefined,
+  ].filter(Boolean);
+  return `${f.dir === 'c2p' ? 'client → proxy' : 'proxy → client'} ${f.type}${f.stream ? ` stream ${f.stream}` : ''}${flags.length ? ` ${flags.join(' ')}` : ''}${detail.length ? ` ${detail.join(', ')}` : ''}${f.scripted ? ` (${f.scripted} by the case)` : ''}`;
+}
+
+/**
+ * A recorded HTTP/2 session as lines: every frame but DATA in full; consecutive DATA frames of one
+ * stream in one direction as one line with their count and bytes (their payloads are in the streams' logs).
+ */
+export function sessionLogLines(session: H2SessionTrace): { t: number; text: string }[] {
+  const out: { t: number; text: string }[] = [];
+  let run: { f: H2SessionFrame; n: number; bytes: number } | undefined;
+  const flush = () => {
+    if (!run) return;
+    const { f, n, bytes } = run;
+    out.push({
+      t: f.t,
+      text:
+        n === 1
+          ? describeSessionFrame(f)
+          : `${f.dir === 'c2p' ? 'client → proxy' : 'proxy → client'} DATA stream ${f.stream} ×${n}, ${bytes} bytes`,
+    });
+    run = undefined;
+  };
+  for (const f of session.frames) {
+    if (f.type === 'DATA' && !f.scripted && !(f.flags & 1)) {
+      if (run && run.f.dir === f.dir && run.f.stream === f.stream) {
+        run.n++;
+        run.bytes += f.length;
+        continue;
+      }
+      flush();
+      run = { f, n: 1, bytes: f.length };
+      continue;
+    }
+    flush();
+    out.push({ t: f.t, text: describeSessionFrame(f) });
+  }
+  flush();
+  if (session.framesOmitted)
+    out.push({ t: out[out.length - 1]?.t ?? 0, text: `${session.framesOmitted} further frames counted, not kept` });
+  return out;
 }
 
 export function describeOriginEvent(e: OriginEvent): string {

@@ -8,8 +8,11 @@ import { performance } from 'node:perf_hooks';
 import type { Lab } from './lab';
 import type { LoadedFixture } from '../cases/load';
 import { declaredWaitMs, visitUrls } from '../cases/derive';
-import type { CaseRecord } from '../evidence/record';
-import type { OriginEvent } from '../evidence/events';
+import type { CaseRecord, FirstProxyRecord } from '../evidence/record';
+import { FirstProxy } from './first-proxy';
+import type { PageSpec } from '../origin/tls-origin';
+import { firstProxyLabel } from '../vocabulary/transports';
+import type { H2SessionTrace, OriginEvent } from '../evidence/events';
 import type { VisitOutcome } from '../clients/client';
 import { guarded, HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
 import { PhaseClock } from '../evidence/phases';
@@ -61,7 +64,11 @@ export function proxyTlsEvidence(
 
 export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOptions = {}): Promise<CaseRecord> {
   const nonce = randomBytes(4).toString('hex');
-  const host = `${fixture.id}-${nonce}.connect.test`;
+  // A proxy list: the first proxy is made for this run, and the host names its port for the PAC.
+  const first = fixture.proxy.first
+    ? await FirstProxy.start(fixture.proxy.first, { connect: (kind) => lab.origin.connect(kind) })
+    : undefined;
+  const host = `${fixture.id}-${nonce}${first ? firstProxyLabel(first.scheme, first.port) : ''}.connect.test`;
   const marker = `origin-marker-${randomBytes(8).toString('hex')}`;
   const strayStart = lab.proxy.strays.length;
   // sec-proxy-cert: for this case the HTTPS proxy presents a defective certificate.
@@ -71,16 +78,27 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     lab.proxy.presentIdentity(defect ? await lab.testbed.ca.defectiveIdentity(defect, '127.0.0.1') : undefined, {
       requestClientCertificate: clientAuth,
     });
+  // A scripted HTTP/2 session: the case gets sessions of its own, advertising its values.
+  const profile = fixture.proxy.session;
+  if (profile) lab.proxy.useSessionProfile(profile);
   const session = lab.proxy.openCase(host, fixture.proxy, { host });
-  lab.origin.register(host, {
+  const firstSession = first?.openCase(host, fixture.proxy);
+  const originPage: PageSpec = {
     marker,
     close: fixture.origin.connection === 'close',
     protocol: fixture.origin.protocol,
     connectProtocol: fixture.origin.connectProtocol,
     page: fixture.origin.page,
+    ...(fixture.origin.subresources ? { subresources: fixture.origin.subresources } : {}),
     ...(fixture.origin.upgradeHeader ? { upgradeHeader: fixture.origin.upgradeHeader } : {}),
     ...(fixture.origin.routes ? { routes: fixture.origin.routes } : {}),
-  });
+  };
+  lab.origin.register(host, originPage);
+  // Visits to hosts under the case host (v2.{host}) get the case's page too.
+  const visitHosts = [...new Set(visitUrls(fixture).map((u) => new URL(u.replaceAll('{host}', host)).hostname))].filter((h) =>
+    h.endsWith(`.${host}`),
+  );
+  for (const h of visitHosts) lab.origin.register(h, originPage);
   const t0 = session.startedAbs;
   const rel = (at: number) => Math.round((at - t0) * 10) / 10;
   const notes: string[] = [];
@@ -88,12 +106,15 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   let outcome: VisitOutcome | undefined;
   let contextClosedAt = 0;
   let settledAt = 0;
+  let h2Sessions: H2SessionTrace[] | undefined;
+  let firstProxy: FirstProxyRecord | undefined;
   const clock = new PhaseClock();
   try {
     const urls = visitUrls(fixture).map((u) => u.replaceAll('{host}', host));
     const url = urls[0]!;
     const beginVisit = (n: number) => {
       session.beginVisit(n);
+      firstSession?.beginVisit(n);
       visitStarts[n - 1] = rel(performance.now());
     };
     // A client that hangs (not crashes) must not hold the worker: the visit is bounded by the
@@ -126,8 +147,17 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     contextClosedAt = rel(performance.now());
     if (outcome) await clock.time('dispose', guarded('closing the client context', outcome.dispose(), 10_000, notes));
     lab.proxy.closeCase(session);
+    firstProxy = first?.record(t0);
+    await first?.close();
     lab.origin.unregister(host);
+    for (const h of visitHosts) lab.origin.unregister(h);
     if (defect || clientAuth) lab.proxy.presentIdentity();
+    // Taken before the profile ends: ending it closes the sessions, and that GOAWAY is the harness's.
+    if (profile) {
+      const ids = new Set(session.traces().flatMap((c) => (c.protocol === 'h2' ? [c.id] : [])));
+      h2Sessions = lab.proxy.sessionTraces(ids, t0, t0);
+      lab.proxy.useSessionProfile(undefined);
+    }
   }
 
   const connections = session.traces();
@@ -154,6 +184,8 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     ...(defect ? { proxyCertificate: { defect, ...tlsEvidence } } : {}),
     ...(clientAuth ? { proxyClientAuth: { ...tlsEvidence, certificates: clientCertificates } } : {}),
     connections,
+    ...(firstProxy ? { firstProxy } : {}),
+    ...(h2Sessions ? { h2Sessions } : {}),
     origin,
     harness: {
       contextClosedAt,

@@ -343,6 +343,75 @@ export const FACTS = {
     means:
       'Cases whose HTTPS proxy requests a client certificate (RFC 8446 §4.3.2): "sent" when a completed handshake carried a client certificate, "none sent" when handshakes completed without one, "no handshake" when none completed.',
   },
+  'next-proxy': {
+    stable: true,
+    domain: oneOf('used', 'not used'),
+    means:
+      'A proxy list ("PROXY a; PROXY b" from a PAC) whose first proxy fails: whether the client sent the case\'s request to the next proxy (b) during the first visit.',
+  },
+  'first-proxy-reached': {
+    stable: true,
+    domain: oneOf('yes', 'no'),
+    means:
+      'A proxy list: whether the first proxy (a) accepted a connection from the client during the first visit (a refused port cannot tell, and has no value).',
+  },
+  'first-proxy-again': {
+    stable: true,
+    domain: oneOf('tried again', 'straight to the next proxy', 'no new connection to either'),
+    means:
+      'A proxy list, second visit: whether the client connected to the first proxy again, went straight to the next one (it remembered the first as bad), or opened no new connection to either (it waited on one from the first visit). Not observable when the first proxy refuses connections.',
+  },
+  'h2-sessions': {
+    stable: true,
+    domain: count,
+    means: "Cases with a scripted HTTP/2 session: how many proxy sessions (TLS connections) carried the case's CONNECT streams.",
+  },
+  'h2-streams': {
+    stable: true,
+    domain: count,
+    means: 'Cases with a scripted HTTP/2 session: how many CONNECT streams the client opened for the case (retries included).',
+  },
+  'h2-open-at-once': {
+    stable: true,
+    domain: count,
+    means:
+      "Cases with a scripted HTTP/2 session: the most CONNECT streams open at the same moment on one session (open from the client's HEADERS until the stream closed), to compare with the SETTINGS_MAX_CONCURRENT_STREAMS the proxy advertised.",
+  },
+  'subresources-fetched': {
+    stable: true,
+    domain: count,
+    means:
+      "How many of the page's subresource hosts (s1.{host}, s2.{host}…, each through a tunnel of its own) had their image request reach the origin.",
+  },
+  'h2-retry': {
+    stable: true,
+    domain: oneOf('retried on the same session', 'retried on a new session', 'not retried'),
+    means:
+      'After the proxy refused a CONNECT stream unprocessed (RST_STREAM REFUSED_STREAM, or a GOAWAY whose last-stream-id is below it): whether a later CONNECT to the same authority came while the navigation was still going, on which session (one after the navigation ended is not its retry).',
+  },
+  'h2-after-goaway': {
+    stable: true,
+    domain: oneOf('no new stream on that session', 'new streams on that session'),
+    means:
+      'After a GOAWAY from the proxy: whether the client still opened streams above its last-stream-id on that session (RFC 9113 §6.8 forbids it).',
+  },
+  'h2-window': {
+    stable: true,
+    domain: oneOf('waited, then sent', 'DATA before the window opened', 'sent nothing'),
+    means:
+      'The proxy advertised INITIAL_WINDOW_SIZE 0 and opened each stream\'s window later with WINDOW_UPDATE: whether tunnel DATA came only after the grant ("waited, then sent"), before it (a flow-control violation), or not at all.',
+  },
+  'h2-stream-error': {
+    stable: true,
+    domain: forms(
+      { form: 'RST_STREAM <code>', pattern: /^RST_STREAM [A-Z_0-9x]+$/, means: 'the client reset the stream with this error code' },
+      { form: 'GOAWAY <code>', pattern: /^GOAWAY [A-Z_0-9x]+$/, means: 'the client ended the session with this error code' },
+      literal('stream closed', 'the stream closed without an error code the client chose'),
+      literal('none', 'the client let the frame pass'),
+    ),
+    means:
+      'After a frame the script wrote that breaks the tunnel stream (a HEADERS frame after the 2xx, DATA before HEADERS): what the client sent back.',
+  },
 } as const satisfies Record<string, { stable: boolean; domain: Domain; means: string }>;
 
 export type FactName = keyof typeof FACTS;

@@ -40,17 +40,7 @@ export const NOT_TESTABLE_IN_BROWSERS: Partial<Record<string, string>> = {
  * Rows that can be tested but have no case yet, each with what is missing. Listed one by one, so
  * the coverage test still fails for any other uncovered row.
  */
-const H2_SESSION =
-  'needs a session-aware HTTP/2 proxy script (SETTINGS, GOAWAY, REFUSED_STREAM, WINDOW_UPDATE per session) and pages that open several tunnels on one session: issue 21';
-export const NOT_COVERED_YET: Partial<Record<string, string>> = {
-  'h2-max-concurrent': H2_SESSION,
-  'h2-refused-stream': H2_SESSION,
-  'h2-goaway': H2_SESSION,
-  'h2-connect-1xx': H2_SESSION,
-  'h2-flow-control': H2_SESSION,
-  'h2-session-isolation': H2_SESSION,
-  'proxy-failover': 'needs proxy lists (a PAC returning PROXY a; PROXY b) with a second mock proxy per case: issue 21',
-};
+export const NOT_COVERED_YET: Partial<Record<string, string>> = {};
 
 export const REQUIREMENTS = [
   {

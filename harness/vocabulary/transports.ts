@@ -7,6 +7,12 @@ export const TRANSPORTS = {
   h1: { label: 'HTTP/1.1 proxy', tls: undefined },
   'h1-tls': { label: 'HTTPS proxy, http/1.1 only', tls: { alpn: ['http/1.1'] } },
   h2: { label: 'HTTPS proxy, h2', tls: { alpn: ['h2', 'http/1.1'] } },
+  /**
+   * A list of proxies from a PAC: "PROXY a; PROXY b" (or "HTTPS a; PROXY b") for a case whose
+   * script sets up a first proxy (proxy.first), else the plain HTTP proxy alone. The mock proxy
+   * is b; a is made per case run on a fresh port, so no client's memory of a bad proxy outlives it.
+   */
+  list: { label: 'proxy list (PAC)', tls: undefined },
 } as const;
 
 export type Transport = keyof typeof TRANSPORTS;
@@ -30,3 +36,22 @@ export function parseProjectName(name: string): { client: string; transport: Tra
  */
 export const CERTIFICATE_DEFECTS = ['wrong-name', 'expired', 'untrusted'] as const;
 export type CertificateDefect = (typeof CERTIFICATE_DEFECTS)[number];
+
+/**
+ * The PAC of the "list" transport. A case host carries the first proxy's port ("-a40123." for
+ * PROXY, "-s40123." for HTTPS), so one PAC, fixed when the browser starts, serves every case with
+ * a first proxy of its own.
+ */
+export function listPac(secondPort: number): string {
+  return `function FindProxyForURL(url, host) {
+  var m = /-([as])([0-9]{2,5}).connect.test$/.exec(host);
+  var b = "PROXY 127.0.0.1:${secondPort}";
+  if (!m) return b;
+  return (m[1] == "s" ? "HTTPS" : "PROXY") + " 127.0.0.1:" + m[2] + "; " + b;
+}`;
+}
+
+/** The host label suffix that names a case's first proxy in the PAC above. */
+export function firstProxyLabel(scheme: 'PROXY' | 'HTTPS', port: number): string {
+  return `-${scheme === 'HTTPS' ? 's' : 'a'}${port}`;
+}

@@ -1,0 +1,157 @@
+/**
+ * Facts of a scripted HTTP/2 session (proxy.session): how the client spread its tunnels over
+ * sessions, what it did with a refused stream, a GOAWAY, a zero window and a frame that breaks the
+ * tunnel stream. Read from the stream traces (which stream, which session, what the script sent on
+ * it) and the session frame logs (what the client sent back), before the harness closed anything.
+ */
+import type { CaseRecord } from '../evidence/record';
+import type { ConnectionTrace, H2SessionFrame } from '../evidence/events';
+import type { Facts } from '../vocabulary/facts';
+import { errorCodeName, ERROR_CODES, FLAG_END_STREAM } from '../wire/h2-frames';
+import { isLive } from './live';
+
+/** The case's CONNECT streams (HTTP/2 traces with a request), in the order they opened. */
+function connectStreams(rec: CaseRecord): ConnectionTrace[] {
+  return rec.connections
+    .filter((c) => c.protocol === 'h2' && c.requests.some((r) => r.head.method === 'CONNECT') && isLive(rec, c.openedAt))
+    .sort((a, b) => a.openedAt - b.openedAt);
+}
+
+/**
+ * Most of the case's streams open at the same moment on one session, from the session's frames in
+ * wire order: a stream counts from the client's HEADERS until both sides sent END_STREAM or either
+ * sent RST_STREAM (RFC 9113 §5.1.2 counts open and half-closed streams).
+ */
+function mostOpenAtOnce(rec: CaseRecord, streams: readonly ConnectionTrace[]): number {
+  let most = 0;
+  for (const session of rec.h2Sessions ?? []) {
+    const ours = new Set(streams.filter((c) => c.id === session.id).map((c) => c.h2Stream ?? 0));
+    const open = new Map<number, { c2p: boolean; p2c: boolean }>();
+    for (const f of session.frames) {
+      if (!ours.has(f.stream) || !isLive(rec, f.t)) continue;
+      if (f.dir === 'c2p' && f.type === 'HEADERS' && !open.has(f.stream)) open.set(f.stream, { c2p: false, p2c: false });
+      const s = open.get(f.stream);
+      if (!s) continue;
+      if (f.type === 'RST_STREAM') open.delete(f.stream);
+      else if ((f.type === 'DATA' || f.type === 'HEADERS') && f.flags & FLAG_END_STREAM) {
+        s[f.dir] = true;
+        if (s.c2p && s.p2c) open.delete(f.stream);
+      }
+      most = Math.max(most, open.size);
+    }
+  }
+  return most;
+}
+
+/**
+ * When the proxy refused a stream: RST_STREAM REFUSED_STREAM, or a GOAWAY sent on its behalf whose
+ * last-stream-id is below it (RFC 9113 §8.7: neither was processed, a retry is safe).
+ */
+function refusedAt(c: ConnectionTrace): number | undefined {
+  for (const e of c.events) {
+    if (e.kind === 'proxy-rst' && e.frame?.errorCode === ERROR_CODES.REFUSED_STREAM) return e.t;
+    if (e.kind === 'h2-frame' && e.frame.type === 'GOAWAY' && (e.frame.lastStreamId ?? 0) < (c.h2Stream ?? 0)) return e.t;
+  }
+  return undefined;
+}
+
+/** When the last visit's navigation ended (ms from case start): a CONNECT after it is not a retry of that navigation. */
+function navigationEnd(rec: CaseRecord): number {
+  const start = rec.visitStarts?.[rec.visitStarts.length - 1] ?? 0;
+  return rec.navigation ? start + rec.navigation.durationMs : Number.POSITIVE_INFINITY;
+}
+
+function retryFact(rec: CaseRecord, streams: readonly ConnectionTrace[]): Facts['h2-retry'] {
+  const refused = streams.find((c) => refusedAt(c) !== undefined);
+  if (!refused) return undefined;
+  const target = refused.requests[0]!.head.target;
+  const at = refusedAt(refused)!;
+  const end = navigationEnd(rec);
+  const retry = streams.find((c) => c !== refused && c.openedAt >= at && c.openedAt <= end && c.requests[0]!.head.target === target);
+  if (!retry) return 'not retried';
+  return retry.id === refused.id ? 'retried on the same session' : 'retried on a new session';
+}
+
+/** After a GOAWAY the script sent: did the client open a stream above its last-stream-id on that session? */
+function afterGoawayFact(rec: CaseRecord, streams: readonly ConnectionTrace[]): Facts['h2-after-goaway'] {
+  const goaways = streams.flatMap((c) =>
+    c.events.flatMap((e) =>
+      e.kind === 'h2-frame' && e.frame.type === 'GOAWAY' ? [{ session: c.id, t: e.t, last: e.frame.lastStreamId ?? 0 }] : [],
+    ),
+  );
+  if (!goaways.length) return undefined;
+  const violated = goaways.some((g) =>
+    rec.connections.some((c) => c.id === g.session && c.openedAt > g.t && (c.h2Stream ?? 0) > g.last && isLive(rec, c.openedAt)),
+  );
+  return violated ? 'new streams on that session' : 'no new stream on that session';
+}
+
+/** With a zero initial window: did tunnel DATA come before the script's WINDOW_UPDATE opened the stream's window? */
+function windowFact(streams: readonly ConnectionTrace[]): Facts['h2-window'] {
+  const granted = streams.filter((c) => c.events.some((e) => e.kind === 'h2-frame' && e.frame.type === 'WINDOW_UPDATE'));
+  if (!granted.length) return undefined;
+  let before = 0;
+  let after = 0;
+  for (const c of granted) {
+    const at = c.events.find((e) => e.kind === 'h2-frame' && e.frame.type === 'WINDOW_UPDATE')!.t;
+    for (const e of c.events)
+      if (e.kind === 'c2p') {
+        const n = Buffer.from(e.data, 'base64').length;
+        if (e.t < at) before += n;
+        else after += n;
+      }
+  }
+  if (before) return 'DATA before the window opened';
+  return after ? 'waited, then sent' : 'sent nothing';
+}
+
+/** What the client did after a frame the script wrote that breaks the stream (HEADERS after the 2xx, DATA before HEADERS). */
+function streamErrorFact(rec: CaseRecord, streams: readonly ConnectionTrace[]): Facts['h2-stream-error'] {
+  const broken = streams.flatMap((c) => {
+    const first = c.events.findIndex(
+      (e) => e.kind === 'h2-headers' || (e.kind === 'p2c' && !c.events.slice(0, c.events.indexOf(e)).some((x) => x.kind === 'response')),
+    );
+    return first >= 0 ? [{ c, t: c.events[first]!.t }] : [];
+  });
+  const hit = broken[0];
+  if (!hit) return undefined;
+  const rstByClient = hit.c.events.find((e) => e.kind === 'client-rst' && e.t >= hit.t && e.frame?.errorCode !== undefined);
+  if (rstByClient && rstByClient.kind === 'client-rst' && isLive(rec, rstByClient.t))
+    return `RST_STREAM ${errorCodeName(rstByClient.frame!.errorCode!)}`;
+  const session = rec.h2Sessions?.find((s) => s.id === hit.c.id);
+  const goaway = session?.frames.find((f: H2SessionFrame) => f.dir === 'c2p' && f.type === 'GOAWAY' && f.t >= hit.t && isLive(rec, f.t));
+  if (goaway) return `GOAWAY ${errorCodeName(goaway.errorCode ?? 0)}`;
+  const cancelled = hit.c.events.find((e) => e.kind === 'client-rst' && e.t >= hit.t && isLive(rec, e.t));
+  if (cancelled) return 'stream closed';
+  return 'none';
+}
+
+/** Subresource hosts (s1.{host}…) whose image request reached the origin. */
+function subresourcesFetched(rec: CaseRecord): number {
+  const hosts = new Set(
+    rec.origin.flatMap((e) => (e.kind === 'request' && e.path.startsWith('/cc-sub-') && isLive(rec, e.t) ? [e.host] : [])),
+  );
+  return hosts.size;
+}
+
+export function h2SessionFacts(rec: CaseRecord): Facts {
+  if (!rec.h2Sessions) return {};
+  const streams = connectStreams(rec);
+  const facts: Facts = {
+    'h2-sessions': new Set(streams.map((c) => c.id)).size,
+    'h2-streams': streams.length,
+    'h2-open-at-once': mostOpenAtOnce(rec, streams),
+    'subresources-fetched': subresourcesFetched(rec),
+  };
+  const retry = retryFact(rec, streams);
+  const goaway = afterGoawayFact(rec, streams);
+  const window = windowFact(streams);
+  const streamError = streamErrorFact(rec, streams);
+  return {
+    ...facts,
+    ...(retry ? { 'h2-retry': retry } : {}),
+    ...(goaway ? { 'h2-after-goaway': goaway } : {}),
+    ...(window ? { 'h2-window': window } : {}),
+    ...(streamError ? { 'h2-stream-error': streamError } : {}),
+  };
+}

@@ -1,0 +1,220 @@
+/**
+ * The scripted HTTP/2 session (proxy.session and the HTTP/2 steps) driven by Node's own http2
+ * client: what the frame tap sends is what the client acts on, and the session facts read it back.
+ * Each fact is also shown to take its other value when the client (or the script) does otherwise.
+ */
+import { expect } from 'chai';
+import http2 from 'node:http2';
+import { performance } from 'node:perf_hooks';
+import { startTestbed, type Testbed } from '../harness/runner/testbed';
+import { h2SessionFacts } from '../harness/observe/h2-session-facts';
+import type { CaseSession } from '../harness/proxy/mock-proxy';
+import type { CaseRecord } from '../harness/evidence/record';
+import type { ConnectionTrace } from '../harness/evidence/events';
+import { ERROR_CODES } from '../harness/wire/h2-frames';
+import { script } from './helpers';
+
+const OK = { do: 'send', head: { status: 200 } };
+
+function h2Client(bed: Testbed): http2.ClientHttp2Session {
+  const c = http2.connect(`https://127.0.0.1:${bed.proxy.port}`, { ca: bed.ca.caPem, servername: undefined as unknown as string });
+  c.on('error', () => {});
+  return c;
+}
+
+function connect(session: http2.ClientHttp2Session, authority: string) {
+  const stream = session.request({ ':method': 'CONNECT', ':authority': authority }, { endStream: false });
+  stream.on('error', () => {});
+  const response = new Promise<number>((resolve) => stream.on('response', (h) => resolve(Number(h[':status']))));
+  const closed = new Promise<number>((resolve) => stream.on('close', () => resolve(stream.rstCode ?? 0)));
+  return { stream, response, closed };
+}
+
+/** The parts of a case record the session facts read. */
+function recordOf(bed: Testbed, session: CaseSession): CaseRecord {
+  const connections = session.traces();
+  const ids = new Set(connections.map((c) => c.id));
+  return {
+    connections,
+    h2Sessions: bed.proxy.sessionTraces(ids, session.startedAbs, session.startedAbs),
+    origin: [],
+    harness: { contextClosedAt: performance.now() - session.startedAbs + 1, settledAt: 0, durationMs: 0, notes: [], strays: [] },
+  } as unknown as CaseRecord;
+}
+
+const settle = (ms = 100) => new Promise((r) => setTimeout(r, ms));
+
+describe('Scripted HTTP/2 sessions (frame tap) with a Node http2 client', () => {
+  let bed: Testbed;
+  let n = 0;
+  const host = () => `h2session-${++n}-${Date.now().toString(36)}.connect.test`;
+  beforeEach(async () => {
+    bed = await startTestbed('h2');
+  });
+  afterEach(async () => {
+    bed.proxy.useSessionProfile(undefined);
+    await bed.close();
+  });
+
+  describe('REFUSED_STREAM on the first CONNECT (h2-refused-stream)', () => {
+    const refusing = () =>
+      script([{ when: { connection: 1 }, steps: [{ do: 'rst-stream', code: 'REFUSED_STREAM' }] }, { steps: [OK, 'close'] }]);
+
+    it('a client that retries on the same session is seen retrying there', async () => {
+      bed.proxy.useSessionProfile({});
+      const h = host();
+      const session = bed.proxy.openCase(h, refusing());
+      const client = h2Client(bed);
+      const first = connect(client, `${h}:443`);
+      expect(await first.closed).to.equal(ERROR_CODES.REFUSED_STREAM);
+      const retry = connect(client, `${h}:443`);
+      expect(await retry.response).to.equal(200);
+      await settle();
+      client.close();
+      const rec = recordOf(bed, session);
+      expect(
+        rec.h2Sessions!.flatMap((s) =>
+          s.frames.filter((f) => f.dir === 'p2c' && f.type === 'RST_STREAM').map((f) => [f.stream, f.errorCode]),
+        ),
+      ).to.deep.equal([[1, ERROR_CODES.REFUSED_STREAM]]);
+      expect(h2SessionFacts(rec)).to.include({ 'h2-retry': 'retried on the same session', 'h2-streams': 2, 'h2-sessions': 1 });
+    });
+
+    it('a client that gives up is seen not retrying', async () => {
+      bed.proxy.useSessionProfile({});
+      const h = host();
+      const session = bed.proxy.openCase(h, refusing());
+      const client = h2Client(bed);
+      expect(await connect(client, `${h}:443`).closed).to.equal(ERROR_CODES.REFUSED_STREAM);
+      await settle();
+      client.close();
+      expect(h2SessionFacts(recordOf(bed, session))['h2-retry']).to.equal('not retried');
+    });
+  });
+
+  describe('GOAWAY before the CONNECT is answered, last-stream-id below it (h2-goaway)', () => {
+    it("Node's client honours the last-stream-id: no new stream on that session, the CONNECT retried on a new one", async () => {
+      bed.proxy.useSessionProfile({});
+      const h = host();
+      const session = bed.proxy.openCase(
+        h,
+        script([
+          {
+            when: { connection: 1 },
+            steps: [
+              { do: 'goaway', lastStream: 'below' },
+              { do: 'hold', ms: 3000 },
+            ],
+          },
+          { steps: [OK, 'close'] },
+        ]),
+      );
+      const client = h2Client(bed);
+      const goaway = new Promise<number>((resolve) => client.on('goaway', (_code, last) => resolve(last)));
+      const first = connect(client, `${h}:443`);
+      expect(await goaway).to.equal(0);
+      await first.closed;
+      // Node refuses new streams on a session that received GOAWAY: the retry needs a new session.
+      expect(() => client.request({ ':method': 'CONNECT', ':authority': `${h}:443` })).to.throw();
+      const second = h2Client(bed);
+      expect(await connect(second, `${h}:443`).response).to.equal(200);
+      await settle();
+      client.destroy();
+      second.close();
+      const rec = recordOf(bed, session);
+      const facts = h2SessionFacts(rec);
+      expect(facts).to.include({
+        'h2-retry': 'retried on a new session',
+        'h2-after-goaway': 'no new stream on that session',
+        'h2-sessions': 2,
+      });
+      const sent = rec.h2Sessions!.flatMap((s) => s.frames.filter((f) => f.type === 'GOAWAY' && f.dir === 'p2c' && f.scripted));
+      expect(sent.map((f) => [f.lastStreamId, f.errorCode, f.scripted])).to.deep.equal([[0, 0, 'injected']]);
+
+      // The same record with a stream opened on the old session after the GOAWAY: the fact sees it.
+      const old = rec.connections.find((c) => c.h2Stream === 1 && c.id === rec.connections[0]!.id)!;
+      const late: ConnectionTrace = { ...old, h2Stream: 3, openedAt: old.openedAt + 50, events: [] };
+      expect(h2SessionFacts({ ...rec, connections: [...rec.connections, late] })['h2-after-goaway']).to.equal(
+        'new streams on that session',
+      );
+    });
+  });
+
+  describe('INITIAL_WINDOW_SIZE 0, then a WINDOW_UPDATE (h2-flow-control)', () => {
+    const granting = () =>
+      script([{ steps: [OK, { do: 'wait', ms: 300 }, { do: 'window-update', increment: 65535 }, { do: 'hold', ms: 1000 }] }]);
+
+    it("Node's client sends no tunnel DATA until the stream's window opens", async () => {
+      bed.proxy.useSessionProfile({ initialWindowSize: 0 });
+      const h = host();
+      const session = bed.proxy.openCase(h, granting());
+      const client = h2Client(bed);
+      const { stream, response } = connect(client, `${h}:443`);
+      expect(await response).to.equal(200);
+      stream.write('client hello bytes');
+      await settle(600);
+      client.destroy();
+      const rec = recordOf(bed, session);
+      const settings = rec.h2Sessions![0]!.frames.find((f) => f.dir === 'p2c' && f.type === 'SETTINGS' && f.scripted === 'rewritten');
+      expect(settings?.settings).to.deep.include({ id: 4, value: 0 });
+      expect(h2SessionFacts(rec)['h2-window']).to.equal('waited, then sent');
+    });
+
+    it('with the window left at its default, the same client sends at once: the fact sees DATA before the grant', async () => {
+      bed.proxy.useSessionProfile({});
+      const h = host();
+      const session = bed.proxy.openCase(h, granting());
+      const client = h2Client(bed);
+      const { stream, response } = connect(client, `${h}:443`);
+      expect(await response).to.equal(200);
+      stream.write('client hello bytes');
+      await settle(600);
+      client.destroy();
+      expect(h2SessionFacts(recordOf(bed, session))['h2-window']).to.equal('DATA before the window opened');
+    });
+  });
+
+  describe('MAX_CONCURRENT_STREAMS advertised (h2-max-concurrent)', () => {
+    it("Node's client keeps to 1 open stream when told 1, and opens 3 at once when not", async () => {
+      const run = async (profile: { maxConcurrentStreams?: number }) => {
+        bed.proxy.useSessionProfile(profile);
+        const h = host();
+        const session = bed.proxy.openCase(h, script([{ steps: [OK, { do: 'wait', ms: 150 }, 'close'] }]));
+        const client = h2Client(bed);
+        // Let the SETTINGS arrive before the streams are asked for.
+        await new Promise<void>((resolve) => client.once('remoteSettings', () => resolve()));
+        const streams = ['s1', 's2', 's3'].map((s) => connect(client, `${s}.${h}:443`));
+        for (const s of streams) s.stream.on('end', () => s.stream.end());
+        await Promise.all(streams.map((s) => s.closed));
+        client.close();
+        return h2SessionFacts(recordOf(bed, session))['h2-open-at-once'];
+      };
+      expect(await run({ maxConcurrentStreams: 1 })).to.equal(1);
+      expect(await run({})).to.equal(3);
+    });
+  });
+
+  describe('frames that break the tunnel stream (h2-connect-stream)', () => {
+    it("a HEADERS frame after the 2xx reaches Node's client, which resets the stream", async () => {
+      bed.proxy.useSessionProfile({});
+      const h = host();
+      const session = bed.proxy.openCase(
+        h,
+        script([{ steps: [OK, { do: 'headers-frame', headers: ['x-cc-trailer: 1'] }, { do: 'hold', ms: 1000 }] }]),
+      );
+      const client = h2Client(bed);
+      const { response, closed } = connect(client, `${h}:443`);
+      expect(await response).to.equal(200);
+      const code = await closed;
+      await settle();
+      client.destroy();
+      const rec = recordOf(bed, session);
+      const frames = rec
+        .h2Sessions![0]!.frames.filter((f) => f.stream === 1)
+        .map((f) => `${f.dir} ${f.type}${f.scripted ? ` ${f.scripted}` : ''}`);
+      expect(frames).to.include.ordered.members(['c2p HEADERS', 'p2c HEADERS', 'p2c HEADERS injected']);
+      expect(code).to.equal(ERROR_CODES.PROTOCOL_ERROR);
+      expect(h2SessionFacts(rec)['h2-stream-error']).to.equal('RST_STREAM PROTOCOL_ERROR');
+    });
+  });
+});
