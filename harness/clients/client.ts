@@ -35,6 +35,8 @@ export interface Capabilities {
   credentials: 'challenge' | 'preemptive' | 'none';
   /** How it can reach the proxy. */
   transports: readonly Transport[];
+  /** Why it has no project for a transport it lacks (shown on the coverage page: "not applicable" with a reason). */
+  transportGaps?: Partial<Record<Transport, string>>;
   /**
    * Why it cannot show what it does with a defective HTTPS-proxy certificate (sec-proxy-cert),
    * when it cannot: e.g. it runs with certificate checks off. Absent: it verifies the proxy.

@@ -42,6 +42,10 @@ const commandClient = z.strictObject({
   version: argv.optional().describe("A command whose first line of output is the client's version."),
   install: z.string().optional().describe('What to do when the client is not installed, for messages.'),
   transports: z.array(z.enum(TRANSPORT_NAMES)).min(1).default(['h1']),
+  transportGaps: z
+    .partialRecord(z.enum(TRANSPORT_NAMES), z.string().min(1))
+    .optional()
+    .describe('Why the client has no project for a transport it does not list (the coverage page shows it).'),
   credentials: z.enum(['preemptive', 'none']).default('preemptive'),
   concurrency: z.number().int().min(1).max(8).default(2),
   optional: z.boolean().default(true).describe('CI may run without it when npm run setup could not install it.'),
@@ -126,7 +130,14 @@ export function commandClientKind(spec: CommandClientSpec, base: string): Client
     label: spec.label,
     concurrency: spec.concurrency,
     optionalInCi: spec.optional,
-    capabilities: { page: false, screenshot: false, websocket: false, credentials: spec.credentials, transports: spec.transports },
+    capabilities: {
+      page: false,
+      screenshot: false,
+      websocket: false,
+      credentials: spec.credentials,
+      transports: spec.transports,
+      ...(spec.transportGaps ? { transportGaps: spec.transportGaps } : {}),
+    },
     resolve() {
       if (installed) return installed;
       const check = spec.check ? resolveArgv(spec.check, base) : undefined;

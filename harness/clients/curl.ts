@@ -21,7 +21,17 @@ export const curlClient: ClientKind = {
   name: 'curl',
   label: 'curl',
   concurrency: 2,
-  capabilities: { page: false, screenshot: false, websocket: false, credentials: 'preemptive', transports: ['h1', 'h1-tls'] },
+  capabilities: {
+    page: false,
+    screenshot: false,
+    websocket: false,
+    credentials: 'preemptive',
+    transports: ['h1', 'h1-tls'],
+    transportGaps: {
+      h2: "Debian 12's curl (7.88) has no --proxy-http2 (curl 8.1 and later): it speaks HTTP/1.1 to an HTTPS proxy, which is its h1-tls column",
+      list: 'takes one proxy (-x), so it has no proxy list',
+    },
+  },
   resolve: () => (existsSync(CURL) ? { path: CURL, how: 'system package' } : { how: 'not found: apt-get install curl, or set CURL_PATH' }),
   async start(endpoint: ProxyEndpoint) {
     const { stdout } = await run(CURL, ['--version']);

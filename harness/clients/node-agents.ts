@@ -94,7 +94,17 @@ export const httpsProxyAgentClient: ClientKind = {
   name: 'node-agent',
   label: 'Node https-proxy-agent',
   concurrency: 2,
-  capabilities: { page: false, screenshot: false, websocket: false, credentials: 'preemptive', transports: ['h1', 'h1-tls'] },
+  capabilities: {
+    page: false,
+    screenshot: false,
+    websocket: false,
+    credentials: 'preemptive',
+    transports: ['h1', 'h1-tls'],
+    transportGaps: {
+      h2: 'speaks HTTP/1.1 CONNECT to the proxy, also over TLS (its h1-tls column)',
+      list: 'takes one proxy URL, so it has no proxy list',
+    },
+  },
   resolve: () => ({ path: `node ${process.version}`, how: 'npm package' }),
   async start(endpoint) {
     const version = `https-proxy-agent ${versionOf('https-proxy-agent')} / http-proxy-agent ${versionOf('http-proxy-agent')}`;
@@ -146,7 +156,17 @@ export const undiciClient: ClientKind = {
   name: 'node-undici',
   label: 'Node undici ProxyAgent (fetch)',
   concurrency: 2,
-  capabilities: { page: false, screenshot: false, websocket: false, credentials: 'preemptive', transports: ['h1', 'h1-tls'] },
+  capabilities: {
+    page: false,
+    screenshot: false,
+    websocket: false,
+    credentials: 'preemptive',
+    transports: ['h1', 'h1-tls'],
+    transportGaps: {
+      h2: 'speaks HTTP/1.1 CONNECT to the proxy, also over TLS (its h1-tls column)',
+      list: 'takes one proxy URL, so it has no proxy list',
+    },
+  },
   resolve: () => ({ path: `node ${process.version}`, how: 'npm package' }),
   async start(endpoint) {
     const version = `undici ${versionOf('undici')}`;

@@ -84,7 +84,9 @@ function isNavigationRequest(e: Extract<OriginEvent, { kind: 'request' }>): bool
 function askedHosts(rec: CaseRecord, visits: readonly { url: string }[]): (host: string) => boolean {
   const visitHosts = new Set(visits.flatMap((v) => (URL.canParse(v.url) ? [new URL(v.url).hostname] : [])));
   return (host) =>
-    host === rec.host || visitHosts.has(host) || (host.length === rec.host.length + 3 && host.startsWith('s') && host.endsWith(`.${rec.host}`));
+    host === rec.host ||
+    visitHosts.has(host) ||
+    (host.length === rec.host.length + 3 && host.startsWith('s') && host.endsWith(`.${rec.host}`));
 }
 
 export function redirectFollowed(rec: CaseRecord): 'yes' | 'no' {

@@ -6,6 +6,8 @@ import type { VNode } from 'preact';
 import { html, page } from './html';
 import { prose, topNav, verdictBadge } from './components';
 import type { Matrix } from './view-model';
+import { CLIENTS } from '../clients/registry';
+import { projectName, TRANSPORT_NAMES, TRANSPORTS } from '../vocabulary/transports';
 import { NOT_COVERED_YET, NOT_TESTABLE_IN_BROWSERS, REQUIREMENTS, requirementLink, type Requirement } from '../vocabulary/requirements';
 
 export interface CoverageRow {
@@ -31,6 +33,24 @@ export function coverage(m: Matrix): CoverageRow[] {
   });
 }
 
+/** Which client runs over which way of reaching the proxy, and why not where it does not (its cells there are not applicable). */
+function transportTable(): VNode {
+  const clients = Object.values(CLIENTS);
+  return html`<h2>Clients and proxy transports</h2>
+    <p class="note">A client without a project for a transport has no column there: every case over that transport is not applicable to it, for the reason given.</p>
+    <table class="coverage">
+      <tr><th>client</th>${TRANSPORT_NAMES.map((t) => html`<th>${TRANSPORTS[t].label}</th>`)}</tr>
+      ${clients.map(
+        (c) =>
+          html`<tr><td>${c.label}</td>${TRANSPORT_NAMES.map((t) =>
+            c.capabilities.transports.includes(t)
+              ? html`<td>runs (<span class="mono">${projectName(c.name, t)}</span>)</td>`
+              : html`<td class="note">not applicable: ${c.capabilities.transportGaps?.[t] ?? 'no project for this transport'}</td>`,
+          )}</tr>`,
+      )}
+    </table>`;
+}
+
 export function coveragePage(m: Matrix): string {
   const rows = coverage(m);
   const families = [...new Set(rows.map((r) => r.requirement.family))];
@@ -39,6 +59,7 @@ export function coveragePage(m: Matrix): string {
     <h1>Requirement coverage</h1>
     ${topNav('')}
     <p class="meta">${covered} of ${rows.length} requirements are tested by at least one case; ${rows.filter((r) => r.untestable).length} cannot be tested in browsers; ${rows.filter((r) => !r.cases.length && !r.untestable).length} are not covered yet.</p>
+    ${transportTable()}
     ${families.map(
       (fam) => html`<h2>${fam}</h2>
       <table class="coverage">

@@ -7,15 +7,11 @@ import type { RunResults } from '../runs/results';
 import { findings } from './findings';
 import { LINEAGES_2015, type Browser2015 } from '../vocabulary/history-2015';
 import type { LoadedFixture } from '../cases/load';
+import { TRANSPORT_NAMES, TRANSPORTS } from '../vocabulary/transports';
 
 const BROWSERS_2015 = Object.keys(LINEAGES_2015) as Browser2015[];
 /** The proxy forms a reader can show one at a time, so the browser columns fit a 1400 px screen. */
-const TRANSPORT_CHOICES: [string, string][] = [
-  ['h1', 'HTTP/1.1 proxy'],
-  ['h1-tls', 'HTTPS proxy, http/1.1'],
-  ['h2', 'HTTPS proxy, h2'],
-  ['', 'all'],
-];
+const TRANSPORT_CHOICES: [string, string][] = [...TRANSPORT_NAMES.map((t): [string, string] => [t, TRANSPORTS[t].label]), ['', 'all']];
 
 function transportOf(run: RunResults, client: string): string {
   return run.clients[client]?.transport ?? 'h1';
