@@ -196,6 +196,8 @@ describe('fault tolerance and isolation', function () {
 
   describe('a browser that hangs mid-case', () => {
     it('costs that case a harness error (not a "timeout" observation), is killed and relaunched, and the next case runs', async function () {
+      // Detection waits for the liveness bound (RESPONSIVE_MS) and a relaunch follows: slow on a loaded machine.
+      this.timeout(90_000);
       const kind = CLIENTS.chromium!;
       if (!kind.resolve().path) this.skip();
       const lab = await Lab.start(kind, 'h1');

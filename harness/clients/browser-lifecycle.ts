@@ -17,7 +17,7 @@ import { HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
 import { signalAll, withNewChildren } from './processes';
 
 /** How long a browser may take to answer a trivial call before it counts as hung. */
-export const RESPONSIVE_MS = 5000;
+export const RESPONSIVE_MS = 10_000;
 
 /** Closes a browser; one that does not close in time (hung) is killed instead of waited for. */
 async function closeOrKill(close: () => Promise<void>, pids: readonly number[], ms = 5000): Promise<void> {

@@ -10,10 +10,17 @@ import type { Facts } from '../vocabulary/facts';
 import { errorCodeName, ERROR_CODES, FLAG_END_STREAM } from '../wire/h2-frames';
 import { isLive } from './live';
 
-/** The case's CONNECT streams (HTTP/2 traces with a request), in the order they opened. */
+/**
+ * The case's CONNECT streams (HTTP/2 traces with a request) opened while its navigations were
+ * going, in the order they opened: a CONNECT after the last navigation ended (Chromium reconnects
+ * a second after a refused stream failed the page, sooner or later by load) is not the case's.
+ */
 function connectStreams(rec: CaseRecord): ConnectionTrace[] {
+  const end = navigationEnd(rec);
   return rec.connections
-    .filter((c) => c.protocol === 'h2' && c.requests.some((r) => r.head.method === 'CONNECT') && isLive(rec, c.openedAt))
+    .filter(
+      (c) => c.protocol === 'h2' && c.requests.some((r) => r.head.method === 'CONNECT') && isLive(rec, c.openedAt) && c.openedAt <= end,
+    )
     .sort((a, b) => a.openedAt - b.openedAt);
 }
 
@@ -61,13 +68,12 @@ function navigationEnd(rec: CaseRecord): number {
   return rec.navigation ? start + rec.navigation.durationMs : Number.POSITIVE_INFINITY;
 }
 
-function retryFact(rec: CaseRecord, streams: readonly ConnectionTrace[]): Facts['h2-retry'] {
+function retryFact(streams: readonly ConnectionTrace[]): Facts['h2-retry'] {
   const refused = streams.find((c) => refusedAt(c) !== undefined);
   if (!refused) return undefined;
   const target = refused.requests[0]!.head.target;
   const at = refusedAt(refused)!;
-  const end = navigationEnd(rec);
-  const retry = streams.find((c) => c !== refused && c.openedAt >= at && c.openedAt <= end && c.requests[0]!.head.target === target);
+  const retry = streams.find((c) => c !== refused && c.openedAt >= at && c.requests[0]!.head.target === target);
   if (!retry) return 'not retried';
   return retry.id === refused.id ? 'retried on the same session' : 'retried on a new session';
 }
@@ -143,7 +149,7 @@ export function h2SessionFacts(rec: CaseRecord): Facts {
     'h2-open-at-once': mostOpenAtOnce(rec, streams),
     'subresources-fetched': subresourcesFetched(rec),
   };
-  const retry = retryFact(rec, streams);
+  const retry = retryFact(streams);
   const goaway = afterGoawayFact(rec, streams);
   const window = windowFact(streams);
   const streamError = streamErrorFact(rec, streams);

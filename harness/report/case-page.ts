@@ -14,7 +14,7 @@ import type { ConnectionTrace } from '../evidence/events';
 import type { LoadedFixture } from '../cases/load';
 import type { CaseRecord } from '../evidence/record';
 import { failureCode, failureText } from '../evidence/failure';
-import { DIRECTION, describeOriginEvent, describeProxyEvent, sessionLogLines } from './wire-text';
+import { DIRECTION, describeFirstProxy, describeOriginEvent, describeProxyEvent, sessionLogLines } from './wire-text';
 
 function wireRows(c: ConnectionTrace): VNode[] {
   return c.events.map((e) => {
@@ -91,6 +91,15 @@ function evidence(fixture: LoadedFixture, cell: Cell, label: string): VNode {
         ) => html`<h4>connection #${c.index} — proxy connection id ${c.id}, browser port ${c.clientPort}, opened at ${c.openedAt} ms${c.tunnelProxyPort ? `, tunnelled to the origin from the proxy's port ${c.tunnelProxyPort}` : ''}</h4>
         <table class="wire"><tr><th>ms</th><th>conn</th><th>direction / event</th><th>bytes</th></tr>${wireRows(c)}</table>`,
       )}
+      ${
+        rec.firstProxy
+          ? html`<h3>First proxy of the list (a)</h3><p class="mono">${describeFirstProxy(rec.firstProxy)}</p>
+        ${rec.firstProxy.connections.map(
+          (c) => html`<h4>first proxy connection #${c.index}, browser port ${c.clientPort}, opened at ${c.openedAt} ms</h4>
+          <table class="wire"><tr><th>ms</th><th>conn</th><th>direction / event</th><th>bytes</th></tr>${wireRows(c)}</table>`,
+        )}`
+          : null
+      }
       ${(rec.h2Sessions ?? []).map(
         (
           session,

@@ -4,6 +4,7 @@
  */
 import { escapeBytes } from '../wire/bytes';
 import { errorCodeName } from '../wire/h2-frames';
+import type { FirstProxyRecord } from '../evidence/record';
 import type { H2Frame, H2SessionFrame, H2SessionTrace, OriginEvent, ProxyEvent, Header } from '../evidence/events';
 
 export const DIRECTION: Partial<Record<ProxyEvent['kind'], string>> = { c2p: 'client → proxy', p2c: 'proxy → client' };
@@ -129,6 +130,17 @@ export function sessionLogLines(session: H2SessionTrace): { t: number; text: str
   if (session.framesOmitted)
     out.push({ t: out[out.length - 1]?.t ?? 0, text: `${session.framesOmitted} further frames counted, not kept` });
   return out;
+}
+
+/** The first proxy of a proxy list, in one line: what it was and what reached it. */
+export function describeFirstProxy(f: FirstProxyRecord): string {
+  const what =
+    f.kind === 'refused'
+      ? 'nothing listening (connections refused, so none can be seen)'
+      : f.kind === 'not-tls'
+        ? 'a listener that answers the TLS ClientHello with plain HTTP bytes'
+        : 'a mock proxy running the case\'s "first" script';
+  return `first proxy of the list: ${f.scheme} 127.0.0.1:${f.port}, ${what}; ${f.accepts.length} connection(s) accepted${f.accepts.length ? ` at ${f.accepts.map((t) => `${t} ms`).join(', ')}` : ''}`;
 }
 
 export function describeOriginEvent(e: OriginEvent): string {

@@ -364,12 +364,14 @@ export const FACTS = {
   'h2-sessions': {
     stable: true,
     domain: count,
-    means: "Cases with a scripted HTTP/2 session: how many proxy sessions (TLS connections) carried the case's CONNECT streams.",
+    means:
+      "Cases with a scripted HTTP/2 session: how many proxy sessions (TLS connections) carried the case's CONNECT streams while its navigations went on.",
   },
   'h2-streams': {
     stable: true,
     domain: count,
-    means: 'Cases with a scripted HTTP/2 session: how many CONNECT streams the client opened for the case (retries included).',
+    means:
+      'Cases with a scripted HTTP/2 session: how many CONNECT streams the client opened for the case while its navigations went on (retries included).',
   },
   'h2-open-at-once': {
     stable: true,
