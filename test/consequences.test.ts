@@ -231,6 +231,19 @@ describe('the consequence matrix file', () => {
     expect(csd.proxy.exchanges.at(-1)!.steps.map((s) => s.do)).to.deep.equal(['send', 'tunnel']);
   });
 
+  it("carries a cell's intermittent declaration to that cell, and names an intermittent key that is no cell", () => {
+    expect(all.find((f) => f.id === 'cq-cut-fin-refresh')!.intermittent?.firefox?.['redirect-followed']).to.deep.equal(['yes', 'no']);
+    expect(all.find((f) => f.id === 'cq-cut-rst-refresh')!.intermittent).to.equal(undefined);
+    const file = JSON.parse(readFileSync(join(FIXTURES_DIR, 'consequences', 'consequences.json'), 'utf8'));
+    file.matrix.intermittent = { 'cq-no-such-cell': { firefox: { page: ['loaded', 'error page'], why: 'x'.repeat(40) } } };
+    try {
+      parseFixtureFile('fixtures/consequences/consequences.json', JSON.stringify(file));
+      throw new Error('accepted');
+    } catch (e) {
+      expect((e as FixtureError).problems.map((p) => p.field)).to.include('matrix.intermittent.cq-no-such-cell');
+    }
+  });
+
   it('names the file and the field of a bad matrix', () => {
     const bad = { id: 'm', matrix: { prefix: 'm', group: 'consequences', description: 'x', headers: [], shapes: [] } };
     try {

@@ -64,6 +64,12 @@ export const matrixSchema = z.strictObject({
     description: z.string().min(1),
     headers: z.array(header).min(1),
     shapes: z.array(shape).min(1),
+    intermittent: z
+      .record(z.string().regex(/^[a-z0-9][a-z0-9-]*$/), z.record(z.string(), z.unknown()))
+      .optional()
+      .describe(
+        'Per generated cell id, the facts seen to vary between runs of a client, with the evidence: the same field as a fixture\'s "intermittent" (npm run flake finds them).',
+      ),
   }),
 });
 
@@ -117,6 +123,7 @@ function cell(m: MatrixFile['matrix'], h: Header, s: Shape): Record<string, unkn
     origin: { connection: 'close', ...(h.routes ? { routes: h.routes } : {}) },
     proxy: { exchanges: [...exchanges, ...WORKING] },
     checks: [checkFor(h, { fail: h.finding.replaceAll('{shape}', s.title) })],
+    ...(m.intermittent?.[`${m.prefix}-${s.id}-${h.id}`] ? { intermittent: m.intermittent[`${m.prefix}-${s.id}-${h.id}`] } : {}),
     control: `${m.prefix}-control-${h.id}`,
     consequence: { header: h.name, shape: s.id, shapeTitle: s.title, source: s.source, finding: h.finding.replaceAll('{shape}', s.title) },
   };
@@ -168,6 +175,9 @@ export function expandMatrix(json: unknown): Expanded[] {
     .map((s, i) => ({ s, i }))
     .filter(({ s }) => !s.transports.includes('h2') && !s.noH2)
     .map(({ i }) => ({ field: `matrix.shapes[${i}].noH2`, message: 'say why the shape has no HTTP/2 form, or list "h2" in "transports"' }));
+  const cellIds = new Set(m.headers.flatMap((h) => m.shapes.map((s) => `${m.prefix}-${s.id}-${h.id}`)));
+  for (const key of Object.keys(m.intermittent ?? {}))
+    if (!cellIds.has(key)) problems.push({ field: `matrix.intermittent.${key}`, message: 'no cell of this matrix has that id' });
   if (problems.length) throw new VariantError(problems);
   return [
     ...m.headers.flatMap((h, hi) =>
