@@ -1,5 +1,5 @@
 /**
- * npm run case -- <case-id> [--client chromium] [--transport h1|h1-tls|h2]
+ * npm run case -- <case-id> [--client chromium] [--transport h1|h1-tls|h2|list]
  *
  * Runs one fixture in one client, outside Playwright, and prints what h2spec prints on a failure:
  * each requirement's text and section, the acceptable outcomes, what was observed and the
@@ -24,7 +24,7 @@ const option = (name: string) => {
   if (at < 0) return undefined;
   return args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
 };
-const usage = 'usage: npm run case -- <case-id> [--client chromium] [--transport h1|h1-tls|h2]';
+const usage = 'usage: npm run case -- <case-id> [--client chromium] [--transport h1|h1-tls|h2|list]';
 const fail = (message: string): never => {
   console.error(`${message}\n${usage}`);
   process.exit(3);
