@@ -144,8 +144,9 @@ describe('Scripted HTTP/2 sessions (frame tap) with a Node http2 client', () => 
     const granting = () =>
       script([{ steps: [OK, { do: 'wait', ms: 300 }, { do: 'window-update', increment: 65535 }, { do: 'hold', ms: 1000 }] }]);
 
-    it("Node's client sends no tunnel DATA until the stream's window opens", async () => {
-      bed.proxy.useSessionProfile({ initialWindowSize: 0 });
+    /** One CONNECT whose client writes at once after the 200, with the window the profile advertises. */
+    async function writeAtOnce(profile: { initialWindowSize?: number }) {
+      bed.proxy.useSessionProfile(profile);
       const h = host();
       const session = bed.proxy.openCase(h, granting());
       const client = h2Client(bed);
@@ -154,23 +155,18 @@ describe('Scripted HTTP/2 sessions (frame tap) with a Node http2 client', () => 
       stream.write('client hello bytes');
       await settle(600);
       client.destroy();
-      const rec = recordOf(bed, session);
+      return recordOf(bed, session);
+    }
+
+    it("Node's client sends no tunnel DATA until the stream's window opens", async () => {
+      const rec = await writeAtOnce({ initialWindowSize: 0 });
       const settings = rec.h2Sessions![0]!.frames.find((f) => f.dir === 'p2c' && f.type === 'SETTINGS' && f.scripted === 'rewritten');
       expect(settings?.settings).to.deep.include({ id: 4, value: 0 });
       expect(h2SessionFacts(rec)['h2-window']).to.equal('waited, then sent');
     });
 
     it('with the window left at its default, the same client sends at once: the fact sees DATA before the grant', async () => {
-      bed.proxy.useSessionProfile({});
-      const h = host();
-      const session = bed.proxy.openCase(h, granting());
-      const client = h2Client(bed);
-      const { stream, response } = connect(client, `${h}:443`);
-      expect(await response).to.equal(200);
-      stream.write('client hello bytes');
-      await settle(600);
-      client.destroy();
-      expect(h2SessionFacts(recordOf(bed, session))['h2-window']).to.equal('DATA before the window opened');
+      expect(h2SessionFacts(await writeAtOnce({}))['h2-window']).to.equal('DATA before the window opened');
     });
   });
 

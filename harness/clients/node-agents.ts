@@ -13,7 +13,15 @@ import { performance } from 'node:perf_hooks';
 import { HttpsProxyAgent } from 'https-proxy-agent';
 import { HttpProxyAgent } from 'http-proxy-agent';
 import { fetch as undiciFetch, ProxyAgent } from 'undici';
-import { bodyNavigation, type ClientDriver, type ClientKind, type ProxyEndpoint, type VisitOutcome, type VisitRequest } from './client';
+import {
+  bodyNavigation,
+  type Capabilities,
+  type ClientDriver,
+  type ClientKind,
+  type ProxyEndpoint,
+  type VisitOutcome,
+  type VisitRequest,
+} from './client';
 import type { NavigationRecord } from '../evidence/record';
 
 const require = createRequire(import.meta.url);
@@ -90,21 +98,24 @@ function driverFor(
   };
 }
 
+/** What both Node agents can do: a response, no page; one proxy URL, spoken to in HTTP/1.1. */
+const AGENT_CAPABILITIES: Capabilities = {
+  page: false,
+  screenshot: false,
+  websocket: false,
+  credentials: 'preemptive',
+  transports: ['h1', 'h1-tls'],
+  transportGaps: {
+    h2: 'speaks HTTP/1.1 CONNECT to the proxy, also over TLS (its h1-tls column)',
+    list: 'takes one proxy URL, so it has no proxy list',
+  },
+};
+
 export const httpsProxyAgentClient: ClientKind = {
   name: 'node-agent',
   label: 'Node https-proxy-agent',
   concurrency: 2,
-  capabilities: {
-    page: false,
-    screenshot: false,
-    websocket: false,
-    credentials: 'preemptive',
-    transports: ['h1', 'h1-tls'],
-    transportGaps: {
-      h2: 'speaks HTTP/1.1 CONNECT to the proxy, also over TLS (its h1-tls column)',
-      list: 'takes one proxy URL, so it has no proxy list',
-    },
-  },
+  capabilities: AGENT_CAPABILITIES,
   resolve: () => ({ path: `node ${process.version}`, how: 'npm package' }),
   async start(endpoint) {
     const version = `https-proxy-agent ${versionOf('https-proxy-agent')} / http-proxy-agent ${versionOf('http-proxy-agent')}`;
@@ -156,17 +167,7 @@ export const undiciClient: ClientKind = {
   name: 'node-undici',
   label: 'Node undici ProxyAgent (fetch)',
   concurrency: 2,
-  capabilities: {
-    page: false,
-    screenshot: false,
-    websocket: false,
-    credentials: 'preemptive',
-    transports: ['h1', 'h1-tls'],
-    transportGaps: {
-      h2: 'speaks HTTP/1.1 CONNECT to the proxy, also over TLS (its h1-tls column)',
-      list: 'takes one proxy URL, so it has no proxy list',
-    },
-  },
+  capabilities: AGENT_CAPABILITIES,
   resolve: () => ({ path: `node ${process.version}`, how: 'npm package' }),
   async start(endpoint) {
     const version = `undici ${versionOf('undici')}`;

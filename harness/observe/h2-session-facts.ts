@@ -114,9 +114,9 @@ function windowFact(streams: readonly ConnectionTrace[]): Facts['h2-window'] {
 /** What the client did after a frame the script wrote that breaks the stream (HEADERS after the 2xx, DATA before HEADERS). */
 function streamErrorFact(rec: CaseRecord, streams: readonly ConnectionTrace[]): Facts['h2-stream-error'] {
   const broken = streams.flatMap((c) => {
-    const first = c.events.findIndex(
-      (e) => e.kind === 'h2-headers' || (e.kind === 'p2c' && !c.events.slice(0, c.events.indexOf(e)).some((x) => x.kind === 'response')),
-    );
+    // A HEADERS frame the script wrote, or bytes sent before any response (a DATA frame before HEADERS).
+    const responded = c.events.findIndex((e) => e.kind === 'response');
+    const first = c.events.findIndex((e, i) => e.kind === 'h2-headers' || (e.kind === 'p2c' && (responded < 0 || i < responded)));
     return first >= 0 ? [{ c, t: c.events[first]!.t }] : [];
   });
   const hit = broken[0];
