@@ -45,7 +45,7 @@ export default defineConfig<SuiteOptions>({
     // The report itself, opened from disk in Chromium: rendering, filters, evidence, hostile bytes.
     {
       name: 'report-ui',
-      testMatch: /report-ui\.spec\.ts$/,
+      testMatch: /report-(ui|views)\.spec\.ts$/,
       use: { browserName: 'chromium', launchOptions: { executablePath: resolveExecutable('chromium').path, args: ['--no-sandbox'] } },
     },
   ],

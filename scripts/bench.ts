@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --repeat N] [-- --from results.json] [-- <playwright args>]
+ * npm run bench [-- --repeat N] [-- --from <results.json.gz | results.json | run folder>] [-- <playwright args>]
  *
  * Runs the whole matrix (observe mode) and prints where the time goes: per client project the
  * launches, per-case median and p95, the sum of case times and the median of each phase

@@ -1,5 +1,6 @@
 /**
- * npm run compare -- <old results.json> <new results.json> [--out page.html]
+ * npm run compare -- <old> <new> [--out page.html]: each a results file (results.json.gz, an older
+ * results.json, a reports/history snapshot) or a run folder.
  * Prints per case × client the verdict and outcome transitions (regressed, improved, changed,
  * added, removed) and writes an HTML diff page. Exits 1 when something regressed.
  * "latest" names the newest run in reports/runs.
@@ -16,7 +17,7 @@ const out = outIdx >= 0 ? args[outIdx + 1] : undefined;
 const files = args.filter((a, i) => !a.startsWith('--') && !(outIdx >= 0 && i === outIdx + 1));
 const resolveArg = (a: string) => (a === 'latest' ? (latestResultsPath() ?? a) : a);
 if (files.length !== 2) {
-  console.error('usage: npm run compare -- <old results.json> <new results.json> [--out page.html]   ("latest" = newest run)');
+  console.error('usage: npm run compare -- <old> <new> [--out page.html]   (results files or run folders; "latest" = newest run)');
   process.exit(3);
 }
 let older: RunResults;

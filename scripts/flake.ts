@@ -2,7 +2,7 @@
  * npm run flake -- --repeat N [<playwright args>]: runs the whole matrix N times (Playwright
  * --repeat-each, observe mode) and prints every case × client whose pinned facts changed between
  * runs, with each outcome and how often it was seen.
- * npm run flake -- --from <results.json>: the same analysis of a run already made (against
+ * npm run flake -- --from <results.json.gz | results.json | run folder>: the same analysis of a run already made (against
  * today's fixture files, so a run can be re-checked after marking what it found).
  *
  * A flip within the values the fixture already marks "intermittent" for that client is listed as
@@ -27,7 +27,7 @@ let repeated = 0;
 if (from) {
   path = from.value;
   if (!path) {
-    console.error('usage: npm run flake -- --from <results.json>');
+    console.error('usage: npm run flake -- --from <results.json.gz | results.json | run folder>');
     process.exit(3);
   }
 } else {

@@ -1,19 +1,21 @@
 /**
- * npm run merge -- <results.json | folder>… [--force] [--out <folder>]
+ * npm run merge -- <results.json.gz | results.json | folder>… [--force] [--out <folder>]
  *
- * Merges the raw results of sharded runs into one run: one results.json, one HTML report and one
- * JUnit file, with the case × client set of a single full run. A folder is searched for
- * results.json files (a downloaded CI artifact, a reports/runs folder). Runs from different
- * fixture sets or commits, with different client versions, or overlapping, are refused unless
- * --force. Screenshots are copied beside the merged results.
+ * Merges the raw results of sharded runs into one run: one results.json.gz, one HTML report and one
+ * JUnit file, with the case × client set of a single full run. A folder is searched for run
+ * folders holding results.json.gz (or an older run's results.json): a downloaded CI artifact, a
+ * reports/runs folder. Runs from different fixture sets or commits, with different client
+ * versions, or overlapping, are refused unless --force. Screenshots are copied beside the merged
+ * results.
  *
  * Exit codes: 0 merged; 3 bad arguments, unreadable results, or a refused merge.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { readResults, REPORTS_DIR } from '../harness/runs/results';
+import { readResults, REPORTS_DIR, RESULTS_FILES, resultsFileIn, writeResults } from '../harness/runs/results';
 import { MergeError, mergeRuns, type SourceRun } from '../harness/runs/merge';
 import { writeReport } from '../harness/report/write-report';
+import { formatReportSize, reportSize } from '../harness/report/size';
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');
@@ -22,14 +24,15 @@ const out = outAt >= 0 ? args[outAt + 1] : undefined;
 const inputs = args.filter((a, i) => !a.startsWith('--') && !(outAt >= 0 && i === outAt + 1));
 const fail = (message: string): never => {
   console.error(message);
-  console.error('usage: npm run merge -- <results.json | folder>… [--force] [--out <folder>]');
+  console.error('usage: npm run merge -- <results.json.gz | results.json | folder>… [--force] [--out <folder>]');
   process.exit(3);
 };
 
 function resultsFiles(path: string): string[] {
   if (!existsSync(path)) fail(`${path}: no such file or folder`);
   if (!statSync(path).isDirectory()) return [path];
-  if (existsSync(join(path, 'results.json'))) return [join(path, 'results.json')];
+  const own = resultsFileIn(path);
+  if (own) return [own];
   return readdirSync(path)
     .sort()
     .flatMap((name) => (statSync(join(path, name)).isDirectory() ? resultsFiles(join(path, name)) : []));
@@ -37,7 +40,7 @@ function resultsFiles(path: string): string[] {
 
 if (!inputs.length) fail('nothing to merge');
 const files = [...new Set(inputs.flatMap(resultsFiles))];
-if (!files.length) fail(`no results.json under ${inputs.join(', ')}`);
+if (!files.length) fail(`no ${RESULTS_FILES.join(' or ')} under ${inputs.join(', ')}`);
 let sources: SourceRun[] = [];
 try {
   sources = files.map((path) => ({ path: relative(process.cwd(), path) || path, run: readResults(path) }));
@@ -64,8 +67,7 @@ for (const s of sources) {
     copyFileSync(from, join(runDir, shot));
   }
 }
-const resultsPath = join(runDir, 'results.json');
-writeFileSync(resultsPath, JSON.stringify(merged));
+const resultsPath = writeResults(runDir, merged);
 const written = writeReport(merged, resultsPath, out ? { topDir: runDir } : {});
 const ran = merged.results.filter((r) => r.status !== 'skipped').length;
 console.log(
@@ -74,3 +76,4 @@ console.log(
 console.log(`  raw results: ${relative(process.cwd(), resultsPath)}`);
 console.log(`  report:      ${relative(process.cwd(), written.runIndex)}`);
 console.log(`  JUnit:       ${relative(process.cwd(), join(runDir, 'junit.xml'))}`);
+console.log(`  ${formatReportSize(reportSize(runDir))}`);

@@ -1,11 +1,13 @@
 /**
- * npm run snapshot [-- <results.json>]: copies a run's raw results (the latest by default) into
- * reports/history/, named by date and client versions, to be committed as a deliberate record of
- * what those browser versions did. Screenshots stay out (binary); the wire evidence is inside.
+ * npm run snapshot [-- <results.json.gz | results.json | run folder>]: copies a run's raw results
+ * (the latest by default) into reports/history/ as plain JSON (a run's gzipped file is unpacked, so
+ * git diffs and stores it as text), named by date and client versions, to be committed as a
+ * deliberate record of what those browser versions did. Screenshots stay out (binary); the wire
+ * evidence is inside.
  */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { latestResultsPath, readResults, REPORTS_DIR } from '../harness/runs/results';
+import { latestResultsPath, readResults, readResultsText, REPORTS_DIR } from '../harness/runs/results';
 
 const path = process.argv[2] ?? latestResultsPath();
 if (!path) {
@@ -19,5 +21,5 @@ const versions = Object.entries(run.clients)
   .join('_');
 const dest = join(REPORTS_DIR, 'history', `${run.run.startedAt.slice(0, 10)}_${versions}.json`);
 mkdirSync(join(REPORTS_DIR, 'history'), { recursive: true });
-copyFileSync(path, dest);
+writeFileSync(dest, readResultsText(path));
 console.log(`snapshot: ${relative(process.cwd(), dest)} (compare later with: npm run compare -- ${relative(process.cwd(), dest)} latest)`);

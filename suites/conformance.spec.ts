@@ -12,6 +12,7 @@ import type { CaseRecord } from '../harness/evidence/record';
 import { unsupportedReason } from '../harness/clients/client';
 import { computeFacts } from '../harness/observe/facts';
 import { checkExpectations, describeMismatch, loadExpectations, pinnedFacts } from '../harness/verdicts/expectations';
+import { SCREENSHOT_FILE, screenshotContentType } from '../harness/clients/screenshot';
 
 const fixtures = (() => {
   try {
@@ -33,7 +34,8 @@ for (const fixture of fixtures) {
     if (!fixture.transports.includes(transport)) await skip('not applicable', `not applicable over ${transport}`);
     const unsupported = unsupportedReason(lab.kind, fixture);
     if (unsupported) await skip('unsupported', unsupported);
-    const screenshotPath = testInfo.outputPath('screenshot.png');
+    // JPEG where the client can (a client limited to PNG returns the .png path it wrote).
+    const screenshotPath = testInfo.outputPath(SCREENSHOT_FILE);
     let record: CaseRecord;
     try {
       record = await runCase(lab, fixture, { screenshotPath });
@@ -50,7 +52,8 @@ for (const fixture of fixtures) {
       }),
       contentType: 'application/json',
     });
-    if (record.screenshot) await testInfo.attach('screenshot', { path: record.screenshot, contentType: 'image/png' });
+    if (record.screenshot)
+      await testInfo.attach('screenshot', { path: record.screenshot, contentType: screenshotContentType(record.screenshot) });
 
     const facts = computeFacts(record);
     const project = testInfo.project.name;

@@ -10,18 +10,18 @@ import { pathToFileURL } from 'node:url';
 import { hostileExpectations, hostileRun, HOSTILE } from '../test/support/hostile-run';
 import { writeReport } from '../harness/report/write-report';
 import { buildMatrix } from '../harness/report/view-model';
-import { findings } from '../harness/report/findings';
-import { readResults } from '../harness/runs/results';
+import { countFindings, findings, groupFindings } from '../harness/report/findings';
+import { readResults, writeResults } from '../harness/runs/results';
+import { JPEG_QUALITY } from '../harness/clients/screenshot';
 
 async function openReport(page: Page, dir: string): Promise<{ runDir: string; dialogs: string[] }> {
   const runDir = join(dir, 'runs', 'hostile');
   mkdirSync(join(runDir, 'screenshots', 'chromium'), { recursive: true });
-  // A real PNG for the evidence: a screenshot of a blank page.
+  // A real screenshot for the evidence, stored as a run stores it (JPEG), with the raw results gzipped.
   await page.setContent('<body style="background:#4a8">screenshot</body>');
-  writeFileSync(join(runDir, 'screenshots', 'chromium', 'shot.png'), await page.screenshot());
-  const run = hostileRun('screenshots/chromium/shot.png');
-  writeFileSync(join(runDir, 'results.json'), JSON.stringify(run));
-  writeReport(run, join(runDir, 'results.json'), { topDir: dir, expectations: hostileExpectations });
+  writeFileSync(join(runDir, 'screenshots', 'chromium', 'shot.jpg'), await page.screenshot({ type: 'jpeg', quality: JPEG_QUALITY }));
+  const run = hostileRun('screenshots/chromium/shot.jpg');
+  writeReport(run, writeResults(runDir, run), { topDir: dir, expectations: hostileExpectations });
   const dialogs: string[] = [];
   page.on('dialog', (d) => {
     dialogs.push(d.message());
@@ -39,23 +39,28 @@ test('the matrix renders, and its filters change what is shown', async ({ page }
   await expect(rows).toHaveCount(2);
   await expect(page.locator('tr#status-403-held-open td.cell[data-client="firefox"]')).toContainText('harness error');
   await expect(page.locator('tr#status-403-held-open td.cell[data-client="chromium"]')).toContainText('differs from expectations');
-  await expect(page.locator('#f-count')).toHaveText('2 of 2 cases shown');
+  await expect(page.locator('#f-count')).toHaveText('2 of 2 cases, 2 client columns');
+  await expect(page.locator('nav.top a', { hasText: 'raw results' })).toHaveAttribute('href', 'runs/hostile/results.json.gz');
 
-  await page.locator('#f-bad').check();
+  await page.locator('#f-show').selectOption('bad');
   await expect(page.locator('tr#baseline-200')).toBeHidden();
   await expect(page.locator('tr#status-403-held-open')).toBeVisible();
-  await expect(page.locator('#f-count')).toHaveText('1 of 2 cases shown');
-  await page.locator('#f-bad').uncheck();
+  await expect(page.locator('#f-count')).toHaveText('1 of 2 cases, 2 client columns');
+  await page.locator('#f-show').selectOption('');
 
-  await page.locator('#f-client').selectOption('firefox');
+  await page.locator('#f-cols').selectOption('client:firefox');
   await expect(page.locator('th[data-client="chromium"]')).toBeHidden();
   await expect(page.locator('th[data-client="firefox"]')).toBeVisible();
-  await page.locator('#f-client').selectOption('');
+  await page.locator('#f-cols').selectOption('browsers:h1');
   await expect(page.locator('th[data-client="chromium"]')).toBeVisible();
 
-  await page.locator('#f-changed').check();
-  await expect(page.locator('#f-count')).toHaveText('0 of 2 cases shown');
-  await page.locator('#f-changed').uncheck();
+  // Nothing here changed since 2015: the choice that would empty the matrix cannot be made.
+  expect(await page.locator('#f-show option[value="changed"]').evaluate((o) => (o as HTMLOptionElement).disabled)).toBe(true);
+  await page.locator('#f-q').fill('no such case');
+  await page.locator('#f-q').dispatchEvent('input');
+  await expect(page.locator('#f-none')).toBeVisible();
+  await page.locator('#f-none a').click();
+  await expect(page.locator('#f-count')).toHaveText('2 of 2 cases, 2 client columns');
 
   expect(await pwned(page)).toBeUndefined();
   expect(dialogs).toEqual([]);
@@ -105,9 +110,15 @@ test('the findings page of a real run lists every finding, with a chart and evid
   await page.setViewportSize({ width: 1400, height: 900 });
   await page.goto(pathToFileURL(join(dir, 'findings.html')).href);
   await expect(page.locator('h1')).toHaveText('Findings');
-  await expect(page.locator('li.finding')).toHaveCount(expected.length);
-  for (const severity of ['security', 'MUST', 'SHOULD', 'informational'])
-    await expect(page.locator(`#severity-${severity} h2`)).toContainText(`(${expected.filter((f) => f.severity === severity).length})`);
+  // Repeated sentences are one item each ("in N cases"); the items' cases add up to every finding.
+  const items = page.locator('#findings-all li.finding');
+  await expect(items).toHaveCount(groupFindings(expected).length);
+  const cases = await items.evaluateAll((els) => els.reduce((n, el) => n + Number((el as HTMLElement).dataset.cases), 0));
+  expect(cases).toBe(expected.length);
+  for (const severity of ['security', 'MUST', 'SHOULD', 'informational'] as const)
+    await expect(page.locator(`#severity-${severity} h2`)).toContainText(
+      `(${countFindings(expected.filter((f) => f.severity === severity)).findings} finding`,
+    );
   await expect(page.locator('svg.chart rect').first()).toBeVisible();
   expect(await page.locator('script').count()).toBe(0);
   // An evidence link leads to the case page, at the client's section, with its wire log.
@@ -124,5 +135,5 @@ test('the matrix keeps the browser columns within 1400 px and its transport togg
   await expect(page.locator('a', { hasText: 'findings' }).first()).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
-  await expect(page.locator('#f-transport')).toBeVisible();
+  await expect(page.locator('#f-cols')).toBeVisible();
 });

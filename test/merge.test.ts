@@ -28,7 +28,7 @@ function run(reportsDir: string, fixturesDir: string, ...args: string[]): RunRes
   });
   const runs = readdirSync(join(reportsDir, 'runs'));
   expect(runs, `${args.join(' ')}: one run written\n${ran.stdout}\n${ran.stderr}`).to.have.length(1);
-  return readResults(join(reportsDir, 'runs', runs[0]!, 'results.json'));
+  return readResults(join(reportsDir, 'runs', runs[0]!)); // the run folder: its results.json.gz
 }
 
 /** Case × client → pinned facts (the fixture's observe list), for the cells that ran. */

@@ -12,7 +12,7 @@ import { REQUIREMENTS } from '../harness/vocabulary/requirements';
 import { loadFixtures } from '../harness/cases/load';
 import { compareRuns, compareText } from '../harness/report/compare';
 import ResultsReporter from '../harness/report/playwright-reporter';
-import { findings } from '../harness/report/findings';
+import { findings, groupFindings } from '../harness/report/findings';
 import { findingsPage } from '../harness/report/findings-page';
 import { readResults } from '../harness/runs/results';
 
@@ -204,6 +204,10 @@ describe('the results reporter', () => {
         expect(['fail', 'non-strict'], `${f.caseId} [${c.name}] ${f.requirement}`).to.include(check?.verdict);
       }
     }
-    expect((pageHtml.match(/<li class="finding /g) ?? []).length).to.equal(all.length);
+    // One item per sentence and its clients (repeats over cases grouped), adding up to every case finding.
+    const allView = pageHtml.slice(pageHtml.indexOf('id="findings-all"'), pageHtml.indexOf('id="per-client"'));
+    expect((allView.match(/<li class="finding /g) ?? []).length).to.equal(groupFindings(all).length);
+    const cases = [...allView.matchAll(/<li class="finding [^>]* data-cases="(\d+)"/g)].reduce((n, x) => n + Number(x[1]), 0);
+    expect(cases).to.equal(all.length);
   });
 });

@@ -15,6 +15,7 @@ import { guarded, HarnessError } from '../vocabulary/harness-errors';
 import { PhaseClock } from '../evidence/phases';
 import { PlaywrightBrowser, RESPONSIVE_MS } from './browser-lifecycle';
 import { pageFields, READ_PAGE_EXPRESSION, WS_NO_RESULT, WS_RESULT_EXPRESSION, type PageFields, type PageRead } from './page-observation';
+import { screenshotOptions } from './screenshot';
 
 export function playwrightClient(engine: Engine): ClientKind {
   return {
@@ -175,7 +176,15 @@ class PlaywrightDriver implements ClientDriver {
       }
       if (
         screenshotPath &&
-        (await clock.time('screenshot', guarded('the screenshot', page.screenshot({ path: screenshotPath, timeout: 5000 }), 7000, notes)))
+        (await clock.time(
+          'screenshot',
+          guarded(
+            'the screenshot',
+            page.screenshot({ path: screenshotPath, ...screenshotOptions(screenshotPath), timeout: 5000 }),
+            7000,
+            notes,
+          ),
+        ))
       )
         screenshot = screenshotPath;
     } catch (e) {

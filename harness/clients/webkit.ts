@@ -14,6 +14,7 @@ import type { NavigationRecord } from '../evidence/record';
 import { pageFields, READ_PAGE_EXPRESSION, WS_NO_RESULT, WS_RESULT_EXPRESSION, type PageRead } from './page-observation';
 import type { ClientDriver, ClientKind, ProxyEndpoint, VisitOutcome, VisitRequest } from './client';
 import { PhaseClock } from '../evidence/phases';
+import { pngPath } from './screenshot';
 
 const DRIVER = process.env.WEBKIT_DRIVER_PATH || '/usr/bin/WebKitWebDriver';
 const MINIBROWSER = process.env.MINIBROWSER_PATH || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -185,9 +186,11 @@ export const webkitClient: ClientKind = {
               }),
             );
             if (png) {
-              mkdirSync(dirname(screenshotPath), { recursive: true });
-              writeFileSync(screenshotPath, Buffer.from(png, 'base64'));
-              screenshot = screenshotPath;
+              // WebDriver's screenshot is PNG only (no encoder here to make it JPEG): the file says so.
+              const path = pngPath(screenshotPath);
+              mkdirSync(dirname(path), { recursive: true });
+              writeFileSync(path, Buffer.from(png, 'base64'));
+              screenshot = path;
             }
           }
           return {

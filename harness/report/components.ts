@@ -4,6 +4,8 @@ import { html } from './html';
 import type { Cell } from './view-model';
 import type { LoadedFixture } from '../cases/load';
 import { intermittentFacts } from '../cases/schema';
+import { JUNIT_SEMANTICS } from './junit';
+import { RESULTS_FILE } from '../runs/results';
 
 export const cls = (v: string) => v.replace(/[^a-z0-9]+/gi, '-');
 
@@ -42,11 +44,17 @@ export function factsList(fixture: LoadedFixture, cell: Cell): VNode {
   return html`<ul class="facts">${fixture.observe.map((f) => html`<li><b>${f}</b>: ${String(cell.facts?.[f] ?? '(not observed)')}${flaky[f] ? html` <span class="changed" title="seen to vary between runs">(intermittent: ${flaky[f]!.join(' / ')})</span>` : null}</li>`)}</ul>`;
 }
 
-export function topNav(prefix: string): VNode {
-  return html`<nav class="top"><a href=${`${prefix}findings.html`}><b>findings</b></a><a href=${`${prefix}index.html`}>matrix</a><a href=${`${prefix}coverage.html`}>requirement coverage</a><a href=${`${prefix}summary.html`}>errors and security</a><a href=${`${prefix}results.json`}>raw results</a><a href=${`${prefix}junit.xml`}>JUnit</a></nav>`;
+/** `rawResults`: the name of the run's raw results file (an older run re-rendered has a plain results.json). */
+export function topNav(prefix: string, rawResults: string = RESULTS_FILE): VNode {
+  return html`<nav class="top"><a href=${`${prefix}findings.html`}><b>findings</b></a><a href=${`${prefix}index.html`}>matrix</a><a href=${`${prefix}coverage.html`}>requirement coverage</a><a href=${`${prefix}summary.html`}>errors and security</a><a href=${`${prefix}clients.html`}>clients</a><a href=${`${prefix}${rawResults}`}>raw results</a><a href=${`${prefix}junit.xml`}>JUnit</a></nav>`;
 }
 
 /** Text with `code` spans, as the requirement table writes them; every part stays escaped text. */
 export function prose(text: string): (string | VNode)[] {
   return text.split('`').map((part, i) => (i % 2 ? html`<code>${part}</code>` : part));
+}
+
+/** What a JUnit failure means here (JUNIT_SEMANTICS), as a short paragraph linking the run's junit.xml. */
+export function junitSemantics(prefix: string): VNode {
+  return html`<p class="note junit-semantics" id="junit-semantics"><b>JUnit</b> (<a href=${`${prefix}junit.xml`}>junit.xml</a>): ${JUNIT_SEMANTICS}</p>`;
 }

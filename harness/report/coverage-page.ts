@@ -57,7 +57,7 @@ export function coveragePage(m: Matrix): string {
   const covered = rows.filter((r) => r.cases.length).length;
   const body = html`<main>
     <h1>Requirement coverage</h1>
-    ${topNav('')}
+    ${topNav('', m.rawResults)}
     <p class="meta">${covered} of ${rows.length} requirements are tested by at least one case; ${rows.filter((r) => r.untestable).length} cannot be tested in browsers; ${rows.filter((r) => !r.cases.length && !r.untestable).length} are not covered yet.</p>
     ${transportTable()}
     ${families.map(

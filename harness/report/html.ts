@@ -34,6 +34,7 @@ export function page(title: string, body: VNode, options: { script?: string } = 
 
 export const CSS = `
 :root { --pass:#1b7f3b; --fail:#b3261e; --ns:#a15c00; --info:#3f5f8a; --err:#6b2a86; --na:#777; }
+[hidden] { display: none !important; }
 body { font: 14px/1.45 system-ui, sans-serif; margin: 1.2rem 1.6rem; color: #1d1d1f; background: #fafafa; }
 h1 { font-size: 1.45rem; margin: 0 0 .3rem; } h2 { font-size: 1.15rem; margin: 1.6rem 0 .5rem; } h3 { font-size: 1rem; margin: 1.1rem 0 .4rem; }
 a { color: #0b57d0; }
@@ -41,11 +42,16 @@ a { color: #0b57d0; }
 table { border-collapse: collapse; background: #fff; }
 th, td { border: 1px solid #d8d8d8; padding: .35rem .5rem; vertical-align: top; text-align: left; }
 th { background: #f0f0f0; font-weight: 600; }
-.matrix td.case, .matrix th.case { min-width: 12rem; max-width: 15rem; position: sticky; left: 0; z-index: 1; background: #fff; }
+.matrix { width: 100%; }
+.matrix td.case, .matrix th.case { width: 13rem; min-width: 10rem; position: sticky; left: 0; z-index: 1; background: #fff; overflow-wrap: anywhere; }
 .matrix th.case { z-index: 3; background: #f0f0f0; }
-.matrix thead th { position: sticky; top: 0; z-index: 2; }
-.matrix td.cell { min-width: 9rem; max-width: 13rem; font-size: 12.5px; }
-.matrix td.h2015 { min-width: 8rem; max-width: 11rem; color: #333; background: #f7f7f2; font-size: 12px; }
+.matrix thead th { position: sticky; top: 0; z-index: 2; font-size: 12.5px; }
+.matrix td.cell { font-size: 12px; overflow-wrap: anywhere; min-width: 6.5rem; }
+.matrix td.cell .key { margin-top: .15rem; } .matrix td.cell .key b { font-weight: 600; color: #444; }
+.matrix td.cell details summary { color: #555; cursor: pointer; font-size: 11.5px; }
+.matrix .chip { text-decoration: none; }
+.matrix td.h2015 { color: #333; background: #f7f7f2; font-size: 12px; overflow-wrap: anywhere; min-width: 6rem; }
+.totals a { text-decoration: none; } .totals td:first-child { text-align: left; } .v { white-space: nowrap; overflow-wrap: normal; } .totals td { font-size: 12.5px; }
 .callout { background: #fff8e1; border: 1px solid #e0c36a; padding: .45rem .7rem; display: inline-block; }
 .group th { background: #e7ecf3; font-size: 1rem; }
 .v { display: inline-block; font-weight: 700; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: 12px; letter-spacing: .02em; }
@@ -66,9 +72,14 @@ th { background: #f0f0f0; font-weight: 600; }
 .totals td { text-align: center; }
 code, pre, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
 pre { background: #fff; border: 1px solid #ddd; padding: .5rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; }
-.wire td { font-size: 12px; } .wire .c2p { background: #eef5ff; } .wire .p2c { background: #fff4e5; } .wire .ev { color: #555; background: #fafafa; }
-.wire td.bytes { max-width: 60rem; white-space: pre-wrap; word-break: break-all; font-family: ui-monospace, monospace; }
-img.shot { max-width: 320px; border: 1px solid #ccc; }
+.wire td { font-size: 12px; } .wire td:first-child { white-space: nowrap; overflow-wrap: normal; font-family: ui-monospace, monospace; } .wire .c2p { background: #eef5ff; } .wire .p2c { background: #fff4e5; } .wire .ev { color: #555; background: #fafafa; }
+.wire td:last-child { max-width: 60rem; white-space: pre-wrap; word-break: break-all; font-family: ui-monospace, monospace; }
+img.shot { max-width: 320px; border: 1px solid #ccc; display: block; } figure.shot { margin: .5rem 0; }
+.repro { background: #f3f6fb; border: 1px solid #c9d6ea; padding: .45rem .7rem; margin: .6rem 0; max-width: 100%; overflow-wrap: anywhere; }
+.repro code { background: #fff; border: 1px solid #ddd; padding: 0 .3rem; user-select: all; }
+.facts-table tr.differs td { background: #fdecea; }
+ul.about { padding-left: 1.1rem; } main { overflow-wrap: anywhere; }
+details.more-facts { margin-top: .8rem; } details.more-facts p.mono { white-space: pre-line; }
 .note { color: #555; font-size: 12.5px; }
 .legend span { margin-right: .8rem; }
 #filters { background: #fff; border: 1px solid #ddd; padding: .4rem .7rem; display: inline-flex; gap: 1.2rem; align-items: center; flex-wrap: wrap; }
@@ -80,4 +91,11 @@ nav.top a { margin-right: 1rem; }
 ul.findings { padding-left: 1.2rem; } ul.findings li { margin: .35rem 0; max-width: 110rem; }
 .f-security b, .f-fail b { color: var(--fail); } .f-non-strict b { color: var(--ns); }
 svg.chart { background: #fff; border: 1px solid #ddd; padding: .3rem; }
+svg.chart { max-width: 100%; height: auto; box-sizing: border-box; } svg.chart a text { fill: #0b57d0; text-decoration: underline; }
+.findings-page { overflow-wrap: anywhere; } .findings-page table { max-width: 100%; } .findings-page td { overflow-wrap: anywhere; } .findings-page th { overflow-wrap: normal; }
+.findings-page ul.cases { margin: .15rem 0 .3rem; padding-left: 1.1rem; } .findings-page ul.cases li { margin: .1rem 0; }
+.findings-page .in-cases { font-weight: 600; } .findings-page var { font-style: italic; color: #444; }
+.findings-page .client-findings { border-top: 2px solid #d8dce6; margin-top: 1.6rem; }
+.findings-page .client-findings:not(:target):not(:has(:target)) { display: none; }
+.findings-page:has(.client-findings:target, .client-findings :target) .all-view { display: none; }
 `;

@@ -10,6 +10,16 @@ import type { RunResults } from '../runs/results';
 import type { ExpectationSource } from '../verdicts/expectations';
 import { buildMatrix } from './view-model';
 
+/**
+ * What a JUnit status means here, said once: the findings page (and the matrix) show it, each
+ * testsuite carries it as its "junit-semantics" property, and the README says the same.
+ */
+export const JUNIT_SEMANTICS =
+  'A JUnit <failure> means the observation differs from the committed expectations (expectations/<client>.json), or none is recorded for the case; ' +
+  'an <error> is a harness error (the suite failed, not the client); <skipped> is a client that is not available or cannot run the case. ' +
+  'Verdicts against the RFCs (fail, non-strict, informational) are findings, not JUnit failures: each testcase carries them as properties ' +
+  '("verdict", "severity" and one "requirement <id>" per check), so failures="0" beside fail verdicts means every client did what its expectations record.';
+
 export function junitXml(run: RunResults, expectations?: ExpectationSource): string {
   const builder = junitBuilder.newBuilder().name('connect-conformance');
   const matrix = buildMatrix(run, expectations);
@@ -19,7 +29,8 @@ export function junitXml(run: RunResults, expectations?: ExpectationSource): str
       .name(`${client.name}${client.version ? ` ${client.version}` : ''}`)
       .timestamp(run.run.startedAt)
       .property('client', client.name)
-      .property('version', client.version ?? 'not available');
+      .property('version', client.version ?? 'not available')
+      .property('junit-semantics', JUNIT_SEMANTICS);
     for (const group of matrix.groups) {
       for (const row of group.rows) {
         const cell = row.cells.find((c) => c.client === client.name)!;

@@ -1,23 +1,72 @@
-/** The matrix: cases × clients, then the 2015 columns, with totals and filters. */
+/**
+ * The matrix: cases × clients, then the 2015 columns, with totals and filters.
+ *
+ * The filters are built so that no choice empties the view: one "columns" control picks a
+ * transport's browsers, a transport's clients or a single client (each option has columns), and
+ * the group and "show" options that would match no row are disabled for the current columns. The
+ * state lives in the URL's hash (#cols=…&group=…&show=…&q=…), so a view can be linked and survives
+ * a reload; a plain hash (#case-id) still scrolls to a case.
+ */
 import type { VNode } from 'preact';
 import { html, page } from './html';
 import { cls, dependencyLine, expectationLine, factsList, historyLine, topNav, verdictBadge } from './components';
 import { VERDICT_ORDER, type Cell, type CellVerdict, type Matrix, type Row } from './view-model';
 import type { RunResults } from '../runs/results';
-import { findings } from './findings';
+import { findingsSummary, type Severity } from './findings';
 import { LINEAGES_2015, type Browser2015 } from '../vocabulary/history-2015';
 import type { LoadedFixture } from '../cases/load';
-import { TRANSPORT_NAMES, TRANSPORTS } from '../vocabulary/transports';
+import { parseProjectName, TRANSPORT_NAMES, TRANSPORTS } from '../vocabulary/transports';
+import { isBrowserEngine } from '../vocabulary/engines';
+import type { FactName } from '../vocabulary/facts';
 
 const BROWSERS_2015 = Object.keys(LINEAGES_2015) as Browser2015[];
-/** The proxy forms a reader can show one at a time, so the browser columns fit a 1400 px screen. */
-const TRANSPORT_CHOICES: [string, string][] = [...TRANSPORT_NAMES.map((t): [string, string] => [t, TRANSPORTS[t].label]), ['', 'all']];
 
-function transportOf(run: RunResults, client: string): string {
-  return run.clients[client]?.transport ?? 'h1';
+export interface MatrixColumn {
+  name: string;
+  label: string;
+  transport: string;
+  browser: boolean;
 }
 
-const BAD = new Set(['fail', 'non-strict', 'harness error']);
+/** Every client column with its transport and whether it is a browser engine. */
+export function matrixColumns(run: RunResults, m: Matrix): MatrixColumn[] {
+  return m.clients.map((c) => {
+    const stored = run.clients[c.name];
+    const parsed = parseProjectName(c.name);
+    return {
+      name: c.name,
+      label: c.label,
+      transport: stored?.transport ?? parsed.transport,
+      browser: isBrowserEngine(stored?.kind ?? parsed.client),
+    };
+  });
+}
+
+/**
+ * The column views, each with at least one column: per transport its browsers and all its clients,
+ * then each client alone. Values are what the URL carries.
+ */
+export function columnViews(columns: MatrixColumn[]): { value: string; label: string }[] {
+  const views: { value: string; label: string }[] = [];
+  for (const t of TRANSPORT_NAMES) {
+    const here = columns.filter((c) => c.transport === t);
+    if (!here.length) continue;
+    const label = TRANSPORTS[t].label;
+    if (here.some((c) => c.browser)) views.push({ value: `browsers:${t}`, label: `browsers — ${label}` });
+    if (here.some((c) => !c.browser)) views.push({ value: `all:${t}`, label: `all clients — ${label}` });
+  }
+  for (const c of columns) views.push({ value: `client:${c.name}`, label: c.label });
+  return views;
+}
+
+/** What the "show" control offers besides a single verdict. */
+const SHOW_CHOICES: [string, string][] = [
+  ['', 'every case'],
+  ['bad', 'failures (fail, non-strict, harness error)'],
+  ['differ', 'where the browsers differ'],
+  ['changed', 'changed since 2015'],
+  ['mismatch', 'differs from expectations'],
+];
 
 const LEGEND: [CellVerdict, string][] = [
   ['pass', 'requirement met'],
@@ -31,97 +80,207 @@ const LEGEND: [CellVerdict, string][] = [
   ['not available', 'client not installed'],
 ];
 
-/** Filters act on data attributes the renderer computed; the script never reads report text. */
+/**
+ * Filters act on data attributes the renderer computed; the script never reads report text. Rows
+ * carry their group, transports, searchable text and, per transport, whether the browsers differ;
+ * cells carry client, transport, verdict and flags.
+ */
 export const FILTER_SCRIPT = `(() => {
   const $ = (s) => document.querySelector(s);
-  const rows = [...document.querySelectorAll('tr.case-row')];
+  const rows = [...document.querySelectorAll('tr.case-row')].map((r) => ({ r, cells: [...r.querySelectorAll('td.cell')] }));
   const groups = [...document.querySelectorAll('tr.group')];
-  const has = (list, client) => list.split(' ').filter(Boolean).some((c) => !client || c === client);
+  const heads = [...document.querySelectorAll('thead th[data-client]')];
+  const ctl = { cols: $('#f-cols'), group: $('#f-group'), show: $('#f-show'), q: $('#f-q') };
+  const bad = new Set(['fail', 'non-strict', 'harness error']);
+  function columns(view) {
+    const [kind, v] = [view.slice(0, view.indexOf(':')), view.slice(view.indexOf(':') + 1)];
+    const pick = heads.filter((h) => !h.dataset.h2015 && (kind === 'client' ? h.dataset.client === v : h.dataset.transport === v && (kind === 'all' || h.dataset.browser === '1')));
+    const transport = pick.length ? pick[0].dataset.transport : 'h1';
+    // The 2015 columns sit beside today's browsers over a plain HTTP proxy, the only form 2015 knew.
+    const history = transport === 'h1' && (kind === 'browsers' || (kind === 'client' && pick[0]?.dataset.browser === '1'));
+    return { clients: new Set(pick.map((h) => h.dataset.client)), transport, history };
+  }
+  function matches(row, view, group, show, q) {
+    const d = row.r.dataset;
+    if (!d.transports.split(' ').includes(view.transport)) return false;
+    if (group && d.group !== group) return false;
+    if (q && !d.text.includes(q)) return false;
+    if (!show) return true;
+    if (show === 'differ') return d.differ.split(' ').includes(view.transport);
+    const mine = row.cells.filter((c) => view.clients.has(c.dataset.client));
+    if (show === 'bad') return mine.some((c) => bad.has(c.dataset.verdict));
+    if (show === 'changed') return mine.some((c) => c.dataset.hist === 'changed');
+    if (show === 'mismatch') return mine.some((c) => c.dataset.exp === 'differs');
+    if (show.startsWith('v:')) return mine.some((c) => c.dataset.verdict === show.slice(2));
+    return true;
+  }
+  const count = (view, group, show, q) => rows.filter((row) => matches(row, view, group, show, q)).length;
+  function readHash() {
+    const h = location.hash.slice(1);
+    if (!h.includes('=')) return;
+    const p = new URLSearchParams(h);
+    for (const k of ['cols', 'group', 'show', 'q']) ctl[k].value = p.get(k) ?? '';
+    if (!ctl.cols.value) ctl.cols.selectedIndex = 0;
+  }
+  function writeHash() {
+    const p = new URLSearchParams();
+    for (const k of ['cols', 'group', 'show', 'q']) if (ctl[k].value) p.set(k, ctl[k].value);
+    const next = '#' + p.toString();
+    if (location.hash !== next) history.replaceState(null, '', next);
+  }
   function apply() {
-    const differ = $('#f-differ').checked, changed = $('#f-changed').checked, bad = $('#f-bad').checked, client = $('#f-client').value;
-    const transport = $('#f-transport').value;
-    let shown = 0;
-    for (const r of rows) {
-      const show = (!differ || r.dataset.differ === '1') && (!changed || has(r.dataset.changed, client)) && (!bad || has(r.dataset.bad, client)) && (!transport || has(r.dataset.transports, transport));
-      r.hidden = !show;
-      if (show) shown++;
+    const view = columns(ctl.cols.value);
+    const q = ctl.q.value.trim().toLowerCase();
+    // A choice that would show no case is disabled, and dropped if it was chosen.
+    for (const o of ctl.group.options) o.disabled = o.value !== '' && count(view, o.value, '', q) === 0;
+    if (ctl.group.selectedOptions[0]?.disabled) ctl.group.value = '';
+    const group = ctl.group.value;
+    for (const o of ctl.show.options) {
+      const n = o.value === '' ? null : count(view, group, o.value, q);
+      o.disabled = n === 0;
+      o.textContent = o.dataset.label + (n === null ? '' : ' (' + n + ')');
     }
+    if (ctl.show.selectedOptions[0]?.disabled) ctl.show.value = '';
+    const show = ctl.show.value;
+    let shown = 0;
+    for (const row of rows) {
+      const on = matches(row, view, group, show, q);
+      row.r.hidden = !on;
+      if (on) shown++;
+      for (const c of row.cells) c.hidden = !view.clients.has(c.dataset.client);
+      for (const c of row.r.querySelectorAll('td.h2015')) c.hidden = !view.history;
+    }
+    for (const h of heads) h.hidden = h.dataset.h2015 ? !view.history : !view.clients.has(h.dataset.client);
     for (const g of groups) {
       let n = g.nextElementSibling, any = false;
       while (n && !n.classList.contains('group')) { if (!n.hidden) any = true; n = n.nextElementSibling; }
       g.hidden = !any;
     }
-    document.querySelectorAll('[data-client]').forEach((el) => { el.hidden = (client !== '' && el.dataset.client !== client) || (transport !== '' && el.dataset.transport !== transport); });
-    $('#f-count').textContent = shown + ' of ' + rows.length + ' cases shown';
+    $('#f-count').textContent = shown + ' of ' + rows.length + ' cases, ' + view.clients.size + ' client column' + (view.clients.size === 1 ? '' : 's');
+    $('#f-none').hidden = shown !== 0;
+    writeHash();
   }
-  document.querySelectorAll('#filters input, #filters select').forEach((el) => el.addEventListener('change', apply));
+  for (const el of Object.values(ctl)) el.addEventListener(el === ctl.q ? 'input' : 'change', apply);
+  $('#f-reset').addEventListener('click', (e) => { e.preventDefault(); ctl.cols.selectedIndex = 0; ctl.group.value = ''; ctl.show.value = ''; ctl.q.value = ''; apply(); });
+  window.addEventListener('hashchange', () => { if (location.hash.includes('=')) { readHash(); apply(); } });
+  readHash();
   apply();
 })();`;
 
-function matrixCell(row: Row, cell: Cell, caseHref: string, transport: string): VNode {
+/** The facts that decided the cell's verdict: those its worst checks' matching outcomes name. */
+export function decidingFacts(fixture: LoadedFixture, cell: Cell, max = 2): FactName[] {
+  const verdict = cell.ownVerdict ?? cell.verdict;
+  const named = (cell.checks ?? [])
+    .filter((c) => c.verdict === verdict)
+    .flatMap((c) => {
+      const check = fixture.checks.find((k) => k.requirement === c.requirement);
+      if (!check) return [];
+      const outcomes = c.matched === 'otherwise' ? check.outcomes : [check.outcomes[c.matched]!];
+      return outcomes.flatMap((o) => Object.keys(o.when) as FactName[]);
+    });
+  const picked = [...new Set([...named, ...fixture.observe])];
+  return picked.slice(0, max);
+}
+
+function matrixCell(row: Row, cell: Cell, caseHref: string, col: MatrixColumn): VNode {
+  const attrs = { 'data-client': cell.client, 'data-transport': col.transport };
   if (cell.verdict === 'not applicable')
-    return html`<td class="cell cell-not-applicable na" data-client=${cell.client} data-transport=${transport} title=${cell.summary}>n/a</td>`;
-  return html`<td class=${`cell cell-${cls(cell.verdict)}`} data-case=${row.fixture.id} data-client=${cell.client} data-transport=${transport} data-severity=${cell.severity ?? 'none'}>
-    ${verdictBadge(cell.verdict)}${cell.severity ? html` <span class=${`sev sev-${cls(cell.severity)}`}>${cell.severity}</span>` : null} <a href=${`${caseHref}#${cell.client}`}>evidence</a>
-    ${cell.uncontrolled ? html`<div class="note">unsupported: ${cell.uncontrolled.why} (own verdict: ${cell.ownVerdict})</div>` : null}
-    ${cell.facts ? factsList(row.fixture, cell) : html`<div class="note">${cell.summary.slice(0, 300)}</div>`}
-    ${dependencyLine(cell, caseHref.replace(/[^/]*$/, ''))} ${historyLine(cell)} ${expectationLine(cell)}
+    return html`<td class="cell cell-not-applicable na" ...${attrs} data-verdict=${cell.verdict} title=${cell.summary}>n/a</td>`;
+  const exp = cell.expectation?.status === 'mismatch' ? 'differs' : (cell.expectation?.status ?? 'none');
+  const key = cell.facts ? decidingFacts(row.fixture, cell) : [];
+  return html`<td class=${`cell cell-${cls(cell.verdict)}`} data-case=${row.fixture.id} ...${attrs} data-verdict=${cell.verdict}
+      data-severity=${cell.severity ?? 'none'} data-hist=${cell.history?.status ?? 'none'} data-exp=${exp}>
+    <a class="chip" href=${`${caseHref}#${cell.client}`} title="the evidence: wire log, facts, screenshot">${verdictBadge(cell.verdict)}</a>${cell.severity ? html` <span class=${`sev sev-${cls(cell.severity)}`}>${cell.severity}</span>` : null}
+    ${key.map((f) => html`<div class="key"><b>${f}</b>: ${String(cell.facts?.[f] ?? '(not observed)')}</div>`)}
+    ${cell.facts ? null : html`<div class="note">${cell.summary.slice(0, 160)}</div>`}
+    ${expectationLine(cell)}
+    ${
+      cell.facts || cell.failedDependencies || cell.uncontrolled
+        ? html`<details><summary>more</summary>
+      ${cell.uncontrolled ? html`<div class="note">unsupported: ${cell.uncontrolled.why} (own verdict: ${cell.ownVerdict})</div>` : null}
+      ${cell.facts ? factsList(row.fixture, cell) : null}
+      ${dependencyLine(cell, caseHref.replace(/[^/]*$/, ''))} ${historyLine(cell)}
+    </details>`
+        : null
+    }
   </td>`;
 }
 
 function history2015Cell(fixture: LoadedFixture, b: Browser2015): VNode {
   const h = fixture.history2015?.[b];
-  if (!h) return html`<td class="h2015 nc" data-client=${`2015-${b}`} data-transport="h1">—</td>`;
-  return html`<td class="h2015" data-client=${`2015-${b}`} data-transport="h1"><b>${h.cite}</b> ${h.observed}</td>`;
+  if (!h) return html`<td class="h2015 nc" data-h2015=${b}>—</td>`;
+  return html`<td class="h2015" data-h2015=${b}><b>${h.cite}</b> ${h.observed}</td>`;
 }
 
-function rowFlags(row: Row) {
-  const observed = row.cells.filter((c) => c.facts);
-  const differ = observed.length > 1 && observed.some((c) => c.verdict !== observed[0]!.verdict || c.summary !== observed[0]!.summary);
-  return {
-    differ: differ ? '1' : '0',
-    changed: row.cells
-      .filter((c) => c.history?.status === 'changed')
-      .map((c) => c.client)
-      .join(' '),
-    bad: row.cells
-      .filter((c) => BAD.has(c.verdict))
-      .map((c) => c.client)
-      .join(' '),
-  };
+/** The transports over which the browser columns observe different facts or verdicts. */
+function differsOver(row: Row, columns: MatrixColumn[]): string {
+  const out: string[] = [];
+  for (const t of TRANSPORT_NAMES) {
+    const cells = row.cells.filter((c, i) => c.facts && columns[i]!.transport === t && columns[i]!.browser);
+    if (cells.length > 1 && cells.some((c) => c.verdict !== cells[0]!.verdict || c.summary !== cells[0]!.summary)) out.push(t);
+  }
+  return out.join(' ');
 }
 
-function matrixBody(run: RunResults, m: Matrix, prefix: string): VNode {
-  return html`<main>
-    <h1>connect-conformance: how browsers treat a proxy's answer to CONNECT</h1>
-    ${topNav(prefix)}
-    ${findingsCallout(m, prefix)}
-    <p class="meta">Run ${run.run.id} (${run.run.startedAt}) on ${run.run.host.os} ${run.run.host.arch}, Node ${run.run.host.node}, Playwright ${run.run.playwright}${run.run.commit ? `, commit ${run.run.commit}` : ''}.</p>
-    <p class="legend">Verdicts: ${LEGEND.map(([v, means]) => html`<span>${verdictBadge(v)} ${means}</span>`)}</p>
-    <h2>Totals</h2>
-    <table class="totals"><tr><th>client</th>${VERDICT_ORDER.map((v) => html`<th>${verdictBadge(v)}</th>`)}</tr>
-      ${m.clients.map((c) => html`<tr><td>${c.label} ${c.version ?? ''}${c.available ? '' : ` (not available: ${c.note ?? ''})`}</td>${VERDICT_ORDER.map((v) => html`<td>${m.totals[c.name]?.[v] ?? 0}</td>`)}</tr>`)}
-    </table>
-    <h2>Cases</h2>
-    <form id="filters">
-      <label><input type="checkbox" id="f-differ" /> only where browsers differ</label>
-      <label><input type="checkbox" id="f-changed" /> only changed since 2015</label>
-      <label><input type="checkbox" id="f-bad" /> only failures (fail, non-strict, harness error)</label>
-      <label>proxy <select id="f-transport">${TRANSPORT_CHOICES.map(([t, l]) => html`<option value=${t} selected=${t === 'h1'}>${l}</option>`)}</select></label>
-      <label>client <select id="f-client"><option value="">all</option>${m.clients.map((c) => html`<option value=${c.name}>${c.label}</option>`)}</select></label>
+/** A link to the matrix filtered to one client's cells of one verdict (the totals' numbers). */
+export function matrixHref(prefix: string, state: { cols?: string; show?: string; group?: string }): string {
+  const p = new URLSearchParams(Object.entries(state).filter(([, v]) => v) as [string, string][]);
+  return `${prefix}index.html#${p.toString()}`;
+}
+
+function totalsTable(m: Matrix, prefix: string): VNode {
+  // Verdicts no client got are left out, so the table fits a narrow screen.
+  const verdicts = VERDICT_ORDER.filter((v) => m.clients.some((c) => (m.totals[c.name]?.[v] ?? 0) > 0));
+  return html`<table class="totals"><tr><th>client</th>${verdicts.map((v) => html`<th>${verdictBadge(v)}</th>`)}</tr>
+    ${m.clients.map(
+      (
+        c,
+      ) => html`<tr><td><a href=${matrixHref(prefix, { cols: `client:${c.name}` })}>${c.label}</a> <span class="mono">${c.version ?? ''}</span>${c.available ? '' : html` <span class="note">(not available: ${c.note ?? ''})</span>`}</td>
+        ${verdicts.map((v) => {
+          const n = m.totals[c.name]?.[v] ?? 0;
+          return html`<td>${n ? html`<a href=${matrixHref(prefix, { cols: `client:${c.name}`, show: `v:${v}` })}>${n}</a>` : html`<span class="nc">0</span>`}</td>`;
+        })}</tr>`,
+    )}
+  </table>`;
+}
+
+function filtersForm(m: Matrix, columns: MatrixColumn[]): VNode {
+  return html`<form id="filters">
+      <label>columns <select id="f-cols">${columnViews(columns).map((v) => html`<option value=${v.value}>${v.label}</option>`)}</select></label>
+      <label>group <select id="f-group"><option value="">all groups</option>${m.groups.map((g) => html`<option value=${g.group}>${g.group}</option>`)}</select></label>
+      <label>show <select id="f-show">${[...SHOW_CHOICES, ...VERDICT_ORDER.map((v): [string, string] => [`v:${v}`, `verdict ${v}`])].map(([v, l]) => html`<option value=${v} data-label=${l}>${l}</option>`)}</select></label>
+      <label>text <input id="f-q" type="search" placeholder="case id, title, requirement" size="22" /></label>
+      <a href="#" id="f-reset">reset</a>
       <span id="f-count" class="note"></span>
     </form>
+    <p id="f-none" class="callout" hidden>No case matches this text in these columns: <a href="#cols=">show every case</a>.</p>`;
+}
+
+function matrixBody(run: RunResults, m: Matrix, prefix: string, extra: VNode[]): VNode {
+  const columns = matrixColumns(run, m);
+  return html`<main>
+    <h1>connect-conformance: how browsers treat a proxy's answer to CONNECT</h1>
+    ${topNav(prefix, m.rawResults)}
+    ${findingsCallout(m, prefix)}
+    <p class="meta">Run ${run.run.id} (${run.run.startedAt}) on ${run.run.host.os} ${run.run.host.arch}, Node ${run.run.host.node}, Playwright ${run.run.playwright}${run.run.commit ? `, commit ${run.run.commit}` : ''}.</p>
+    ${extra}
+    <p class="legend">Verdicts: ${LEGEND.map(([v, means]) => html`<span>${verdictBadge(v)} ${means}</span>`)}</p>
+    <h2>Totals</h2>
+    <p class="note">Each number opens the matrix filtered to that client and verdict.</p>
+    ${totalsTable(m, prefix)}
+    <h2>Cases</h2>
+    ${filtersForm(m, columns)}
     <table class="matrix">
-      <thead><tr><th class="case">case</th>${m.clients.map((c) => html`<th data-client=${c.name} data-transport=${transportOf(run, c.name)}>${c.label}<br /><span class="mono">${c.version ?? 'not available'}</span></th>`)}
-        ${BROWSERS_2015.map((b) => html`<th data-client=${`2015-${b}`} data-transport="h1">${LINEAGES_2015[b].label}${LINEAGES_2015[b].modern ? '' : ' (history only)'}</th>`)}</tr></thead>
+      <thead><tr><th class="case">case</th>${columns.map((c, i) => html`<th data-client=${c.name} data-transport=${c.transport} data-browser=${c.browser ? '1' : '0'}>${c.label}<br /><span class="mono">${m.clients[i]!.version ?? 'not available'}</span></th>`)}
+        ${BROWSERS_2015.map((b) => html`<th class="h2015" data-client=${`2015-${b}`} data-h2015=${b}>${LINEAGES_2015[b].label}${LINEAGES_2015[b].modern ? '' : ' (history only)'}</th>`)}</tr></thead>
       ${m.groups.map((g) => [
         html`<tr class="group"><th colspan=${1 + m.clients.length + BROWSERS_2015.length}>${g.group}</th></tr>`,
         ...g.rows.map((row) => {
           const href = `${prefix}cases/${row.fixture.id}.html`;
-          const flags = rowFlags(row);
-          return html`<tr id=${row.fixture.id} class="case-row" data-differ=${flags.differ} data-changed=${flags.changed} data-bad=${flags.bad} data-transports=${(row.fixture.transports ?? ['h1']).join(' ')}>
-            <td class="case"><a href=${href}><b>${row.fixture.id}</b></a><br />${row.fixture.title}<div class="note">${row.fixture.requirements.join(', ')}</div></td>
-            ${row.cells.map((cell) => matrixCell(row, cell, href, transportOf(run, cell.client)))}
+          const text = [row.fixture.id, row.fixture.title, ...row.fixture.requirements].join(' ').toLowerCase();
+          return html`<tr id=${row.fixture.id} class="case-row" data-group=${g.group} data-differ=${differsOver(row, columns)} data-text=${text} data-transports=${(row.fixture.transports ?? ['h1']).join(' ')}>
+            <td class="case"><a href=${href}><b>${row.fixture.id}</b></a><div class="note">${row.fixture.title}</div><div class="note">${row.fixture.requirements.join(', ')}</div></td>
+            ${row.cells.map((cell, i) => matrixCell(row, cell, href, columns[i]!))}
             ${BROWSERS_2015.map((b) => history2015Cell(row.fixture, b))}
           </tr>`;
         }),
@@ -131,11 +290,12 @@ function matrixBody(run: RunResults, m: Matrix, prefix: string): VNode {
 }
 
 function findingsCallout(m: Matrix, prefix: string): VNode {
-  const all = findings(m);
-  const count = (s: string) => all.filter((f) => f.severity === s).length;
-  return html`<p class="callout"><a href=${`${prefix}findings.html`}><b>Findings: ${all.length}</b></a> — ${count('security')} security, ${count('MUST')} MUST, ${count('SHOULD')} SHOULD, ${count('informational')} informational (changes since 2015, differences between engines), each in one sentence with its evidence.</p>`;
+  const { total, bySeverity } = findingsSummary(m);
+  const count = (s: Severity) => bySeverity[s].findings;
+  return html`<p class="callout"><a href=${`${prefix}findings.html`}><b>Findings: ${total.findings} in ${total.cases} cases</b></a> — ${count('security')} security, ${count('MUST')} MUST, ${count('SHOULD')} SHOULD, ${count('informational')} informational (changes since 2015, differences between engines), each in one sentence with its evidence; <a href=${`${prefix}findings.html#clients`}>per client</a>.</p>`;
 }
 
-export function matrixPage(run: RunResults, m: Matrix, prefix: string): string {
-  return page('connect-conformance report', matrixBody(run, m, prefix), { script: FILTER_SCRIPT });
+/** `extra`: sections placed above the totals (what changed since the last run, what JUnit means). */
+export function matrixPage(run: RunResults, m: Matrix, prefix: string, extra: VNode[] = []): string {
+  return page('connect-conformance report', matrixBody(run, m, prefix, extra), { script: FILTER_SCRIPT });
 }

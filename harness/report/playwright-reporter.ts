@@ -1,12 +1,12 @@
 /**
- * Playwright reporter that turns the suite's attachments into one raw results JSON per run, copies
- * the screenshots beside it and renders the HTML report. Runs in Playwright's main process, so it
- * sees every worker's cases.
+ * Playwright reporter that turns the suite's attachments into one raw results file per run
+ * (results.json.gz), copies the screenshots beside it, renders the HTML report and prints its
+ * size. Runs in Playwright's main process, so it sees every worker's cases.
  */
 import type { ExpectationStatus } from '../verdicts/expectations';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { extname, join, relative } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { createRequire } from 'node:module';
@@ -22,8 +22,10 @@ import {
   type ClientRun,
   type RunResults,
   type WorkerTeardown,
+  writeResults,
 } from '../runs/results';
 import { writeReport } from './write-report';
+import { formatReportSize, reportSize } from './size';
 import { stripAnsi } from '../wire/bytes';
 
 function runId(d: Date): string {
@@ -156,12 +158,13 @@ export default class ResultsReporter implements Reporter {
     }
     const shot = result.attachments.find((a) => a.name === 'screenshot' && a.path && existsSync(a.path));
     if (shot?.path) {
-      // Repeats (--repeat-each) each keep their own screenshot beside their own record.
+      // Repeats (--repeat-each) each keep their own screenshot beside their own record; the file
+      // keeps the format the client wrote (JPEG, or PNG from a WebDriver client).
       const dest = join(
         this.runDir,
         'screenshots',
         client,
-        `${caseId}${test.repeatEachIndex ? `.repeat-${test.repeatEachIndex}` : ''}.png`,
+        `${caseId}${test.repeatEachIndex ? `.repeat-${test.repeatEachIndex}` : ''}${extname(shot.path) || '.png'}`,
       );
       mkdirSync(join(this.runDir, 'screenshots', client), { recursive: true });
       copyFileSync(shot.path, dest);
@@ -206,8 +209,7 @@ export default class ResultsReporter implements Reporter {
       results: this.results.sort((a, b) => a.caseId.localeCompare(b.caseId) || a.client.localeCompare(b.client)),
     };
     mkdirSync(this.runDir, { recursive: true });
-    const resultsPath = join(this.runDir, 'results.json');
-    writeFileSync(resultsPath, JSON.stringify(results));
+    const resultsPath = writeResults(this.runDir, results);
     const { index } = writeReport(results, resultsPath);
     const errors = this.results.filter((r) => r.status === 'harness-error').length;
     const mismatches = this.results.filter((r) => {
@@ -220,6 +222,7 @@ export default class ResultsReporter implements Reporter {
     );
     console.log(`  raw results: ${relative(process.cwd(), resultsPath)}`);
     console.log(`  report:      ${relative(process.cwd(), index)}`);
+    console.log(`  ${formatReportSize(reportSize(this.runDir))}`);
     if (this.flaky.length)
       console.log(`flaky (passed on retry; mark with "intermittent" after npm run flake):\n  ${this.flaky.join('\n  ')}`);
     // The plain closing line CI tools read.

@@ -122,7 +122,7 @@ export function summaryPage(m: Matrix): string {
   const cellFor = (r: Row, client: string) => r.cells.find((c) => c.client === client);
   const body = html`<main>
     <h1>Errors and security checks</h1>
-    ${topNav('')}
+    ${topNav('', m.rawResults)}
     <h2>What the user is told: error code per case</h2>
     <p class="note">Every case where at least one browser did not load the page. "proxy status" is the status line the proxy scripted first.</p>
     <table>

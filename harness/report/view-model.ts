@@ -6,7 +6,7 @@
 import type { LoadedFixture } from '../cases/load';
 import { GROUPS } from '../cases/schema';
 import { computeFacts } from '../observe/facts';
-import type { Facts } from '../vocabulary/facts';
+import type { FactName, Facts, FactValue } from '../vocabulary/facts';
 import { CELL_ORDER, type CellVerdict } from '../vocabulary/verdicts';
 import { compareWith2015, evaluateChecksFor, worstVerdict, type CheckResult, type HistoryComparison } from '../verdicts/evaluate';
 import { uncontrolledBecause } from '../verdicts/controls';
@@ -34,6 +34,8 @@ export interface Cell {
   history?: HistoryComparison;
   /** How the observation compares with the expectations (judged when the report is built). */
   expectation?: ExpectationStatus;
+  /** The committed expectation of this client for this case (pinned facts), shown beside what was observed. */
+  expected?: Partial<Record<FactName, FactValue | FactValue[]>>;
   /** One line: the facts the fixture observes, as "name: value". */
   summary: string;
 }
@@ -43,10 +45,27 @@ export interface Row {
   cells: Cell[];
 }
 
+export interface MatrixClient {
+  name: string;
+  label: string;
+  version?: string;
+  available: boolean;
+  note?: string;
+  /** The client kind (chromium, curl…) and the proxy transport of the project. */
+  kind?: string;
+  transport?: string;
+  /** How the suite drove it: launch options, flags, prefs or the command (per run: its ports change). */
+  launchConfig?: Record<string, unknown>;
+}
+
 export interface Matrix {
-  clients: { name: string; label: string; version?: string; available: boolean; note?: string }[];
+  /** Where and with what the run was made: for the reproduce box of each case page. */
+  meta: { runId: string; os: string; arch: string; node: string; playwright: string; commit?: string };
+  clients: MatrixClient[];
   groups: { group: string; rows: Row[] }[];
   totals: Record<string, Record<CellVerdict, number>>;
+  /** The run's raw results file name, for the pages' "raw results" link (writeReport sets it; default results.json.gz). */
+  rawResults?: string;
 }
 
 /** A cell on its own, before dependencies are looked at. */
@@ -75,6 +94,7 @@ export function buildCell(
     ...(severity ? { severity } : {}),
     ...(history ? { history } : {}),
     expectation: checkExpectations(fixture, facts, expectations(client)),
+    ...(expectations(client)?.cases[fixture.id] ? { expected: expectations(client)!.cases[fixture.id]! } : {}),
     summary,
   };
 }
@@ -117,6 +137,9 @@ function applyDependencies(fixtures: LoadedFixture[], cells: Map<string, Cell>):
       cell.ownVerdict = cell.verdict;
       cell.verdict = 'dependency failed';
       cell.failedDependencies = failed;
+      // Reported through the dependency, not again: no severity of its own on any page (the
+      // findings leave such a cell out), though its checks stay as evidence.
+      delete cell.severity;
     }
     return cell.verdict;
   };
@@ -133,6 +156,9 @@ export function buildMatrix(run: RunResults, expectations: ExpectationSource = c
     available: c.available,
     ...(c.version ? { version: c.version } : {}),
     ...(c.note ? { note: c.note } : {}),
+    ...(c.kind ? { kind: c.kind } : {}),
+    ...(c.transport ? { transport: c.transport } : {}),
+    ...(c.launchConfig ? { launchConfig: c.launchConfig } : {}),
   }));
   const byKey = new Map(run.results.map((r) => [`${r.caseId}\u0000${r.client}`, r]));
   const cells = new Map<string, Cell>();
@@ -151,5 +177,7 @@ export function buildMatrix(run: RunResults, expectations: ExpectationSource = c
   }
   const order: readonly string[] = GROUPS;
   const rank = (g: string) => (order.includes(g) ? order.indexOf(g) : order.length);
-  return { clients, groups: [...groups].sort(([a], [b]) => rank(a) - rank(b)).map(([group, rows]) => ({ group, rows })), totals };
+  const { id: runId, host, playwright, commit } = run.run;
+  const meta = { runId, os: host.os, arch: host.arch, node: host.node, playwright, ...(commit ? { commit } : {}) };
+  return { meta, clients, groups: [...groups].sort(([a], [b]) => rank(a) - rank(b)).map(([group, rows]) => ({ group, rows })), totals };
 }

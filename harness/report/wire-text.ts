@@ -178,3 +178,35 @@ export function wireLogLines(connections: readonly { index: number; events: read
       return `${e.t.toFixed(1).padStart(9)} ms  #${c.index}  ${describeProxyEvent(e)}${bytes ? `  ${bytesText(bytes, maxBytes)}` : ''}`;
     });
 }
+
+const TLS_CONTENT: Record<number, string> = { 20: 'change_cipher_spec', 21: 'alert', 22: 'handshake', 23: 'application_data' };
+const TLS_HANDSHAKE: Record<number, string> = {
+  1: 'ClientHello',
+  2: 'ServerHello',
+  4: 'NewSessionTicket',
+  11: 'Certificate',
+  15: 'CertificateVerify',
+  20: 'Finished',
+};
+
+/**
+ * The TLS records a chunk of tunnelled bytes is made of ("handshake ClientHello 512, application_data
+ * 1203"), or undefined when the chunk does not start on a record boundary. A tunnel carries the
+ * origin's TLS: its record layer is what a reader can follow; the payload is encrypted.
+ */
+export function tlsRecords(bytes: Uint8Array): string | undefined {
+  const parts: string[] = [];
+  let off = 0;
+  while (off + 5 <= bytes.length) {
+    const type = bytes[off]!;
+    if (!TLS_CONTENT[type] || bytes[off + 1] !== 0x03) return undefined;
+    const len = (bytes[off + 3]! << 8) | bytes[off + 4]!;
+    const hs = type === 22 && off + 5 < bytes.length ? TLS_HANDSHAKE[bytes[off + 5]!] : undefined;
+    const cut = off + 5 + len > bytes.length ? ` (continues in the next chunk: ${off + 5 + len - bytes.length} bytes)` : '';
+    if (parts.length < 8) parts.push(`${TLS_CONTENT[type]}${hs ? ` ${hs}` : ''} ${len}${cut}`);
+    off += 5 + len;
+  }
+  if (!parts.length) return undefined;
+  const n = parts.length === 8 ? ', …' : '';
+  return `TLS records: ${parts.join(', ')}${n}`;
+}

@@ -1,6 +1,6 @@
 /**
  * Merging the raw results of sharded runs (npx playwright test --shard=i/n, on one machine or many)
- * into one run: one results.json whose case × client set is that of a single full run. Runs from
+ * into one run: one results.json.gz whose case × client set is that of a single full run. Runs from
  * different fixture sets or commits, with different client versions, or overlapping in what they
  * ran are refused unless forced: a merged report must not mix what it compares.
  */
@@ -27,7 +27,8 @@ export function fixturesHash(run: RunResults): string {
 }
 
 export function mergeRuns(sources: SourceRun[], options: { force?: boolean; id: string }): RunResults {
-  if (sources.length === 0) throw new MergeError('nothing to merge: name results.json files or folders holding them');
+  if (sources.length === 0)
+    throw new MergeError('nothing to merge: name results files (results.json.gz, results.json) or folders holding them');
   const problems: string[] = [];
   const [first] = sources as [SourceRun, ...SourceRun[]];
   const hash = fixturesHash(first.run);

@@ -1,10 +1,12 @@
 /**
- * The raw results of one run: written once per run under reports/runs/<id>/results.json, read by
- * the renderer, the comparer and the expectations updater. Facts and verdicts are not stored:
+ * The raw results of one run: written once per run under reports/runs/<id>/results.json.gz (gzipped
+ * JSON: `zcat` reads it; runs made before that have a plain results.json, and committed history
+ * snapshots stay plain .json), read by the renderer, the comparer and the expectations updater. Facts and verdicts are not stored:
  * they are recomputed from the records, with the fixtures as they were when the run was made.
  */
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import type { LoadedFixture } from '../cases/load';
@@ -94,29 +96,68 @@ export interface RunResults {
   results: CaseResult[];
 }
 
-/** Reads a run's raw results, converting an older format so old runs still render. */
+/**
+ * What a run writes: its raw results as gzipped JSON (`zcat results.json.gz` shows it). The
+ * 2026-12-02 full run's 40.8 MB of JSON is 11.0 MB at gzip's default level (-9: 0.3 % smaller),
+ * written in 0.6 s and unpacked in 0.2 s.
+ */
+export const RESULTS_FILE = 'results.json.gz';
+/** The names a run folder's raw results may have: a run's own (gzipped), then an older run's plain JSON. */
+export const RESULTS_FILES = [RESULTS_FILE, 'results.json'] as const;
+
+/** The raw results file in a run folder (results.json.gz, or an older run's results.json), if there is one. */
+export function resultsFileIn(runDir: string): string | undefined {
+  return RESULTS_FILES.map((name) => join(runDir, name)).find((p) => existsSync(p));
+}
+
+/** A results file as named, or the one in the run folder named; throws when a folder holds none. */
+export function resolveResultsPath(pathOrDir: string): string {
+  if (!existsSync(pathOrDir) || !statSync(pathOrDir).isDirectory()) return pathOrDir;
+  const file = resultsFileIn(pathOrDir);
+  if (!file) throw new Error(`${pathOrDir}: no ${RESULTS_FILES.join(' or ')} in this folder`);
+  return file;
+}
+
+/** Writes a run's raw results into its folder as results.json.gz; returns the file's path. */
+export function writeResults(runDir: string, run: RunResults): string {
+  const path = join(runDir, RESULTS_FILE);
+  writeFileSync(path, gzipSync(JSON.stringify(run)));
+  return path;
+}
+
+/** A results file's JSON text: gzipped or not is told by its first bytes (1f 8b), whatever its name. */
+export function readResultsText(path: string): string {
+  const bytes = readFileSync(resolveResultsPath(path));
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : bytes).toString('utf8');
+}
+
+/**
+ * Reads a run's raw results (a results.json.gz or results.json file, or a run folder holding one),
+ * converting an older format so old runs still render.
+ */
 export function readResults(path: string): RunResults {
+  const file = resolveResultsPath(path);
   let data: { format?: unknown };
   try {
-    data = JSON.parse(readFileSync(path, 'utf8')) as { format?: unknown };
+    data = JSON.parse(readResultsText(file)) as { format?: unknown };
   } catch (e) {
-    throw new Error(`${path}: not a readable results file: ${(e as Error).message}`);
+    throw new Error(`${file}: not a readable results file: ${(e as Error).message}`);
   }
   if (data.format === RESULTS_FORMAT_V1) return migrateV2(migrateV1(data as never));
   if (data.format === RESULTS_FORMAT_V2) return migrateV2(data as V2Run);
-  if (data.format !== RESULTS_FORMAT) throw new Error(`${path}: not a ${RESULTS_FORMAT} file (format: ${JSON.stringify(data.format)})`);
+  if (data.format !== RESULTS_FORMAT) throw new Error(`${file}: not a ${RESULTS_FORMAT} file (format: ${JSON.stringify(data.format)})`);
   return data as RunResults;
 }
 
-/** The newest run directory under reports/runs, if any. */
+/** The raw results file of the newest run under reports/runs, if any (results.json.gz, or an older run's results.json). */
 export function latestResultsPath(dir = REPORTS_DIR): string | undefined {
   const runs = join(dir, 'runs');
   if (!existsSync(runs)) return undefined;
   const ids = readdirSync(runs)
-    .filter((d) => existsSync(join(runs, d, 'results.json')))
+    .filter((d) => resultsFileIn(join(runs, d)))
     .sort();
   const last = ids[ids.length - 1];
-  return last ? join(runs, last, 'results.json') : undefined;
+  return last ? resultsFileIn(join(runs, last)) : undefined;
 }
 
 /**
