@@ -1,5 +1,6 @@
 /**
  * npm run bench [-- --repeat N] [-- --from <results.json.gz | results.json | run folder>] [-- <playwright args>]
+ * npm run bench -- --baseline [--project=chromium --project=firefox …] [--grep …]
  *
  * Runs the whole matrix (observe mode) and prints where the time goes: per client project the
  * launches, per-case median and p95, the sum of case times and the median of each phase
@@ -9,18 +10,24 @@
  * the same for a stored run. Timing lives here, never in assertions.
  */
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { latestResultsPath, readResults, type RunResults } from '../harness/runs/results';
 import { declaredWaitMs } from '../harness/cases/derive';
 import { CLIENT_PROJECT_ARGS } from '../harness/clients/registry';
 import { PHASES, type Phase } from '../harness/evidence/phases';
 import { failureCode } from '../harness/evidence/failure';
+import { parseProjectName } from '../harness/vocabulary/transports';
+import { OWN_BROWSER_NOTE } from '../harness/clients/playwright-client';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
 const repeat = Number(opt('--repeat') ?? 1);
 const from = opt('--from');
-const passThrough = args.filter((a, i) => !['--repeat', '--from'].includes(a) && !['--repeat', '--from'].includes(args[i - 1] ?? ''));
+const baseline = args.includes('--baseline');
+const passThrough = args.filter(
+  (a, i) => !['--repeat', '--from', '--baseline'].includes(a) && !['--repeat', '--from'].includes(args[i - 1] ?? ''),
+);
 
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -84,6 +91,97 @@ function print(results: RunResults, wallMs: number, label: string): void {
         `JS heap in use at most ${Math.max(...teardowns.map((t) => t.heapMiB))} MiB; proxy sockets left open: ${teardowns.reduce((n, t) => n + t.openSockets, 0)}`,
     );
   }
+}
+
+/** CPU time (ms) of this process's reaped children, their descendants included: a run's whole tree once it has exited. */
+function childrenCpuMs(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // Fields 16 and 17 of proc(5), cutime and cstime, in clock ticks (100 a second on Linux).
+  return (Number(fields[13]) + Number(fields[14])) * 10;
+}
+
+/** Runs a command to its end; its wall time and the CPU its whole process tree used. */
+function measured(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env) {
+  const cpu0 = childrenCpuMs();
+  const t0 = performance.now();
+  const r = spawnSync(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'], env, maxBuffer: 64 * 1024 * 1024 });
+  return { wallMs: performance.now() - t0, cpuMs: childrenCpuMs() - cpu0, status: r.status, stdout: r.stdout?.toString() ?? '' };
+}
+
+/** The kinds with a bare loop (scripts/lib/bare-loop.ts, which checks the same list). */
+const BARE_KINDS = ['chromium', 'firefox', 'curl'];
+
+/**
+ * --baseline: per client project, the suite's run of that project alone, then the bare loop of the
+ * same client kind with as many visits, on the same machine in the same invocation; their wall and
+ * CPU side by side and as ratios. Numbers only.
+ */
+function runBaseline(): void {
+  const asked = passThrough.filter((a) => a.startsWith('--project=')).map((a) => a.slice('--project='.length));
+  const projects = asked.length ? asked : BARE_KINDS;
+  const rows: string[][] = [];
+  for (const project of projects) {
+    const kind = parseProjectName(project).client;
+    const before = latestResultsPath();
+    const others = passThrough.filter((a) => !a.startsWith('--project='));
+    const harness = measured('npx', ['playwright', 'test', `--project=${project}`, ...others], {
+      ...process.env,
+      CC_EXPECTATIONS: 'observe',
+      CC_CONSOLE_REPORTER: 'dot',
+    });
+    const path = latestResultsPath();
+    if (!path || path === before) {
+      console.error(`bench: ${project} produced no results (exit ${harness.status})`);
+      continue;
+    }
+    const run = readResults(path);
+    const ran = run.results.filter((r) => r.client === project && r.status !== 'skipped');
+    const visits = ran.reduce((n, r) => n + (r.record?.visits?.length || 1), 0);
+    const ownLaunches = ran.filter((r) => r.record?.harness.notes.some((n) => n.startsWith(OWN_BROWSER_NOTE))).length;
+    if (!BARE_KINDS.includes(kind)) {
+      rows.push([
+        project,
+        String(ran.length),
+        String(visits),
+        String(ownLaunches),
+        s1(harness.wallMs),
+        '-',
+        '-',
+        s1(harness.cpuMs),
+        '-',
+        '-',
+      ]);
+      continue;
+    }
+    const bare = measured('npx', ['tsx', 'scripts/lib/bare-loop.ts', kind, String(visits)]);
+    if (bare.status !== 0) console.error(`bench: the bare loop of ${kind} failed (exit ${bare.status})`);
+    rows.push([
+      project,
+      String(ran.length),
+      String(visits),
+      String(ownLaunches),
+      s1(harness.wallMs),
+      s1(bare.wallMs),
+      (harness.wallMs / bare.wallMs).toFixed(2),
+      s1(harness.cpuMs),
+      s1(bare.cpuMs),
+      (harness.cpuMs / bare.cpuMs).toFixed(2),
+    ]);
+  }
+  const head = ['project', 'cases', 'visits', 'own launches', 'wall s', 'bare wall s', 'wall ratio', 'CPU s', 'bare CPU s', 'CPU ratio'];
+  const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  console.log('\nharness against the bare floor (same client, same visits, this machine, this invocation):');
+  for (const r of [head, ...rows]) console.log(r.map((c, i) => (i ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join('  '));
+  console.log(
+    "\nCPU: the whole process tree (runner, workers, browsers; the bare loop's Node and browser), from /proc's cutime + cstime. " +
+      'own launches: case runs that launched a browser of their own.',
+  );
+}
+
+if (baseline) {
+  runBaseline();
+  process.exit(0);
 }
 
 if (from) {

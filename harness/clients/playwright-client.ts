@@ -17,6 +17,9 @@ import { PlaywrightBrowser, RESPONSIVE_MS } from './browser-lifecycle';
 import { pageFields, READ_PAGE_EXPRESSION, WS_NO_RESULT, WS_RESULT_EXPRESSION, type PageFields, type PageRead } from './page-observation';
 import { screenshotOptions } from './screenshot';
 
+/** How a case's harness notes say it launched a browser of its own (npm run bench counts them). */
+export const OWN_BROWSER_NOTE = 'ran in a browser of its own';
+
 export function playwrightClient(engine: Engine): ClientKind {
   return {
     name: engine.name,
@@ -87,8 +90,8 @@ class PlaywrightDriver implements ClientDriver {
     if (ownBrowser)
       notes.push(
         fixture.client.ownBrowser
-          ? 'ran in a browser of its own (the case sets state that reaches every case host: parent-domain cookies, Clear-Site-Data)'
-          : `ran in a browser of its own (${this.engine.label} keeps proxy credentials browser-wide)`,
+          ? `${OWN_BROWSER_NOTE} (the case sets state that reaches every case host: parent-domain cookies, Clear-Site-Data)`
+          : `${OWN_BROWSER_NOTE} (${this.engine.label} keeps proxy credentials browser-wide)`,
       );
     const cc = await clock.time(
       ownBrowser ? 'launch' : 'context',

@@ -4,7 +4,7 @@
  */
 import type { VNode } from 'preact';
 import { html, page } from './html';
-import { dependencyLine, expectationLine, historyLine, prose, topNav, verdictBadge } from './components';
+import { dependencyLine, expectationLine, historyLine, prose, topNav, verdictBadge, versionAfter } from './components';
 import type { Cell, Matrix, Row } from './view-model';
 import { LINEAGES_2015, OBSERVATIONS_2015, type Browser2015 } from '../vocabulary/history-2015';
 import { requirement, requirementLink } from '../vocabulary/requirements';
@@ -98,7 +98,7 @@ export function reproduceBox(m: Matrix, caseId: string, cell: Cell): VNode {
   const serveCommand = `npm run serve -- ${caseId} --transport ${transport}`;
   const rec = cell.result?.record;
   return html`<div class="repro" data-client=${cell.client}>
-    <b>Reproduce</b> <span class="note">${client?.label ?? cell.client} ${rec?.client.version ?? client?.version ?? ''}${rec?.client.executablePath ? ` (${rec.client.executablePath})` : ''}</span>
+    <b>Reproduce</b> <span class="note">${client?.label ?? cell.client} ${versionAfter(client?.label ?? cell.client, rec?.client.version ?? client?.version)}${rec?.client.executablePath ? ` (${rec.client.executablePath})` : ''}</span>
     <div>as the suite runs it: <code class="cmd-case">${caseCommand}</code></div>
     <div>by hand, with your own build: <code class="cmd-serve">${serveCommand}</code></div>
     <div>how the suite drove it: <a href=${`../clients.html#${cell.client}`}>launch options, flags, prefs or command</a>${driven(client?.launchConfig)}</div>
@@ -155,7 +155,7 @@ function evidence(m: Matrix, fixture: LoadedFixture, cell: Cell, label: string):
   const nav = rec?.navigation;
   const others = (Object.keys(cell.facts ?? {}) as FactName[]).filter((f) => !fixture.observe.includes(f));
   return html`<section id=${cell.client} data-severity=${cell.severity ?? 'none'}>
-    <h2>${label} ${rec?.client.version ?? ''}: ${verdictBadge(cell.verdict)}${cell.severity ? html` <span class=${`sev sev-${cell.severity}`}>${cell.severity}</span>` : null}</h2>
+    <h2>${label} ${versionAfter(label, rec?.client.version)}: ${verdictBadge(cell.verdict)}${cell.severity ? html` <span class=${`sev sev-${cell.severity}`}>${cell.severity}</span>` : null}</h2>
     ${cell.uncontrolled ? html`<p><b>unsupported</b>: ${cell.uncontrolled.why} (own verdict: ${cell.ownVerdict}); control: <a href=${`${cell.uncontrolled.caseId}.html#${cell.client}`}>${cell.uncontrolled.caseId}</a></p>` : null}
     ${
       !rec
@@ -254,7 +254,7 @@ function notApplicable(m: Matrix, row: Row): VNode | null {
 /** `options.history`: the stored runs (newest first) whose verdicts for this case the page lists at its end. */
 export function casePage(m: Matrix, row: Row, options: { history?: HistoryRun[] } = {}): string {
   const f = row.fixture;
-  const body = html`<main>
+  const body = html`<main class="case-page">
     ${topNav('../', m.rawResults)}
     <h1>${f.id}: ${f.title}</h1>
     <p>${f.description}</p>

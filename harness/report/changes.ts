@@ -368,7 +368,7 @@ export function caseHistorySection(caseId: string, history: HistoryRun[]): VNode
           ? html`<p class="note">${missing} stored run(s) without this case are left out.</p>`
           : null
     }
-    <table class="history">
+    <div class="hscroll"><table class="history">
       <tr><th>run</th>${clients.map((c) => html`<th class="mono">${c}</th>`)}</tr>
       ${runs.map((h, i) => {
         const cells = h.index.cases[caseId]!;
@@ -384,6 +384,6 @@ export function caseHistorySection(caseId: string, history: HistoryRun[]): VNode
           })}
         </tr>`;
       })}
-    </table>
+    </table></div>
   </section>`;
 }

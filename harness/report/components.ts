@@ -58,3 +58,15 @@ export function prose(text: string): (string | VNode)[] {
 export function junitSemantics(prefix: string): VNode {
   return html`<p class="note junit-semantics" id="junit-semantics"><b>JUnit</b> (<a href=${`${prefix}junit.xml`}>junit.xml</a>): ${JUNIT_SEMANTICS}</p>`;
 }
+
+/**
+ * A client's version without the words its label already says ("Python requests" +
+ * "requests 2.28.1 / urllib3 1.26.12" → "2.28.1 / urllib3 1.26.12"), so a heading names it once.
+ */
+export function versionAfter(label: string, version: string | undefined): string {
+  if (!version) return '';
+  const words = new Set(label.toLowerCase().split(/[\s()]+/));
+  const tokens = version.split(' ');
+  while (tokens.length > 1 && words.has(tokens[0]!.toLowerCase())) tokens.shift();
+  return tokens.join(' ');
+}

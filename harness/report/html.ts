@@ -78,7 +78,9 @@ img.shot { max-width: 320px; border: 1px solid #ccc; display: block; } figure.sh
 .repro { background: #f3f6fb; border: 1px solid #c9d6ea; padding: .45rem .7rem; margin: .6rem 0; max-width: 100%; overflow-wrap: anywhere; }
 .repro code { background: #fff; border: 1px solid #ddd; padding: 0 .3rem; user-select: all; }
 .facts-table tr.differs td { background: #fdecea; }
-ul.about { padding-left: 1.1rem; } main { overflow-wrap: anywhere; }
+ul.about { padding-left: 1.1rem; } main.case-page { overflow-wrap: break-word; } .case-page td.mono, .case-page pre, .case-page figcaption, .case-page .about, .case-page h4 { overflow-wrap: anywhere; }
+.hscroll { overflow-x: auto; max-width: 100%; }
+.summary th { position: sticky; top: 0; z-index: 2; } .summary td:first-child, .summary th:first-child { position: sticky; left: 0; z-index: 1; background: #fff; } .summary th:first-child { z-index: 3; background: #f0f0f0; } .summary th .mono { font-weight: normal; } .summary td.mono { overflow-wrap: anywhere; min-width: 5rem; }
 details.more-facts { margin-top: .8rem; } details.more-facts p.mono { white-space: pre-line; }
 .note { color: #555; font-size: 12.5px; }
 .legend span { margin-right: .8rem; }

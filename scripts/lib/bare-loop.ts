@@ -1,0 +1,97 @@
+/**
+ * The floor for `npm run bench -- --baseline`: the same client doing N visits through a trivial
+ * CONNECT proxy with none of the suite's machinery (no scripted proxy, no evidence, no facts).
+ *
+ *   tsx scripts/lib/bare-loop.ts <chromium|firefox|curl> <visits>
+ *
+ * Playwright engines: one launch with the suite's own launch options for that engine, then per
+ * visit a context, a page, goto https://bare-N.connect.test/ through the proxy, a screenshot as the
+ * suite stores it, and close. curl: the bare command per visit. The proxy answers every CONNECT
+ * with 200 and pipes to an in-process TLS origin serving one small page. Prints one JSON line; the
+ * parent measures this process's CPU (its own and its reaped children's: the browser's).
+ */
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, connect, type AddressInfo, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createCertificateAuthority } from '../../harness/origin/certificates';
+import { chromiumEngine } from '../../harness/clients/chromium';
+import { firefoxEngine } from '../../harness/clients/firefox';
+import { resolveExecutable } from '../../harness/clients/executables';
+import { SCREENSHOT_FILE, screenshotOptions } from '../../harness/clients/screenshot';
+import type { Engine } from '../../harness/clients/engine';
+
+const [kind, visitsArg] = process.argv.slice(2);
+const visits = Number(visitsArg);
+const KINDS = ['chromium', 'firefox', 'curl'];
+if (!kind || !KINDS.includes(kind) || !Number.isInteger(visits) || visits < 1) {
+  console.error(`usage: tsx scripts/lib/bare-loop.ts <${KINDS.join('|')}> <visits> (a bare loop exists for these kinds only)`);
+  process.exit(3);
+}
+
+const run = promisify(execFile);
+const listen = (server: Server) =>
+  new Promise<number>((done) => server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)));
+
+const ca = await createCertificateAuthority('connect-conformance bare-loop CA');
+const page =
+  'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 44\r\nConnection: keep-alive\r\n\r\n<html><body><h1>bare loop</h1></body></html>';
+const origin = createTlsServer({ key: ca.leafKeyPem, cert: await ca.chainFor('*.connect.test'), ALPNProtocols: ['http/1.1'] }, (socket) => {
+  socket.on('data', (d) => {
+    if (d.includes('\r\n\r\n')) socket.write(page);
+  });
+  socket.on('error', () => {});
+});
+const originPort = await listen(origin);
+// The trivial proxy: 200 to any CONNECT, then a pipe to the origin (whatever host was asked).
+const proxy = createServer((client) => {
+  client.once('data', (head) => {
+    if (!head.toString('latin1').startsWith('CONNECT ')) return client.destroy();
+    const upstream = connect(originPort, '127.0.0.1', () => {
+      client.write('HTTP/1.1 200 Connection established\r\n\r\n');
+      client.pipe(upstream).pipe(client);
+    });
+    upstream.on('error', () => client.destroy());
+  });
+  client.on('error', () => {});
+});
+const proxyPort = await listen(proxy);
+const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+const dir = mkdtempSync(join(tmpdir(), 'cc-bare-'));
+
+async function playwrightLoop(engine: Engine): Promise<void> {
+  const exe = resolveExecutable(engine.name);
+  if (!exe.path) throw new Error(`${engine.label} is not available: ${exe.how}`);
+  const browser = await engine.launch(engine.launchOptions({ executablePath: exe.path, proxyUrl, spki: ca.leafSpkiSha256 }));
+  const shot = join(dir, SCREENSHOT_FILE);
+  for (let i = 0; i < visits; i++) {
+    const context = await browser.newContext(engine.contextOptions);
+    const p = await context.newPage();
+    await p.goto(`https://bare-${i}.connect.test/`, { timeout: 30_000 });
+    await p.screenshot({ path: shot, ...screenshotOptions(shot) });
+    await context.close();
+  }
+  await browser.close();
+}
+
+async function curlLoop(): Promise<void> {
+  const caFile = join(dir, 'ca.pem');
+  writeFileSync(caFile, ca.caPem);
+  // Asynchronous: the proxy and the origin serve from this process's event loop.
+  for (let i = 0; i < visits; i++)
+    await run('curl', ['-sS', '-o', '/dev/null', '--proxy', proxyUrl, '--cacert', caFile, `https://bare-${i}.connect.test/`]);
+}
+
+const t0 = performance.now();
+if (kind === 'chromium') await playwrightLoop(chromiumEngine);
+else if (kind === 'firefox') await playwrightLoop(firefoxEngine);
+else await curlLoop();
+const wallMs = performance.now() - t0;
+proxy.close();
+origin.close();
+console.log(JSON.stringify({ kind, visits, wallMs: Math.round(wallMs) }));
+process.exit(0);
