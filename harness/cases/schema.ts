@@ -339,7 +339,7 @@ export const fixtureSchema = z.strictObject({
         .boolean()
         .optional()
         .describe(
-          'Run in a browser of its own where the engine keeps state across contexts (Firefox: a Domain=connect.test cookie or a Clear-Site-Data reaches every case host): for positive controls, whose origin really sets and clears such state.',
+          'Run in a browser of its own where cases share one context (Firefox behind an HTTPS proxy runs one persistent context per worker: a Domain=connect.test cookie or a Clear-Site-Data would reach every later case host); elsewhere a fresh context keeps it apart (test/isolation.test.ts). For positive controls, whose origin really sets and clears such state.',
         ),
       dwellMs: ms(5_000)
         .optional()

@@ -65,6 +65,15 @@ export class PlaywrightBrowser {
     return !!this.engine.persistent?.(this.setup());
   }
 
+  /**
+   * Whether one case's browser state reaches the next cases: only in a persistent context, where
+   * cases get pages of one context. Separate contexts keep cookies apart in both engines (measured:
+   * test/isolation.test.ts), so elsewhere a case that sets parent-domain state needs only its context.
+   */
+  get sharesStateAcrossCases(): boolean {
+    return this.persistent;
+  }
+
   private contextOptions(extra: BrowserContextOptions = {}): BrowserContextOptions {
     return { viewport: { width: 800, height: 600 }, ...this.engine.contextOptions, ...extra };
   }

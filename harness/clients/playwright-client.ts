@@ -86,11 +86,12 @@ class PlaywrightDriver implements ClientDriver {
     const clock = new PhaseClock();
     await clock.time('launch', this.browser.ensureAlive(notes));
     const credentials = fixture.client.credentials;
-    const ownBrowser = (!!credentials && this.engine.credentialsAreBrowserWide) || !!fixture.client.ownBrowser;
+    const ownBrowser =
+      (!!credentials && this.engine.credentialsAreBrowserWide) || (!!fixture.client.ownBrowser && this.browser.sharesStateAcrossCases);
     if (ownBrowser)
       notes.push(
         fixture.client.ownBrowser
-          ? `${OWN_BROWSER_NOTE} (the case sets state that reaches every case host: parent-domain cookies, Clear-Site-Data)`
+          ? `${OWN_BROWSER_NOTE} (the case sets state that reaches every case host, and cases share one persistent context here: parent-domain cookies, Clear-Site-Data)`
           : `${OWN_BROWSER_NOTE} (${this.engine.label} keeps proxy credentials browser-wide)`,
       );
     const cc = await clock.time(

@@ -13,12 +13,10 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, connect, type AddressInfo, type Server } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createCertificateAuthority } from '../../harness/origin/certificates';
+import { startTrivialProxy } from './trivial-proxy';
 import { chromiumEngine } from '../../harness/clients/chromium';
 import { firefoxEngine } from '../../harness/clients/firefox';
 import { resolveExecutable } from '../../harness/clients/executables';
@@ -27,40 +25,14 @@ import type { Engine } from '../../harness/clients/engine';
 
 const [kind, visitsArg] = process.argv.slice(2);
 const visits = Number(visitsArg);
+const run = promisify(execFile);
 const KINDS = ['chromium', 'firefox', 'curl'];
 if (!kind || !KINDS.includes(kind) || !Number.isInteger(visits) || visits < 1) {
   console.error(`usage: tsx scripts/lib/bare-loop.ts <${KINDS.join('|')}> <visits> (a bare loop exists for these kinds only)`);
   process.exit(3);
 }
 
-const run = promisify(execFile);
-const listen = (server: Server) =>
-  new Promise<number>((done) => server.listen(0, '127.0.0.1', () => done((server.address() as AddressInfo).port)));
-
-const ca = await createCertificateAuthority('connect-conformance bare-loop CA');
-const page =
-  'HTTP/1.1 200 OK\r\nContent-Type: text/html\r\nContent-Length: 44\r\nConnection: keep-alive\r\n\r\n<html><body><h1>bare loop</h1></body></html>';
-const origin = createTlsServer({ key: ca.leafKeyPem, cert: await ca.chainFor('*.connect.test'), ALPNProtocols: ['http/1.1'] }, (socket) => {
-  socket.on('data', (d) => {
-    if (d.includes('\r\n\r\n')) socket.write(page);
-  });
-  socket.on('error', () => {});
-});
-const originPort = await listen(origin);
-// The trivial proxy: 200 to any CONNECT, then a pipe to the origin (whatever host was asked).
-const proxy = createServer((client) => {
-  client.once('data', (head) => {
-    if (!head.toString('latin1').startsWith('CONNECT ')) return client.destroy();
-    const upstream = connect(originPort, '127.0.0.1', () => {
-      client.write('HTTP/1.1 200 Connection established\r\n\r\n');
-      client.pipe(upstream).pipe(client);
-    });
-    upstream.on('error', () => client.destroy());
-  });
-  client.on('error', () => {});
-});
-const proxyPort = await listen(proxy);
-const proxyUrl = `http://127.0.0.1:${proxyPort}`;
+const { proxyUrl, ca, close } = await startTrivialProxy();
 const dir = mkdtempSync(join(tmpdir(), 'cc-bare-'));
 
 async function playwrightLoop(engine: Engine): Promise<void> {
@@ -91,7 +63,6 @@ if (kind === 'chromium') await playwrightLoop(chromiumEngine);
 else if (kind === 'firefox') await playwrightLoop(firefoxEngine);
 else await curlLoop();
 const wallMs = performance.now() - t0;
-proxy.close();
-origin.close();
+close();
 console.log(JSON.stringify({ kind, visits, wallMs: Math.round(wallMs) }));
 process.exit(0);

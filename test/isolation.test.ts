@@ -1,0 +1,46 @@
+/**
+ * Whether a case needs a browser of its own is measured, not assumed: a cookie an origin sets for
+ * the parent domain (Domain=connect.test, as the consequence matrix's positive controls do) stays in
+ * its browser context; another context of the same browser, the next case's, does not send it. The
+ * control: the same context carries the cookie to another host, so "not sent" could have been seen.
+ * (Cases that share one persistent context, Firefox behind an HTTPS proxy, still get a browser of
+ * their own for such state: browser-lifecycle.ts sharesStateAcrossCases.)
+ */
+import { expect } from 'chai';
+import { chromiumEngine } from '../harness/clients/chromium';
+import { firefoxEngine } from '../harness/clients/firefox';
+import { resolveExecutable } from '../harness/clients/executables';
+import { startTrivialProxy } from '../scripts/lib/trivial-proxy';
+
+describe('what a browser context keeps to itself (and so which cases need a browser of their own)', () => {
+  for (const engine of [chromiumEngine, firefoxEngine]) {
+    it(`${engine.label}: a Domain=connect.test cookie set in one context is not sent from another context of the same browser`, async function () {
+      this.timeout(120_000);
+      const exe = resolveExecutable(engine.name);
+      if (!exe.path) this.skip();
+      const stage = await startTrivialProxy((r) =>
+        r.path === '/set' ? ['Set-Cookie: cc-iso=1; Domain=connect.test; Path=/; Secure; SameSite=None; Max-Age=600'] : [],
+      );
+      const browser = await engine.launch(
+        engine.launchOptions({ executablePath: exe.path!, proxyUrl: stage.proxyUrl, spki: stage.ca.leafSpkiSha256 }),
+      );
+      try {
+        const first = await browser.newContext(engine.contextOptions);
+        const page = await first.newPage();
+        await page.goto('https://iso-a.connect.test/set');
+        await page.goto('https://iso-c.connect.test/control');
+        await first.close();
+        const second = await browser.newContext(engine.contextOptions);
+        await (await second.newPage()).goto('https://iso-b.connect.test/other');
+        const control = stage.requests.find((r) => r.path === '/control');
+        const other = stage.requests.find((r) => r.path === '/other');
+        expect(control?.cookie ?? '', 'the control: the same context sends the cookie to another host').to.include('cc-iso=1');
+        expect(other, 'the other context reached the origin').to.not.equal(undefined);
+        expect(other?.cookie ?? '', 'the next context sent the first context cookie').to.not.include('cc-iso=1');
+      } finally {
+        await browser.close();
+        stage.close();
+      }
+    });
+  }
+});
