@@ -139,34 +139,20 @@ function runBaseline(): void {
     const ran = run.results.filter((r) => r.client === project && r.status !== 'skipped');
     const visits = ran.reduce((n, r) => n + (r.record?.visits?.length || 1), 0);
     const ownLaunches = ran.filter((r) => r.record?.harness.notes.some((n) => n.startsWith(OWN_BROWSER_NOTE))).length;
-    if (!BARE_KINDS.includes(kind)) {
-      rows.push([
-        project,
-        String(ran.length),
-        String(visits),
-        String(ownLaunches),
-        s1(harness.wallMs),
-        '-',
-        '-',
-        s1(harness.cpuMs),
-        '-',
-        '-',
-      ]);
-      continue;
-    }
-    const bare = measured('npx', ['tsx', 'scripts/lib/bare-loop.ts', kind, String(visits)]);
-    if (bare.status !== 0) console.error(`bench: the bare loop of ${kind} failed (exit ${bare.status})`);
+    const bare = BARE_KINDS.includes(kind) ? measured('npx', ['tsx', 'scripts/lib/bare-loop.ts', kind, String(visits)]) : undefined;
+    if (bare && bare.status !== 0) console.error(`bench: the bare loop of ${kind} failed (exit ${bare.status})`);
+    const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(2) : '-');
     rows.push([
       project,
       String(ran.length),
       String(visits),
       String(ownLaunches),
       s1(harness.wallMs),
-      s1(bare.wallMs),
-      (harness.wallMs / bare.wallMs).toFixed(2),
+      bare ? s1(bare.wallMs) : '-',
+      ratio(harness.wallMs, bare?.wallMs),
       s1(harness.cpuMs),
-      s1(bare.cpuMs),
-      (harness.cpuMs / bare.cpuMs).toFixed(2),
+      bare ? s1(bare.cpuMs) : '-',
+      ratio(harness.cpuMs, bare?.cpuMs),
     ]);
   }
   const head = ['project', 'cases', 'visits', 'own launches', 'wall s', 'bare wall s', 'wall ratio', 'CPU s', 'bare CPU s', 'CPU ratio'];

@@ -3,6 +3,7 @@
  * file's expansion into stable case ids, and the positive-control rule that turns an unseeable pass
  * into "unsupported".
  */
+import { loadedNavigation } from './support/many-clients-run';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -42,18 +43,7 @@ function conns(requests: { t: number; head: RequestHead }[]): ConnectionTrace[] 
 }
 
 function nav(url: string, finalUrl = url, extra: Partial<NavigationRecord> = {}): NavigationRecord {
-  return {
-    url,
-    committed: true,
-    status: 200,
-    finalUrl,
-    title: '',
-    text: '',
-    originMarkerFound: true,
-    proxyMarkerFound: false,
-    durationMs: 100,
-    ...extra,
-  };
+  return loadedNavigation(url, { finalUrl, ...extra });
 }
 
 function record(p: Partial<CaseRecord> & { visits: NavigationRecord[] }): CaseRecord {

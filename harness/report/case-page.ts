@@ -92,7 +92,7 @@ function driven(config: Record<string, unknown> | undefined): string {
 export function reproduceBox(m: Matrix, caseId: string, cell: Cell): VNode {
   const client = m.clients.find((c) => c.name === cell.client);
   const parsed = parseProjectName(cell.client);
-  const kind = client?.kind ?? parsed.client;
+  const kind = client?.kind ?? parsed.client; // a cell always has its client in the matrix; the fallback is for types
   const transport = client?.transport ?? parsed.transport;
   const caseCommand = `npm run case -- ${caseId} --client ${kind} --transport ${transport}`;
   const serveCommand = `npm run serve -- ${caseId} --transport ${transport}`;

@@ -58,13 +58,9 @@ export interface FindingGroup {
 
 type Clients = Pick<Matrix, 'clients'>;
 
-/**
- * The transport a client project reaches the proxy over: as the run recorded it, else from the
- * project name ("firefox-h2" → h2, "chromium-list" → list), both from the one vocabulary.
- */
+/** The transport a client project reaches the proxy over (the matrix decided it: view-model.ts). */
 export function transportOf(client: string, m?: Clients): Transport {
-  const stored = m?.clients.find((c) => c.name === client)?.transport;
-  return stored && stored in TRANSPORTS ? (stored as Transport) : parseProjectName(client).transport;
+  return m?.clients.find((c) => c.name === client)?.transport ?? parseProjectName(client).transport;
 }
 
 /** How a client project reaches the proxy, in words: "an HTTP/1.1 proxy", "a proxy list (PAC)" (TRANSPORTS' labels). */
@@ -76,8 +72,8 @@ export function transportWords(client: string, m?: Clients): string {
 
 /** A project's client kind ("firefox-h2" → firefox) and transport: browser engines are compared per transport. */
 function split(client: string, m: Clients): { engine: string; transport: Transport } {
-  const kind = m.clients.find((c) => c.name === client)?.kind;
-  return { engine: kind ?? parseProjectName(client).client, transport: transportOf(client, m) };
+  const c = m.clients.find((x) => x.name === client);
+  return { engine: c?.kind ?? parseProjectName(client).client, transport: transportOf(client, m) };
 }
 
 export function findings(m: Matrix): Finding[] {

@@ -15,7 +15,7 @@ import type { RunResults } from '../runs/results';
 import { findingsSummary, type Severity } from './findings';
 import { LINEAGES_2015, type Browser2015 } from '../vocabulary/history-2015';
 import type { LoadedFixture } from '../cases/load';
-import { parseProjectName, TRANSPORT_NAMES, TRANSPORTS } from '../vocabulary/transports';
+import { TRANSPORT_NAMES, TRANSPORTS } from '../vocabulary/transports';
 import { isBrowserEngine } from '../vocabulary/engines';
 import type { FactName } from '../vocabulary/facts';
 
@@ -29,17 +29,8 @@ export interface MatrixColumn {
 }
 
 /** Every client column with its transport and whether it is a browser engine. */
-export function matrixColumns(run: RunResults, m: Matrix): MatrixColumn[] {
-  return m.clients.map((c) => {
-    const stored = run.clients[c.name];
-    const parsed = parseProjectName(c.name);
-    return {
-      name: c.name,
-      label: c.label,
-      transport: stored?.transport ?? parsed.transport,
-      browser: isBrowserEngine(stored?.kind ?? parsed.client),
-    };
-  });
+export function matrixColumns(m: Matrix): MatrixColumn[] {
+  return m.clients.map((c) => ({ name: c.name, label: c.label, transport: c.transport, browser: isBrowserEngine(c.kind) }));
 }
 
 /**
@@ -257,7 +248,7 @@ function filtersForm(m: Matrix, columns: MatrixColumn[]): VNode {
 }
 
 function matrixBody(run: RunResults, m: Matrix, prefix: string, extra: VNode[]): VNode {
-  const columns = matrixColumns(run, m);
+  const columns = matrixColumns(m);
   return html`<main>
     <h1>connect-conformance: how browsers treat a proxy's answer to CONNECT</h1>
     ${topNav(prefix, m.rawResults)}

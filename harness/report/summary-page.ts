@@ -4,8 +4,8 @@
  */
 import { html, page } from './html';
 import { topNav, verdictBadge } from './components';
-import type { Cell, Matrix, MatrixClient, Row } from './view-model';
-import { parseProjectName, TRANSPORT_NAMES, TRANSPORTS } from '../vocabulary/transports';
+import type { Cell, Matrix, Row } from './view-model';
+import { TRANSPORT_NAMES, TRANSPORTS } from '../vocabulary/transports';
 import { latin1Bytes } from '../wire/bytes';
 import { REQUIREMENTS, isSecurity, requirement, type Requirement } from '../vocabulary/requirements';
 import { worst } from '../vocabulary/verdicts';
@@ -48,7 +48,7 @@ function checkFacts(row: Row, requirementId: string): string[] {
 /** One row per security requirement (a CVE family): per client, the worst verdict and each case's evidence. */
 function cveFamilies(m: Matrix, rows: Row[]) {
   return html`<table>
-    <tr><th>family (requirement and CVE ids)</th>${m.clients.map((c) => html`<th data-client=${c.name} data-transport=${transportOf(c)}>${c.label}</th>`)}</tr>
+    <tr><th>family (requirement and CVE ids)</th>${m.clients.map((c) => html`<th data-client=${c.name} data-transport=${c.transport}>${c.label}</th>`)}</tr>
     ${SECURITY_REQUIREMENTS.map((id) => {
       const req = requirement(id)!;
       // The consequence matrix has a table of its own (a row per header): here, the other cases.
@@ -61,8 +61,8 @@ function cveFamilies(m: Matrix, rows: Row[]) {
             const check = cell?.checks?.find((k) => k.requirement === id);
             return cell && check ? [{ r, cell, check }] : [];
           });
-          if (!seen.length) return html`<td class="note" data-client=${c.name} data-transport=${transportOf(c)}>—</td>`;
-          return html`<td data-client=${c.name} data-transport=${transportOf(c)}>${verdictBadge(worst(seen.map((x) => x.check.verdict)))}
+          if (!seen.length) return html`<td class="note" data-client=${c.name} data-transport=${c.transport}>—</td>`;
+          return html`<td data-client=${c.name} data-transport=${c.transport}>${verdictBadge(worst(seen.map((x) => x.check.verdict)))}
             ${seen.map(
               ({
                 r,
@@ -88,7 +88,7 @@ function consequenceClasses(m: Matrix, rows: Row[]) {
   const headers = [...new Set(cells.map((r) => r.fixture.consequence!.header))];
   if (!headers.length) return html`<p class="note">no consequence cases in this run</p>`;
   return html`<table class="consequences">
-    <tr><th>header in the proxy's answer (requirement)</th>${m.clients.map((c) => html`<th data-client=${c.name} data-transport=${transportOf(c)}>${c.label}</th>`)}</tr>
+    <tr><th>header in the proxy's answer (requirement)</th>${m.clients.map((c) => html`<th data-client=${c.name} data-transport=${c.transport}>${c.label}</th>`)}</tr>
     ${headers.map((header) => {
       const list = cells.filter((r) => r.fixture.consequence!.header === header);
       const req = list[0]!.fixture.requirements[0]!;
@@ -98,23 +98,18 @@ function consequenceClasses(m: Matrix, rows: Row[]) {
           const mine = list.map((r) => ({ r, cell: r.cells.find((x) => x.client === c.name)! }));
           const judged = mine.filter(({ cell }) => ['pass', 'fail', 'informational', 'unsupported'].includes(cell.verdict));
           if (!judged.length)
-            return html`<td class="note" data-client=${c.name} data-transport=${transportOf(c)}>${mine[0]?.cell.verdict ?? '—'}</td>`;
+            return html`<td class="note" data-client=${c.name} data-transport=${c.transport}>${mine[0]?.cell.verdict ?? '—'}</td>`;
           const failed = mine.filter(({ cell }) => cell.verdict === 'fail');
           const count = (v: string) => mine.filter(({ cell }) => cell.verdict === v).length;
           // The class's word for the client: fail if any shape took effect; else pass where some shape
           // was judged (a shape the client cannot run, such as credentials, does not hide that).
           const word = failed.length ? 'fail' : count('pass') ? 'pass' : worst(judged.map(({ cell }) => cell.verdict));
-          return html`<td data-client=${c.name} data-severity=${failed.length ? 'security' : 'none'} data-transport=${transportOf(c)}>${verdictBadge(word)}
+          return html`<td data-client=${c.name} data-severity=${failed.length ? 'security' : 'none'} data-transport=${c.transport}>${verdictBadge(word)}
             ${failed.length ? html`<div>took effect in: ${failed.map(({ r }, i) => html`${i ? ', ' : ''}<a href=${`cases/${r.fixture.id}.html#${c.name}`}>${r.fixture.consequence!.shape}</a>`)}</div>` : null}
             <div class="note">${count('pass')} pass, ${count('informational')} informational, ${count('unsupported')} unsupported${count('harness error') ? `, ${count('harness error')} harness error` : ''}</div></td>`;
         })}</tr>`;
     })}
   </table>`;
-}
-
-/** A client column's proxy transport (older runs did not store it: the project name says it). */
-function transportOf(c: MatrixClient): string {
-  return c.transport ?? parseProjectName(c.name).transport;
 }
 
 /** Shows the client columns of one transport; the choice lives in the address's hash (#proxy=h2). */
@@ -140,7 +135,7 @@ export function summaryPage(m: Matrix): string {
       (r.fixture.requirements.some((q) => SECURITY_REQUIREMENTS.includes(q)) || r.cells.some(committedWithoutOrigin)),
   );
   const cellFor = (r: Row, client: string) => r.cells.find((c) => c.client === client);
-  const transports = TRANSPORT_NAMES.filter((t) => m.clients.some((c) => transportOf(c) === t));
+  const transports = TRANSPORT_NAMES.filter((t) => m.clients.some((c) => c.transport === t));
   const body = html`<main class="summary">
     <h1>Errors and security checks</h1>
     ${topNav('', m.rawResults)}
@@ -149,12 +144,12 @@ export function summaryPage(m: Matrix): string {
     <h2>What the user is told: error code per case</h2>
     <p class="note">Every case where at least one browser did not load the page. "proxy status" is the status line the proxy scripted first.</p>
     <table>
-      <tr><th>case</th><th>proxy status</th>${m.clients.map((c) => html`<th data-client=${c.name} data-transport=${transportOf(c)}>${c.label}<br /><span class="mono">${c.version ?? ''}</span></th>`)}</tr>
+      <tr><th>case</th><th>proxy status</th>${m.clients.map((c) => html`<th data-client=${c.name} data-transport=${c.transport}>${c.label}<br /><span class="mono">${c.version ?? ''}</span></th>`)}</tr>
       ${errorRows.map(
         (r) => html`<tr><td><a href=${`cases/${r.fixture.id}.html`}>${r.fixture.id}</a></td><td class="mono">${scriptedStatus(r)}</td>
         ${m.clients.map((c) => {
           const cell = cellFor(r, c.name);
-          return html`<td class="mono" data-client=${c.name} data-transport=${transportOf(c)}>${cell?.facts ? `${String(cell.facts.error)}${cell.facts.page !== 'error page' ? ` (${String(cell.facts.page)})` : ''}` : (cell?.verdict ?? '')}</td>`;
+          return html`<td class="mono" data-client=${c.name} data-transport=${c.transport}>${cell?.facts ? `${String(cell.facts.error)}${cell.facts.page !== 'error page' ? ` (${String(cell.facts.page)})` : ''}` : (cell?.verdict ?? '')}</td>`;
         })}</tr>`,
       )}
     </table>
@@ -167,15 +162,15 @@ export function summaryPage(m: Matrix): string {
     <h2>Security: the proxy's bytes must never become the https page</h2>
     <p class="note">Cases checking a security requirement (${SECURITY_REQUIREMENTS.join(', ')}), and any case where a navigation committed under the https URL without the origin behind it.</p>
     <table>
-      <tr><th>case</th>${m.clients.map((c) => html`<th data-client=${c.name} data-transport=${transportOf(c)}>${c.label}</th>`)}</tr>
+      <tr><th>case</th>${m.clients.map((c) => html`<th data-client=${c.name} data-transport=${c.transport}>${c.label}</th>`)}</tr>
       ${securityRows.map(
         (r) => html`<tr><td><a href=${`cases/${r.fixture.id}.html`}>${r.fixture.id}</a><div class="note">${r.fixture.title}</div></td>
         ${m.clients.map((c) => {
           const cell = cellFor(r, c.name);
           if (!cell?.facts)
-            return html`<td data-case=${r.fixture.id} data-client=${c.name} data-severity="none" data-transport=${transportOf(c)}>${verdictBadge(cell?.verdict ?? 'not available')}</td>`;
+            return html`<td data-case=${r.fixture.id} data-client=${c.name} data-severity="none" data-transport=${c.transport}>${verdictBadge(cell?.verdict ?? 'not available')}</td>`;
           const checks = (cell.checks ?? []).filter((k) => SECURITY_REQUIREMENTS.includes(k.requirement));
-          return html`<td data-case=${r.fixture.id} data-client=${c.name} data-severity=${cell.severity ?? 'none'} data-transport=${transportOf(c)}>${cell.severity ? html`<span class=${`sev sev-${cell.severity}`}>${cell.severity}</span>` : null}${cell.uncontrolled ? html`<div>${verdictBadge('unsupported')} ${cell.uncontrolled.why}</div>` : null}${checks.map((k) => html`<div>${verdictBadge(k.verdict)} ${k.requirement}: ${k.means}</div>`)}
+          return html`<td data-case=${r.fixture.id} data-client=${c.name} data-severity=${cell.severity ?? 'none'} data-transport=${c.transport}>${cell.severity ? html`<span class=${`sev sev-${cell.severity}`}>${cell.severity}</span>` : null}${cell.uncontrolled ? html`<div>${verdictBadge('unsupported')} ${cell.uncontrolled.why}</div>` : null}${checks.map((k) => html`<div>${verdictBadge(k.verdict)} ${k.requirement}: ${k.means}</div>`)}
             ${committedWithoutOrigin(cell) ? html`<div class="changed">committed HTTP ${String(cell.facts['committed-status'])} at ${String(cell.facts['final-url'])} with no tunnel to the origin</div>` : null}
             <div class="note">proxy body shown: ${String(cell.facts['proxy-body-shown'])}; redirect followed: ${String(cell.facts['redirect-followed'])}</div></td>`;
         })}</tr>`,

@@ -7,6 +7,7 @@ import type { LoadedFixture } from '../cases/load';
 import { GROUPS } from '../cases/schema';
 import { computeFacts } from '../observe/facts';
 import type { FactName, Facts, FactValue } from '../vocabulary/facts';
+import { parseProjectName, TRANSPORTS, type Transport } from '../vocabulary/transports';
 import { CELL_ORDER, type CellVerdict } from '../vocabulary/verdicts';
 import { compareWith2015, evaluateChecksFor, worstVerdict, type CheckResult, type HistoryComparison } from '../verdicts/evaluate';
 import { uncontrolledBecause } from '../verdicts/controls';
@@ -51,9 +52,12 @@ export interface MatrixClient {
   version?: string;
   available: boolean;
   note?: string;
-  /** The client kind (chromium, curl…) and the proxy transport of the project. */
-  kind?: string;
-  transport?: string;
+  /**
+   * The client kind (chromium, curl…) and the proxy transport of the project, as the run recorded
+   * them, else from the project name (older runs): decided here once, read by every page.
+   */
+  kind: string;
+  transport: Transport;
   /** How the suite drove it: launch options, flags, prefs or the command (per run: its ports change). */
   launchConfig?: Record<string, unknown>;
 }
@@ -156,8 +160,8 @@ export function buildMatrix(run: RunResults, expectations: ExpectationSource = c
     available: c.available,
     ...(c.version ? { version: c.version } : {}),
     ...(c.note ? { note: c.note } : {}),
-    ...(c.kind ? { kind: c.kind } : {}),
-    ...(c.transport ? { transport: c.transport } : {}),
+    kind: c.kind ?? parseProjectName(name).client,
+    transport: c.transport && c.transport in TRANSPORTS ? (c.transport as Transport) : parseProjectName(name).transport,
     ...(c.launchConfig ? { launchConfig: c.launchConfig } : {}),
   }));
   const byKey = new Map(run.results.map((r) => [`${r.caseId}\u0000${r.client}`, r]));

@@ -38,7 +38,8 @@ export const COOKIE_CELLS = loadFixtures()
 /** The 2xx cases where Chromium and Firefox (h1) get no working tunnel: one sentence, three cases. */
 export const TUNNEL_FAILS = ['status-201-tunnel', 'status-204-tunnel', 'status-206-tunnel'];
 
-function nav(url: string, extra: Partial<NavigationRecord> = {}): NavigationRecord {
+/** A committed navigation to the origin (finalUrl = url unless `extra` says otherwise). */
+export function loadedNavigation(url: string, extra: Partial<NavigationRecord> = {}): NavigationRecord {
   return {
     url,
     committed: true,
@@ -73,7 +74,10 @@ export function manyClientsRun(): RunResults {
     run.results.push(r);
   };
   const cookieBack = (rec: CaseRecord) => {
-    rec.visits = [nav(`https://${rec.host}/cc-answer`), nav(`https://${rec.host}/`, { cookies: `cc_answer_host=${rec.host}` })];
+    rec.visits = [
+      loadedNavigation(`https://${rec.host}/cc-answer`),
+      loadedNavigation(`https://${rec.host}/`, { cookies: `cc_answer_host=${rec.host}` }),
+    ];
     rec.navigation = rec.visits[1];
   };
   const noTunnel = (rec: CaseRecord) => {
