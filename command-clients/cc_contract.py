@@ -3,10 +3,18 @@
 Environment in: CC_TARGET_URL, CC_PROXY_URL, CC_CA_FILE, CC_TIMEOUT_MS and, when set,
 CC_PROXY_USERNAME / CC_PROXY_PASSWORD. Out: one JSON object on stdout,
 {"status": N, "body": "..."} for a response, {"error": {"code": "...", "message": "..."}} otherwise.
+
+With --serve (the persistent mode): one process for many visits. Each line on stdin is a JSON
+object of one visit's variables, set into the environment for that visit (those it lacks, such as
+credentials, are removed), and each answer is one line on stdout. Python's start-up and imports
+are paid once per worker instead of once per visit.
 """
 import json
 import os
+import sys
 from urllib.parse import quote
+
+VISIT_VARIABLES = ("CC_TARGET_URL", "CC_TIMEOUT_MS", "CC_CASE_ID", "CC_PROXY_USERNAME", "CC_PROXY_PASSWORD")
 
 
 def proxy_url():
@@ -23,14 +31,33 @@ def timeout_s():
     return int(os.environ.get("CC_TIMEOUT_MS", "5000")) / 1000
 
 
-def report(fetch, timeout_errors):
-    """Runs fetch() -> (status, body bytes) and prints the one JSON object: a time-out as "timeout",
+def outcome(fetch, timeout_errors):
+    """Runs fetch() -> (status, body bytes) and gives the one JSON object: a time-out as "timeout",
     any other failure by its class name (the code), with its text as the evidence."""
     try:
         status, body = fetch()
-        out = {"status": status, "body": body.decode("latin-1")}
+        return {"status": status, "body": body.decode("latin-1")}
     except timeout_errors as e:
-        out = {"error": {"code": "timeout", "message": str(e)}}
+        return {"error": {"code": "timeout", "message": str(e)}}
     except Exception as e:  # every failure is an observation
-        out = {"error": {"code": type(e).__name__, "message": str(e)}}
-    print(json.dumps(out))
+        return {"error": {"code": type(e).__name__, "message": str(e)}}
+
+
+def run(visit):
+    """The adapter's entry point: visit() -> the JSON object, once (one-shot) or per stdin line (--serve)."""
+    if "--serve" not in sys.argv[1:]:
+        print(json.dumps(visit()))
+        return
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        for name in VISIT_VARIABLES:
+            os.environ.pop(name, None)
+        os.environ.update(json.loads(line))
+        sys.stdout.write(json.dumps(visit()) + "\n")
+        sys.stdout.flush()
+
+
+def report(fetch, timeout_errors):
+    """run() for adapters whose visit is one fetch()."""
+    run(lambda: outcome(fetch, timeout_errors))

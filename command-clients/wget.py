@@ -5,10 +5,13 @@ wget reaches a proxy only over plain HTTP (no TLS to the proxy), so it runs in t
 Its outcome is its exit status ("wget exit N": 4 network failure, 5 TLS, 8 an error response)
 with its own message; on success, the status of the last response it printed and the body.
 """
-import json
 import os
 import re
 import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import cc_contract  # noqa: E402
 
 
 def main():
@@ -29,8 +32,11 @@ def main():
     return {"status": int(statuses[-1]) if statuses else 200, "body": run.stdout.decode("latin-1")}
 
 
-try:
-    out = main()
-except subprocess.TimeoutExpired as e:
-    out = {"error": {"code": "timeout", "message": str(e)}}
-print(json.dumps(out))
+def visit():
+    try:
+        return main()
+    except subprocess.TimeoutExpired as e:
+        return {"error": {"code": "timeout", "message": str(e)}}
+
+
+cc_contract.run(visit)

@@ -9,8 +9,8 @@
  * declared waits and holds, spread over the run's concurrency, plus the launches). --from prints
  * the same for a stored run. Timing lives here, never in assertions.
  */
+import { reapedChildrenCpuMs } from '../harness/runner/cpu';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { latestResultsPath, readResults, type RunResults } from '../harness/runs/results';
 import { declaredWaitMs } from '../harness/cases/derive';
@@ -18,7 +18,6 @@ import { CLIENT_PROJECT_ARGS } from '../harness/clients/registry';
 import { PHASES, type Phase } from '../harness/evidence/phases';
 import { failureCode } from '../harness/evidence/failure';
 import { parseProjectName } from '../harness/vocabulary/transports';
-import { OWN_BROWSER_NOTE } from '../harness/clients/playwright-client';
 
 const args = process.argv.slice(2);
 const opt = (name: string) => (args.indexOf(name) >= 0 ? args[args.indexOf(name) + 1] : undefined);
@@ -51,6 +50,8 @@ function print(results: RunResults, wallMs: number, label: string): void {
     `wall ${s1(wallMs)} s; declared waits and holds ${s1(declared)} s in all; ${launches.length} launches ${s1(launchSum)} s; ` +
       `floor (declared ÷ workers + launches ÷ workers) ${s1(floor)} s; wall / floor ${(wallMs / floor).toFixed(1)}`,
   );
+  const caseLaunches = ran.filter(launchedInCase).length;
+  console.log(`case runs that launched a browser: ${caseLaunches} (relaunches after a crash or hang; no case launches one of its own)`);
   const phaseCols = PHASES.filter((p) => p !== 'launch');
   console.log(
     `\n${'client project'.padEnd(20)} ${'launch'.padStart(7)} ${'cases'.padStart(5)} ${'median'.padStart(7)} ${'p95'.padStart(7)} ${'sum'.padStart(7)}  ` +
@@ -90,27 +91,41 @@ function print(results: RunResults, wallMs: number, label: string): void {
       `\nworkers at teardown: ${teardowns.length}; largest RSS ${worst.rssMiB} MiB (${worst.project}); ` +
         `JS heap in use at most ${Math.max(...teardowns.map((t) => t.heapMiB))} MiB; proxy sockets left open: ${teardowns.reduce((n, t) => n + t.openSockets, 0)}`,
     );
+    // Where the CPU went, per project: the workers' own Node (proxy, origin, evidence, driving) and the clients they launched.
+    const cpu = new Map<string, { harness: number; clients: number }>();
+    for (const t of teardowns) {
+      if (t.cpuMs === undefined) continue;
+      const c = cpu.get(t.project) ?? { harness: 0, clients: 0 };
+      c.harness += t.cpuMs;
+      c.clients += t.clientCpuMs ?? 0;
+      cpu.set(t.project, c);
+    }
+    if (cpu.size) {
+      console.log('CPU s by project: workers (harness Node) / clients they launched (browsers, commands):');
+      for (const [project, c] of cpu) console.log(`  ${project.padEnd(22)} ${s1(c.harness).padStart(7)} / ${s1(c.clients).padStart(7)}`);
+    }
   }
 }
 
-/** CPU time (ms) of this process's reaped children, their descendants included: a run's whole tree once it has exited. */
-function childrenCpuMs(): number {
-  const stat = readFileSync('/proc/self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // Fields 16 and 17 of proc(5), cutime and cstime, in clock ticks (100 a second on Linux).
-  return (Number(fields[13]) + Number(fields[14])) * 10;
+/**
+ * Whether a case run launched a browser: its 'launch' phase, timed only around a (re)launch. Runs
+ * before 2026-12 timed an empty liveness check as 'launch' too (well under a millisecond), hence
+ * the floor: no browser launches in 100 ms.
+ */
+function launchedInCase(r: { record?: { harness: { phases?: Partial<Record<Phase, number>> } } }): boolean {
+  return (r.record?.harness.phases?.launch ?? 0) > 100;
 }
 
 /** Runs a command to its end; its wall time and the CPU its whole process tree used. */
 function measured(command: string, commandArgs: string[], env: NodeJS.ProcessEnv = process.env) {
-  const cpu0 = childrenCpuMs();
+  const cpu0 = reapedChildrenCpuMs();
   const t0 = performance.now();
   const r = spawnSync(command, commandArgs, { stdio: ['ignore', 'pipe', 'inherit'], env, maxBuffer: 64 * 1024 * 1024 });
-  return { wallMs: performance.now() - t0, cpuMs: childrenCpuMs() - cpu0, status: r.status, stdout: r.stdout?.toString() ?? '' };
+  return { wallMs: performance.now() - t0, cpuMs: reapedChildrenCpuMs() - cpu0, status: r.status, stdout: r.stdout?.toString() ?? '' };
 }
 
 /** The kinds with a bare loop (scripts/lib/bare-loop.ts, which checks the same list). */
-const BARE_KINDS = ['chromium', 'firefox', 'curl'];
+const BARE_KINDS = ['chromium', 'firefox', 'webkit', 'curl'];
 
 /**
  * --baseline: per client project, the suite's run of that project alone, then the bare loop of the
@@ -138,30 +153,50 @@ function runBaseline(): void {
     const run = readResults(path);
     const ran = run.results.filter((r) => r.client === project && r.status !== 'skipped');
     const visits = ran.reduce((n, r) => n + (r.record?.visits?.length || 1), 0);
-    const ownLaunches = ran.filter((r) => r.record?.harness.notes.some((n) => n.startsWith(OWN_BROWSER_NOTE))).length;
+    // A case's 'launch' phase exists only when the case launched a browser (a relaunch after a crash or hang).
+    const caseLaunches = ran.filter(launchedInCase).length;
     const bare = BARE_KINDS.includes(kind) ? measured('npx', ['tsx', 'scripts/lib/bare-loop.ts', kind, String(visits)]) : undefined;
     if (bare && bare.status !== 0) console.error(`bench: the bare loop of ${kind} failed (exit ${bare.status})`);
     const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(2) : '-');
+    // Of the harness's CPU: its workers' own Node and the clients they launched (the rest is the runner and reporter).
+    const mine = (run.run.teardowns ?? []).filter((t) => t.project === project && t.cpuMs !== undefined);
+    const split = mine.length
+      ? `${s1(mine.reduce((n, t) => n + t.cpuMs!, 0))} / ${s1(mine.reduce((n, t) => n + (t.clientCpuMs ?? 0), 0))}`
+      : '-';
     rows.push([
       project,
       String(ran.length),
       String(visits),
-      String(ownLaunches),
+      String(caseLaunches),
       s1(harness.wallMs),
       bare ? s1(bare.wallMs) : '-',
       ratio(harness.wallMs, bare?.wallMs),
       s1(harness.cpuMs),
       bare ? s1(bare.cpuMs) : '-',
       ratio(harness.cpuMs, bare?.cpuMs),
+      split,
     ]);
   }
-  const head = ['project', 'cases', 'visits', 'own launches', 'wall s', 'bare wall s', 'wall ratio', 'CPU s', 'bare CPU s', 'CPU ratio'];
+  const head = [
+    'project',
+    'cases',
+    'visits',
+    'case launches',
+    'wall s',
+    'bare wall s',
+    'wall ratio',
+    'CPU s',
+    'bare CPU s',
+    'CPU ratio',
+    'workers / clients CPU s',
+  ];
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   console.log('\nharness against the bare floor (same client, same visits, this machine, this invocation):');
   for (const r of [head, ...rows]) console.log(r.map((c, i) => (i ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join('  '));
   console.log(
-    "\nCPU: the whole process tree (runner, workers, browsers; the bare loop's Node and browser), from /proc's cutime + cstime. " +
-      'own launches: case runs that launched a browser of their own.',
+    "\nCPU: the whole process tree (runner, workers, browsers; the bare loop's Node and browser), from /proc's cutime + cstime; " +
+      "workers / clients: the workers' own Node (proxy, origin, evidence, driving) and the clients they launched, the rest being the runner and reporter. " +
+      'case launches: case runs that launched a browser (relaunches after a crash or hang; no case launches one of its own).',
   );
 }
 

@@ -11,6 +11,7 @@
  * Exit codes: 0 served and printed, 2 harness error, 3 bad arguments (unknown case or transport,
  * a port in use).
  */
+import { firefoxProxyPrefs } from '../harness/clients/firefox';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -89,22 +90,7 @@ function instructions(endpoint: ProxyEndpoint, url: string): string[] {
   );
   const profile = join(dir, 'firefox-profile');
   mkdirSync(profile, { recursive: true });
-  const prefs: Record<string, string | number | boolean> =
-    endpoint.pac || https
-      ? {
-          'network.proxy.type': 2,
-          'network.proxy.autoconfig_url': pacDataUrl(
-            endpoint.pac ?? `function FindProxyForURL(u, h) { return "HTTPS 127.0.0.1:${endpoint.port}"; }`,
-          ),
-        }
-      : {
-          'network.proxy.type': 1,
-          'network.proxy.http': '127.0.0.1',
-          'network.proxy.http_port': endpoint.port,
-          'network.proxy.ssl': '127.0.0.1',
-          'network.proxy.ssl_port': endpoint.port,
-        };
-  Object.assign(prefs, { 'network.proxy.allow_hijacking_localhost': true, 'network.proxy.no_proxies_on': '' });
+  const prefs = firefoxProxyPrefs({ proxyUrl: endpoint.url, ...(endpoint.pac ? { pac: endpoint.pac } : {}) });
   writeFileSync(
     join(profile, 'user.js'),
     Object.entries(prefs)

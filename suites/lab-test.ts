@@ -2,6 +2,7 @@
  * Playwright fixtures for the conformance suite: one lab (proxy + origin + browser) per worker,
  * a fresh browser context per case (made inside runCase).
  */
+import { ownCpuMs, reapedChildrenCpuMs } from '../harness/runner/cpu';
 import { test as base } from '@playwright/test';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -58,6 +59,8 @@ export const test = base.extend<{}, SuiteOptions & { lab: Lab }>({
         rssMiB: mib(rss),
         heapMiB: mib(heapUsed),
         openSockets: lab.proxy.openSockets,
+        cpuMs: ownCpuMs(),
+        clientCpuMs: reapedChildrenCpuMs(),
       };
       mkdirSync(teardownDir(process.ppid), { recursive: true });
       writeFileSync(join(teardownDir(process.ppid), `${process.pid}-${lab.startedAt}.json`), JSON.stringify(figures));

@@ -111,6 +111,55 @@ describe('command clients (any HTTP client, by command)', function () {
     });
   });
 
+  describe('the persistent mode (serve): one process per worker, a JSON line per visit', () => {
+    let lab: Lab;
+    afterEach(async () => lab?.close());
+    const serving = (name: string, serve: string[]) =>
+      loadCommandClients(clientsFile(dir, [{ name, label: name, command: ['/bin/sh', '-c', 'exit 9'], serve }]))[0]!;
+    const contract = join(process.cwd(), 'command-clients');
+
+    it('serves every visit of a worker from one process, and never carries a visit variable to the next visit', async () => {
+      // Answers with its process id and the credentials it was given: one process, no credentials left over.
+      const script = `import os, sys; sys.path.insert(0, ${JSON.stringify(contract)}); import cc_contract; cc_contract.run(lambda: {"status": 200, "body": str(os.getpid()) + " " + os.environ.get("CC_PROXY_USERNAME", "-")})`;
+      lab = await Lab.start(serving('serving', ['/usr/bin/python3', '-c', script, '--serve']), 'h1');
+      const withCredentials = await runCase(lab, fixture('auth-407-with-credentials'));
+      const after = await runCase(lab, fixture('baseline-200'));
+      const [pid1, user1] = withCredentials.navigation!.text.split(' ');
+      const [pid2, user2] = after.navigation!.text.split(' ');
+      expect(user1, 'the visit with credentials got them').to.equal('alice');
+      expect(user2, 'the next visit got none').to.equal('-');
+      expect(pid2, 'the same process served both').to.equal(pid1);
+      expect((lab.driver.launchConfig as { mode: string }).mode).to.match(/one process per worker/);
+    });
+
+    it('a serving process that hangs is a harness error, killed, and the next visit gets a new one', async () => {
+      const script =
+        'read line; if [ -e "$CC_CA_FILE.hung" ]; then echo \'{"status": 200, "body": "again"}\'; else touch "$CC_CA_FILE.hung"; sleep 60; fi';
+      lab = await Lab.start(serving('serving-hangs', ['/bin/sh', '-c', script]), 'h1');
+      const e = await runCase(lab, quick(fixture('baseline-200'), 500)).then(
+        () => undefined,
+        (err: unknown) => err as Error,
+      );
+      expect(e?.message).to.match(/command client "serving-hangs" .* in case baseline-200 was still running 5500 ms .* killed/);
+      const rec = await runCase(lab, fixture('baseline-200'));
+      expect(rec.navigation?.text).to.equal('again');
+    });
+
+    it('CC_COMMAND_SERVE=0 runs the one-shot command instead', async () => {
+      process.env.CC_COMMAND_SERVE = '0';
+      try {
+        lab = await Lab.start(serving('serving-off', ['/bin/sh', '-c', 'sleep 60']), 'h1');
+        const e = await runCase(lab, fixture('baseline-200')).then(
+          () => undefined,
+          (err: unknown) => err as Error,
+        );
+        expect(e?.message).to.match(/printed no JSON \(exit 9\)/);
+      } finally {
+        delete process.env.CC_COMMAND_SERVE;
+      }
+    });
+  });
+
   describe('the shipped Python requests adapter fills a column through the mock proxy', () => {
     const requests = loadCommandClients().find((k) => k.name === 'python-requests');
     let lab: Lab;

@@ -3,10 +3,14 @@
  * the parent domain (Domain=connect.test, as the consequence matrix's positive controls do) stays in
  * its browser context; another context of the same browser, the next case's, does not send it. The
  * control: the same context carries the cookie to another host, so "not sent" could have been seen.
- * (Cases that share one persistent context, Firefox behind an HTTPS proxy, still get a browser of
- * their own for such state: browser-lifecycle.ts sharesStateAcrossCases.)
+ * Where cases share one persistent context (Firefox behind an HTTPS proxy), the harness clears its
+ * cookies after every case instead (browser-lifecycle.ts caseContext): measured below, with the
+ * same control.
  */
 import { expect } from 'chai';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { chromiumEngine } from '../harness/clients/chromium';
 import { firefoxEngine } from '../harness/clients/firefox';
 import { resolveExecutable } from '../harness/clients/executables';
@@ -43,4 +47,38 @@ describe('what a browser context keeps to itself (and so which cases need a brow
       }
     });
   }
+
+  it('Firefox: in one persistent context, clearing its cookies after a case keeps a Domain=connect.test cookie from the next page', async function () {
+    this.timeout(120_000);
+    const exe = resolveExecutable('firefox');
+    if (!exe.path) this.skip();
+    const stage = await startTrivialProxy((r) =>
+      r.path === '/set' ? ['Set-Cookie: cc-iso=1; Domain=connect.test; Path=/; Secure; SameSite=None; Max-Age=600'] : [],
+    );
+    const dir = mkdtempSync(join(tmpdir(), 'cc-iso-'));
+    const context = await firefoxEngine.launchPersistent!(dir, {
+      ...firefoxEngine.launchOptions({ executablePath: exe.path!, proxyUrl: stage.proxyUrl, spki: stage.ca.leafSpkiSha256 }),
+      ...firefoxEngine.contextOptions,
+    });
+    try {
+      const visit = async (url: string) => {
+        const page = await context.newPage();
+        await page.goto(url);
+        await page.close();
+      };
+      await visit('https://iso-a.connect.test/set');
+      await visit('https://iso-c.connect.test/control');
+      await context.clearCookies();
+      await visit('https://iso-b.connect.test/other');
+      const control = stage.requests.find((r) => r.path === '/control');
+      const other = stage.requests.find((r) => r.path === '/other');
+      expect(control?.cookie ?? '', 'the control: a later page of the same context sends the cookie').to.include('cc-iso=1');
+      expect(other, 'the page after the clearing reached the origin').to.not.equal(undefined);
+      expect(other?.cookie ?? '', 'the page after the clearing sent the cookie').to.not.include('cc-iso=1');
+    } finally {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+      stage.close();
+    }
+  });
 });

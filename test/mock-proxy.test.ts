@@ -36,6 +36,23 @@ describe('mock proxy with real Node clients', () => {
     expect((bed.proxy as unknown as { server: import('node:net').Server }).server.address()).to.include({ address: '127.0.0.1' });
   });
 
+  it('serves a case on a port of its own (openPort) as on its main port, on loopback only, and stops accepting when closed', async () => {
+    const h = host();
+    const session = bed.proxy.openCase(h, script([{ steps: [OK, { do: 'tunnel' }] }]));
+    bed.origin.register(h, { marker: 'marker-own-port' });
+    const own = await bed.proxy.openPort();
+    expect(own.port).to.not.equal(bed.proxy.port);
+    const agent = new HttpsProxyAgent(`http://127.0.0.1:${own.port}`);
+    const res = await get(https, `https://${h}/`, { agent, ca: bed.ca.caPem });
+    agent.destroy();
+    expect(res.body).to.contain('marker-own-port');
+    expect(session.traces()[0]!.requests[0]!.head.target).to.equal(`${h}:443`);
+    own.close();
+    const late = new RawClient(own.port);
+    await late.until(() => late.ended !== undefined || late.socket.destroyed);
+    expect(late.received.length, 'a closed own port answers nothing').to.equal(0);
+  });
+
   it('tunnels a CONNECT from https-proxy-agent into the TLS origin, and logs both directions', async () => {
     const h = host();
     const session = bed.proxy.openCase(h, script([{ steps: [OK, { do: 'tunnel' }] }]));

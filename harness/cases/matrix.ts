@@ -136,8 +136,9 @@ function control(m: MatrixFile['matrix'], h: Header): Record<string, unknown> {
     description: `The positive control of the ${h.name} cases: the proxy answers every CONNECT with a working tunnel, and the origin itself sends ${h.fields.join(' / ')} on visit ${h.answerVisit} of ${h.urls.length} (${h.urls.join(', ')}). Where this shows the consequence (${h.control.consequence}), the same measurement in the matrix cases could have seen a proxy's header take effect; where it does not, those cases are unsupported for the client, never pass.`,
     group: m.group,
     transports: ['h1', 'h1-tls', 'h2'],
-    // Its origin really sets and clears state for the whole connect.test domain: a browser of its own.
-    client: { urls: h.urls, cookieJar: true, ownBrowser: true, ...(h.dwellMs ? { dwellMs: h.dwellMs } : {}) },
+    // Its origin really sets and clears state for the whole connect.test domain: a context of its own
+    // keeps that from later cases (test/isolation.test.ts; a persistent context is emptied after each case).
+    client: { urls: h.urls, cookieJar: true, ...(h.dwellMs ? { dwellMs: h.dwellMs } : {}) },
     origin: { connection: 'close', routes: { ...(h.routes ?? {}), ...h.control.routes } },
     proxy: { exchanges: WORKING },
     checks: [

@@ -335,12 +335,6 @@ export const fixtureSchema = z.strictObject({
         .max(5)
         .optional()
         .describe('One URL per visit, in order (for a case whose visits differ, e.g. https: then http:); overrides "url" and "visits".'),
-      ownBrowser: z
-        .boolean()
-        .optional()
-        .describe(
-          'Run in a browser of its own where cases share one context (Firefox behind an HTTPS proxy runs one persistent context per worker: a Domain=connect.test cookie or a Clear-Site-Data would reach every later case host); elsewhere a fresh context keeps it apart (test/isolation.test.ts). For positive controls, whose origin really sets and clears such state.',
-        ),
       dwellMs: ms(5_000)
         .optional()
         .describe('Stay this long on each page after its load before reading it (a Refresh to follow), then wait for any load it started.'),

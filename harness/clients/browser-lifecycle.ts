@@ -1,7 +1,6 @@
 /**
  * The life of a Playwright browser behind one worker: launch (a browser, or a persistent context
- * where the engine needs one), a context per case (a browser of its own where a case needs one),
- * crash and hang detection with relaunch, and fault injection for the harness's own tests. What
+ * where the engine needs one), a context per case (pages of the persistent one, emptied after), crash and hang detection with relaunch, and fault injection for the harness's own tests. What
  * a visit observes is playwright-client.ts and page-observation.ts.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions } from '@playwright/test';
@@ -65,15 +64,6 @@ export class PlaywrightBrowser {
     return !!this.engine.persistent?.(this.setup());
   }
 
-  /**
-   * Whether one case's browser state reaches the next cases: only in a persistent context, where
-   * cases get pages of one context. Separate contexts keep cookies apart in both engines (measured:
-   * test/isolation.test.ts), so elsewhere a case that sets parent-domain state needs only its context.
-   */
-  get sharesStateAcrossCases(): boolean {
-    return this.persistent;
-  }
-
   private contextOptions(extra: BrowserContextOptions = {}): BrowserContextOptions {
     return { viewport: { width: 800, height: 600 }, ...this.engine.contextOptions, ...extra };
   }
@@ -112,35 +102,30 @@ export class PlaywrightBrowser {
     this.info = { name: this.engine.name, label: this.engine.label, version, executablePath: this.executablePath };
   }
 
-  /** A browser of its own for one case, launched with its context ready. */
-  private async launchIsolated(extra: BrowserContextOptions): Promise<CaseContext> {
-    if (this.persistent) {
-      const { value: context, pids } = await this.launchPersistent(extra);
-      let gone = false;
-      context.on('close', () => (gone = true));
-      return { context, alive: () => !gone, dispose: () => closeOrKill(() => context.close(), pids) };
-    }
-    const { value: browser, pids } = await withNewChildren(() => this.engine.launch(this.engine.launchOptions(this.setup())));
-    const context = await browser.newContext(this.contextOptions(extra));
-    return { context, alive: () => browser.isConnected(), dispose: () => closeOrKill(() => browser.close(), pids) };
-  }
-
-  /** A context for one case; with credentials, a browser of its own (they are browser-wide in Firefox). */
-  async caseContext(extra: BrowserContextOptions, isolated: boolean): Promise<CaseContext> {
-    if (isolated) return this.launchIsolated(extra);
+  /**
+   * A context for one case. In a persistent context (one per worker: Firefox behind an HTTPS proxy)
+   * the case gets pages of it instead: its proxy credentials are set for the case and taken back
+   * after, and its cookies are cleared after it, so a Domain=connect.test cookie (the consequence
+   * matrix's controls set one) never reaches a later case host.
+   */
+  async caseContext(extra: BrowserContextOptions): Promise<CaseContext> {
     if (this.persistent) {
       const context = this.persistentContext!;
       const before = new Set(context.pages());
+      if (extra.httpCredentials) await context.setHTTPCredentials(extra.httpCredentials);
       return {
         context,
         alive: () => !this.persistentGone,
-        dispose: async () =>
-          void (await Promise.all(
+        dispose: async () => {
+          await Promise.all(
             context
               .pages()
               .filter((p) => !before.has(p))
               .map((p) => p.close()),
-          )),
+          );
+          await context.clearCookies();
+          if (extra.httpCredentials) await context.setHTTPCredentials(null);
+        },
       };
     }
     const browser = this.browser!;
@@ -167,10 +152,14 @@ export class PlaywrightBrowser {
     this.suspect = true;
   }
 
-  /** After a crash or hang the next case gets a fresh browser; the failed case was a harness error. */
-  async ensureAlive(notes: string[]): Promise<void> {
+  /** Whether the browser crashed or hung since the last case (then relaunch() before the next). */
+  get needsRelaunch(): boolean {
     const connected = this.persistent ? !!this.persistentContext && !this.persistentGone : this.browser?.isConnected();
-    if (connected && !this.suspect) return;
+    return !connected || this.suspect;
+  }
+
+  /** After a crash or hang the next case gets a fresh browser; the failed case was a harness error. */
+  async relaunch(notes: string[]): Promise<void> {
     this.suspect = false;
     notes.push(`${this.engine.label} was relaunched (the previous one crashed or hung)`);
     await this.close();

@@ -11,7 +11,6 @@ export const chromiumEngine: Engine = {
   name: 'chromium',
   label: 'Chromium',
   concurrency: 3,
-  credentialsAreBrowserWide: false,
   launchOptions({ executablePath, proxyUrl, spki, pac }: LaunchSetup): LaunchOptions {
     return {
       executablePath,

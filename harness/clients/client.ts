@@ -75,6 +75,12 @@ export interface ClientDriver {
   readonly launchMs: number;
   readonly launchConfig: Record<string, unknown>;
   visit(request: VisitRequest): Promise<VisitOutcome>;
+  /**
+   * Why this case must reach the proxy on a port of its own (a client that would carry the case's
+   * state, e.g. proxy credentials, to every later case at the same proxy host:port), or undefined.
+   * The case host then names that port for the client's PAC (ownProxyPortLabel).
+   */
+  ownProxyPort?(fixture: LoadedFixture): string | undefined;
   close(): Promise<void>;
   /** Throw away a client that hung, so the next visit starts a fresh one. */
   recycle?(): Promise<void>;

@@ -13,8 +13,15 @@
  * Anything else — no JSON, invalid JSON, a wrong shape, an error code outside the vocabulary, or a
  * command still running past the case's bound — is a harness error naming the client, the command,
  * the case and what was wrong; the run goes on.
+ *
+ * Optional persistent mode (`serve`), for clients whose start-up dominates (an interpreter and its
+ * imports): one process per worker reads one JSON object per line on stdin — a visit's variables
+ * (CC_TARGET_URL, CC_TIMEOUT_MS, CC_CASE_ID, CC_PROXY_USERNAME / CC_PROXY_PASSWORD when set) — and
+ * answers each with the same JSON object, on one line of stdout. CC_PROXY_URL and CC_CA_FILE are in
+ * its environment. A process that dies or hangs is a harness error for that visit and is started
+ * again for the next; CC_COMMAND_SERVE=0 runs the one-shot command instead.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -24,7 +31,7 @@ import { z } from 'zod';
 import { bodyNavigation, type ClientDriver, type ClientKind, type ProxyEndpoint, type VisitOutcome, type VisitRequest } from './client';
 import type { NavigationRecord } from '../evidence/record';
 import { invalidValue } from '../vocabulary/facts';
-import { HarnessError, SetupError } from '../vocabulary/harness-errors';
+import { HarnessError, SetupError, TIMED_OUT, within } from '../vocabulary/harness-errors';
 import { TRANSPORT_NAMES } from '../vocabulary/transports';
 
 export const DEFAULT_CLIENTS_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../command-clients/clients.json');
@@ -49,6 +56,11 @@ const commandClient = z.strictObject({
   credentials: z.enum(['preemptive', 'none']).default('preemptive'),
   concurrency: z.number().int().min(1).max(8).default(2),
   optional: z.boolean().default(true).describe('CI may run without it when npm run setup could not install it.'),
+  serve: argv
+    .optional()
+    .describe(
+      'The same client serving many visits: one process per worker, a JSON line in (the visit variables) and a JSON line out per visit (see the README).',
+    ),
 });
 export type CommandClientSpec = z.output<typeof commandClient>;
 
@@ -121,6 +133,138 @@ function runCommand(cmd: string[], cwd: string, env: NodeJS.ProcessEnv, boundMs:
   });
 }
 
+type Output = z.output<typeof output>;
+
+/** What a command's output says, or the harness error naming the client, its command, the case and what was wrong. */
+function judgeOutput(ran: Ran, about: string, bound: number): Output {
+  const stderr = ran.stderr.trim() ? `; stderr: ${ran.stderr.trim().slice(-300)}` : '';
+  if (ran.hung)
+    throw new HarnessError(
+      `${about} was still running ${bound} ms after it started (the case's bound plus ${COMMAND_GRACE_MS} ms) and was killed`,
+    );
+  const text = ran.stdout.trim();
+  if (!text) throw new HarnessError(`${about} printed no JSON (exit ${ran.code})${stderr}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new HarnessError(`${about} printed invalid JSON (${(e as Error).message}): ${JSON.stringify(text.slice(0, 200))}${stderr}`);
+  }
+  const parsed = output.safeParse(json);
+  if (!parsed.success)
+    throw new HarnessError(
+      `${about} printed JSON of the wrong shape: expected {"status", "body"} or {"error": {"code", "message"}}; got ${JSON.stringify(text.slice(0, 200))}`,
+    );
+  const result = parsed.data;
+  if ('error' in result) {
+    const why = result.error.code === 'none' ? '"none" means success' : invalidValue('error', result.error.code);
+    if (why) throw new HarnessError(`${about} reported an error code outside the fact vocabulary: ${why}`);
+  }
+  return result;
+}
+
+/**
+ * The persistent mode: one process for a worker's visits, a JSON line in and a JSON line out per
+ * visit. Started at the first visit; one that died or hung is gone, and the next visit starts anew.
+ */
+class ServingCommand {
+  private child: ChildProcess | undefined;
+  /** What each process printed so far: a killed process's late output stays its own. */
+  private output = new WeakMap<ChildProcess, { stdout: string; stderr: string }>();
+  /** The visit waiting for an answer, and from which process (a killed one's last events must not answer the next). */
+  private waiting: { child: ChildProcess; done: (r: Ran) => void } | undefined;
+
+  constructor(
+    private readonly argv: string[],
+    readonly shown: string,
+    private readonly cwd: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  private start(): ChildProcess {
+    const child = spawn(this.argv[0]!, this.argv.slice(1), {
+      cwd: this.cwd,
+      env: this.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const out = { stdout: '', stderr: '' };
+    this.output.set(child, out);
+    child.stdout!.on('data', (d: Buffer) => {
+      out.stdout += d.toString('utf8');
+      const nl = out.stdout.indexOf('\n');
+      if (nl < 0) return;
+      const line = out.stdout.slice(0, nl);
+      out.stdout = out.stdout.slice(nl + 1);
+      this.answer(child, { code: null, stdout: line, stderr: this.takeStderr(child), hung: false });
+    });
+    child.stderr!.on('data', (d: Buffer) => (out.stderr = (out.stderr + d.toString('utf8')).slice(-2000)));
+    child.stdin!.on('error', () => {});
+    const gone = (code: number | null) => {
+      if (this.child === child) this.child = undefined;
+      this.answer(child, { code, stdout: out.stdout, stderr: this.takeStderr(child), hung: false });
+    };
+    child.on('error', (e) => {
+      out.stderr += e.message;
+      gone(-1);
+    });
+    child.on('close', (code) => gone(code));
+    this.child = child;
+    return child;
+  }
+
+  private takeStderr(child: ChildProcess): string {
+    const out = this.output.get(child);
+    const s = out?.stderr ?? '';
+    if (out) out.stderr = '';
+    return s;
+  }
+
+  private answer(from: ChildProcess, r: Ran): void {
+    const waiting = this.waiting;
+    if (waiting?.child !== from) return;
+    this.waiting = undefined;
+    waiting.done(r);
+  }
+
+  private kill(child: ChildProcess): void {
+    if (this.child === child) this.child = undefined;
+    try {
+      process.kill(-child.pid!, 'SIGKILL'); // the whole group: an adapter's own children too
+    } catch {
+      child.kill('SIGKILL');
+    }
+  }
+
+  visit(vars: Record<string, string>, boundMs: number): Promise<Ran> {
+    const child = this.child ?? this.start();
+    return new Promise((done) => {
+      const timer = setTimeout(() => {
+        this.waiting = undefined;
+        this.kill(child);
+        done({ code: null, stdout: '', stderr: this.takeStderr(child), hung: true });
+      }, boundMs);
+      this.waiting = {
+        child,
+        done: (r) => {
+          clearTimeout(timer);
+          done(r);
+        },
+      };
+      child.stdin!.write(`${JSON.stringify(vars)}\n`);
+    });
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    if (!child) return;
+    this.child = undefined;
+    child.stdin!.end();
+    const closed = new Promise<void>((r) => child.once('close', () => r()));
+    if ((await within(closed, 2000)) === TIMED_OUT) this.kill(child);
+  }
+}
+
 export function commandClientKind(spec: CommandClientSpec, base: string): ClientKind {
   const command = resolveArgv(spec.command, base);
   const shown = spec.command.join(' ');
@@ -162,17 +306,22 @@ export function commandClientKind(spec: CommandClientSpec, base: string): Client
           .split('\n')
           .find((l) => l.trim())
           ?.trim() ?? 'unknown';
+      const env = { ...process.env, CC_PROXY_URL: endpoint.url, CC_CA_FILE: caFile };
+      const serveArgv = spec.serve && process.env.CC_COMMAND_SERVE !== '0' ? resolveArgv(spec.serve, base) : undefined;
+      const server = serveArgv ? new ServingCommand(serveArgv, spec.serve!.join(' '), base, env) : undefined;
       return {
         info: { name: spec.name, label: spec.label, version, executablePath: shown },
         launchMs: 0,
-        launchConfig: { command: spec.command, cwd: base, transport: endpoint.scheme === 'https' ? 'HTTPS proxy' : 'HTTP proxy' },
+        launchConfig: {
+          command: spec.command,
+          ...(server ? { serve: spec.serve, mode: 'one process per worker, a JSON line per visit' } : { mode: 'one process per visit' }),
+          cwd: base,
+          transport: endpoint.scheme === 'https' ? 'HTTPS proxy' : 'HTTP proxy',
+        },
         async visit({ fixture, urls, beginVisit, marker }: VisitRequest): Promise<VisitOutcome> {
           const visits: NavigationRecord[] = [];
           const credentials = fixture.client.credentials;
-          const env = {
-            ...process.env,
-            CC_PROXY_URL: endpoint.url,
-            CC_CA_FILE: caFile,
+          const visitVars: Record<string, string> = {
             CC_TIMEOUT_MS: String(fixture.client.timeoutMs),
             CC_CASE_ID: fixture.id,
             ...(credentials ? { CC_PROXY_USERNAME: credentials.username, CC_PROXY_PASSWORD: credentials.password } : {}),
@@ -181,32 +330,11 @@ export function commandClientKind(spec: CommandClientSpec, base: string): Client
             beginVisit(i + 1);
             const t0 = performance.now();
             const bound = fixture.client.timeoutMs + COMMAND_GRACE_MS;
-            const ran = await runCommand(command, base, { ...env, CC_TARGET_URL: url }, bound);
-            const about = `command client "${spec.name}" (${shown}) in case ${fixture.id}`;
-            const stderr = ran.stderr.trim() ? `; stderr: ${ran.stderr.trim().slice(-300)}` : '';
-            if (ran.hung)
-              throw new HarnessError(
-                `${about} was still running ${bound} ms after it started (the case's bound plus ${COMMAND_GRACE_MS} ms) and was killed`,
-              );
-            const text = ran.stdout.trim();
-            if (!text) throw new HarnessError(`${about} printed no JSON (exit ${ran.code})${stderr}`);
-            let json: unknown;
-            try {
-              json = JSON.parse(text);
-            } catch (e) {
-              throw new HarnessError(
-                `${about} printed invalid JSON (${(e as Error).message}): ${JSON.stringify(text.slice(0, 200))}${stderr}`,
-              );
-            }
-            const parsed = output.safeParse(json);
-            if (!parsed.success)
-              throw new HarnessError(
-                `${about} printed JSON of the wrong shape: expected {"status", "body"} or {"error": {"code", "message"}}; got ${JSON.stringify(text.slice(0, 200))}`,
-              );
-            const result = parsed.data;
+            const vars = { ...visitVars, CC_TARGET_URL: url };
+            const ran = server ? await server.visit(vars, bound) : await runCommand(command, base, { ...env, ...vars }, bound);
+            const about = `command client "${spec.name}" (${server ? server.shown : shown}) in case ${fixture.id}`;
+            const result = judgeOutput(ran, about, bound);
             if ('error' in result) {
-              const why = result.error.code === 'none' ? '"none" means success' : invalidValue('error', result.error.code);
-              if (why) throw new HarnessError(`${about} reported an error code outside the fact vocabulary: ${why}`);
               visits.push(
                 bodyNavigation(url, t0, '', marker, {
                   committed: false,
@@ -226,6 +354,7 @@ export function commandClientKind(spec: CommandClientSpec, base: string): Client
           };
         },
         async close() {
+          await server?.close();
           rmSync(dir, { recursive: true, force: true });
         },
       };

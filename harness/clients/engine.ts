@@ -20,11 +20,12 @@ export interface Engine {
   /** Cases at once by default (workers, each with its own browser). */
   concurrency: number;
   /**
-   * Whether proxy credentials, once used, are shared by every context of the browser (Firefox keeps
-   * them browser-wide and sends them pre-emptively): a case with credentials then gets a browser
-   * of its own. Chromium keeps them per context (each has its own network context).
+   * Whether proxy credentials, once used, are kept for the whole browser per proxy host:port and
+   * sent pre-emptively from every context (Firefox): a case with credentials then reaches the proxy
+   * on a port of its own, through the PAC (measured: test/credentials-isolation.test.ts). Chromium
+   * keeps them per context (each has its own network context).
    */
-  credentialsAreBrowserWide: boolean;
+  proxyCredentialsPerProxyPort?: boolean;
   /** Why it cannot judge the HTTPS proxy's own certificate, when it runs with certificate checks off. */
   proxyCertificateUnverified?: string;
   launchOptions(setup: LaunchSetup): LaunchOptions;

@@ -17,9 +17,6 @@ import { PlaywrightBrowser, RESPONSIVE_MS } from './browser-lifecycle';
 import { pageFields, READ_PAGE_EXPRESSION, WS_NO_RESULT, WS_RESULT_EXPRESSION, type PageFields, type PageRead } from './page-observation';
 import { screenshotOptions } from './screenshot';
 
-/** How a case's harness notes say it launched a browser of its own (npm run bench counts them). */
-export const OWN_BROWSER_NOTE = 'ran in a browser of its own';
-
 export function playwrightClient(engine: Engine): ClientKind {
   return {
     name: engine.name,
@@ -80,28 +77,21 @@ class PlaywrightDriver implements ClientDriver {
   close(): Promise<void> {
     return this.browser.close();
   }
+  ownProxyPort(fixture: VisitRequest['fixture']): string | undefined {
+    return fixture.client.credentials && this.engine.proxyCredentialsPerProxyPort
+      ? `${this.engine.label} keeps proxy credentials for the whole browser per proxy host:port and sends them pre-emptively from every context`
+      : undefined;
+  }
 
   async visit({ fixture, urls, beginVisit, marker, screenshotPath }: VisitRequest): Promise<VisitOutcome> {
     const notes: string[] = [];
     const clock = new PhaseClock();
-    await clock.time('launch', this.browser.ensureAlive(notes));
+    // The only launch a case may carry (its 'launch' phase): a relaunch after a crash or hang.
+    if (this.browser.needsRelaunch) await clock.time('launch', this.browser.relaunch(notes));
     const credentials = fixture.client.credentials;
-    const ownBrowser =
-      (!!credentials && this.engine.credentialsAreBrowserWide) || (!!fixture.client.ownBrowser && this.browser.sharesStateAcrossCases);
-    if (ownBrowser)
-      notes.push(
-        fixture.client.ownBrowser
-          ? `${OWN_BROWSER_NOTE} (the case sets state that reaches every case host, and cases share one persistent context here: parent-domain cookies, Clear-Site-Data)`
-          : `${OWN_BROWSER_NOTE} (${this.engine.label} keeps proxy credentials browser-wide)`,
-      );
     const cc = await clock.time(
-      ownBrowser ? 'launch' : 'context',
-      this.bounded(
-        'creating a browser context',
-        this.browser.caseContext(credentials ? { httpCredentials: credentials } : {}, ownBrowser),
-        // A browser of its own is a launch: measured at 23–29 s for Firefox on a loaded 2-core machine.
-        ownBrowser ? 90_000 : 30_000,
-      ),
+      'context',
+      this.bounded('creating a browser context', this.browser.caseContext(credentials ? { httpCredentials: credentials } : {}), 30_000),
     );
     const visits: NavigationRecord[] = [];
     let screenshot: string | undefined;

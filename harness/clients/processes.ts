@@ -4,8 +4,8 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 
-/** Direct children of this process (Linux /proc; elsewhere an empty set, and hangs fall back to Playwright's own kill). */
-export function childPids(): Set<number> {
+/** Direct children of a process, this one by default (Linux /proc; elsewhere an empty set, and hangs fall back to Playwright's own kill). */
+export function childPids(parent = process.pid): Set<number> {
   const pids = new Set<number>();
   let entries: string[];
   try {
@@ -19,7 +19,7 @@ export function childPids(): Set<number> {
       // /proc/<pid>/stat: "pid (comm) state ppid ...", where comm may itself contain spaces and ")".
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === process.pid) pids.add(Number(entry));
+      if (ppid === parent) pids.add(Number(entry));
     } catch {
       // the process ended while we looked
     }

@@ -15,6 +15,8 @@ import { pageFields, READ_PAGE_EXPRESSION, WS_NO_RESULT, WS_RESULT_EXPRESSION, t
 import type { ClientDriver, ClientKind, ProxyEndpoint, VisitOutcome, VisitRequest } from './client';
 import { PhaseClock } from '../evidence/phases';
 import { pngPath } from './screenshot';
+import { childPids, signalAll } from './processes';
+import { TIMED_OUT, within } from '../vocabulary/harness-errors';
 
 const DRIVER = process.env.WEBKIT_DRIVER_PATH || '/usr/bin/WebKitWebDriver';
 const MINIBROWSER = process.env.MINIBROWSER_PATH || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -40,7 +42,7 @@ class WebDriverError extends Error {
   }
 }
 
-async function wd<T>(base: string, method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
+export async function wd<T>(base: string, method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
   const res = await fetch(`${base}${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
@@ -63,6 +65,58 @@ async function readPage(base: string, s: string, boundMs: number): Promise<[stri
     read<Partial<PageRead>>('POST', '/execute/sync', { script: `return ${READ_PAGE_EXPRESSION};`, args: [] }),
   ]);
   return [finalUrl ?? '', page ?? undefined];
+}
+
+/**
+ * WebKitWebDriver under xvfb-run with MiniBrowser's capabilities for a proxy; one throwaway session
+ * learns the version (and fails early if the browser cannot start). Each case then opens a session
+ * of its own: a fresh MiniBrowser. Shared by the client and the bare loop of npm run bench.
+ */
+export async function startWebKitDriver(proxy: string) {
+  const port = await freePort();
+  const t0 = performance.now();
+  // xvfb-run gives the browser a display; -a picks a free one so workers do not clash.
+  const proc: ChildProcess = spawn(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', DRIVER, `--port=${port}`], {
+    stdio: 'ignore',
+    detached: true,
+  });
+  const base = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    try {
+      await wd(base, 'GET', '/status', undefined, 1000);
+      break;
+    } catch {
+      if (i > 100 || proc.exitCode !== null) throw new Error(`WebKitWebDriver did not start on port ${port}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  const capabilities = {
+    alwaysMatch: {
+      browserName: 'MiniBrowser',
+      acceptInsecureCerts: true,
+      'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation', `--proxy=${proxy}`] },
+    },
+  };
+  const probe = await wd<{ sessionId: string; capabilities: { browserVersion?: string } }>(base, 'POST', '/session', { capabilities });
+  await wd(base, 'DELETE', `/session/${probe.sessionId}`).catch(() => {});
+  return { base, capabilities, proc, version: probe.capabilities.browserVersion ?? 'unknown', launchMs: performance.now() - t0 };
+}
+
+/**
+ * Ends the driver, then xvfb: the driver alone first, so xvfb-run sees its command end, stops Xvfb
+ * and exits, every process reaped by its parent (their CPU then counts in this process's children,
+ * as npm run bench reads it); the whole process group if that takes more than 3 s.
+ */
+export async function stopWebKitDriver(proc: ChildProcess): Promise<void> {
+  if (!proc.pid || proc.exitCode !== null) return;
+  const exited = new Promise<void>((r) => proc.once('exit', () => r()));
+  signalAll([...childPids(proc.pid)], 'SIGTERM');
+  if ((await within(exited, 3000)) !== TIMED_OUT) return;
+  try {
+    process.kill(-proc.pid, 'SIGTERM');
+  } catch {
+    /* already gone */
+  }
 }
 
 export const webkitClient: ClientKind = {
@@ -89,40 +143,12 @@ export const webkitClient: ClientKind = {
       : { path: DRIVER, how: 'system package' };
   },
   async start(endpoint: ProxyEndpoint) {
-    const port = await freePort();
-    const t0 = performance.now();
-    // xvfb-run gives the browser a display; -a picks a free one so workers do not clash.
-    const proc: ChildProcess = spawn(XVFB_RUN, ['-a', '-s', '-screen 0 1280x1024x24', DRIVER, `--port=${port}`], {
-      stdio: 'ignore',
-      detached: true,
-    });
-    const base = `http://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      try {
-        await wd(base, 'GET', '/status', undefined, 1000);
-        break;
-      } catch {
-        if (i > 100 || proc.exitCode !== null) throw new Error(`WebKitWebDriver did not start on port ${port}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
-    const proxy = endpoint.url;
-    const capabilities = {
-      alwaysMatch: {
-        browserName: 'MiniBrowser',
-        acceptInsecureCerts: true,
-        'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation', `--proxy=${proxy}`] },
-      },
-    };
-    // One throwaway session to learn the version (and to fail early if the browser cannot start).
-    const probe = await wd<{ sessionId: string; capabilities: { browserVersion?: string } }>(base, 'POST', '/session', { capabilities });
-    await wd(base, 'DELETE', `/session/${probe.sessionId}`).catch(() => {});
-    const launchMs = performance.now() - t0;
+    const { base, capabilities, proc, version, launchMs } = await startWebKitDriver(endpoint.url);
     const driver: ClientDriver = {
       info: {
         name: 'webkit',
         label: 'WebKitGTK MiniBrowser',
-        version: probe.capabilities.browserVersion ?? 'unknown',
+        version,
         executablePath: MINIBROWSER,
       },
       launchMs,
@@ -206,13 +232,7 @@ export const webkitClient: ClientKind = {
           throw e;
         }
       },
-      async close() {
-        try {
-          if (proc.pid) process.kill(-proc.pid, 'SIGTERM');
-        } catch {
-          /* already gone */
-        }
-      },
+      close: () => stopWebKitDriver(proc),
     };
     return driver;
   },

@@ -64,6 +64,11 @@ export interface CaseRecord {
   client: ClientInfo;
   startedAt: string;
   credentials?: { username: string; password: string };
+  /**
+   * The case reached the mock proxy on a port of its own (named in its host for the client's PAC),
+   * not the lab's: why (a client that keeps proxy credentials per proxy host:port for the whole browser).
+   */
+  proxyPort?: { port: number; why: string };
   /** The (last) navigation. */
   navigation?: NavigationRecord;
   /** Every navigation, when the fixture visits more than once. */

@@ -48,6 +48,8 @@ export class MockProxy implements Routing {
   private open = new Set<net.Socket>();
   /** TCP sockets of the TLS listener from their first byte, handshake or not: close() ends them all. */
   private raw = new Set<net.Socket>();
+  /** Ports of its own some cases reach the proxy on (openPort). */
+  private extraListeners = new Set<net.Server>();
   readonly strays: StrayRequest[] = [];
   /** TLS handshakes a client ended (e.g. "alert bad certificate"), with performance.now() times. */
   readonly tlsErrors: { at: number; error: string }[] = [];
@@ -180,6 +182,29 @@ export class MockProxy implements Routing {
     return this.port;
   }
 
+  /**
+   * The same proxy (scripts, routing, TLS identity, evidence) on one more loopback port, for one
+   * case: its connections are handed to the main listener, so nothing else differs. For a client
+   * that keeps proxy credentials per proxy host:port (Firefox), a fresh port is a fresh identity.
+   */
+  async openPort(): Promise<{ port: number; close(): void }> {
+    const extra = net.createServer({ allowHalfOpen: true }, (socket) => this.server.emit('connection', socket));
+    await new Promise<void>((resolve, reject) => {
+      extra.once('error', reject);
+      extra.listen({ host: '127.0.0.1', port: 0 }, () => resolve());
+    });
+    this.extraListeners.add(extra);
+    return {
+      port: (extra.address() as net.AddressInfo).port,
+      // Stops accepting; a connection still open (a kept HTTP/2 session) is the proxy's like any other
+      // and ends with it, so closing never waits on a client.
+      close: () => {
+        this.extraListeners.delete(extra);
+        extra.close();
+      },
+    };
+  }
+
   /** Registers a case; its host must be unique to this run. */
   openCase(host: string, script: ProxyScript, vars: Record<string, string> = {}): CaseSession {
     const key = host.toLowerCase();
@@ -286,6 +311,7 @@ export class MockProxy implements Routing {
     for (const s of this.open) s.destroy();
     for (const s of this.raw) s.destroy();
     await Promise.race([Promise.all(closing), new Promise((r) => setTimeout(r, 2000))]);
+    for (const extra of this.extraListeners) extra.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     if (this.relay) await new Promise<void>((resolve) => this.relay!.close(() => resolve()));
   }

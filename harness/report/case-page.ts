@@ -168,6 +168,7 @@ function evidence(m: Matrix, fixture: LoadedFixture, cell: Cell, label: string):
       ${historyLine(cell)} ${expectationLine(cell)}
       ${expectedObserved(fixture, cell)}
       <p><b>Navigation:</b> <span class="mono">${nav?.committed ? `committed, HTTP ${nav.status ?? '?'}` : `error ${nav?.failure ? failureCode(nav.failure) : ''}`}</span>${nav?.finalUrl ? html` at <span class="mono">${nav.finalUrl}</span>` : null}, ${nav?.durationMs ?? '?'} ms</p>
+      ${rec.proxyPort ? html`<p class="note">Reached the mock proxy on a port of its own, <span class="mono">127.0.0.1:${rec.proxyPort.port}</span> (the host names it for the client's PAC): ${rec.proxyPort.why}.</p>` : null}
       ${
         rec.screenshot
           ? html`<figure class="shot"><a href=${`../${rec.screenshot}`} title="full size"><img class="shot" src=${`../${rec.screenshot}`} alt=${`what ${label} showed`} /></a>

@@ -11,7 +11,7 @@ import { declaredWaitMs, visitUrls } from '../cases/derive';
 import type { CaseRecord, FirstProxyRecord } from '../evidence/record';
 import { FirstProxy } from './first-proxy';
 import type { PageSpec } from '../origin/tls-origin';
-import { firstProxyLabel } from '../vocabulary/transports';
+import { firstProxyLabel, ownProxyPortLabel } from '../vocabulary/transports';
 import type { H2SessionTrace, OriginEvent } from '../evidence/events';
 import type { VisitOutcome } from '../clients/client';
 import { guarded, HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
@@ -68,7 +68,10 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   const first = fixture.proxy.first
     ? await FirstProxy.start(fixture.proxy.first, { connect: (kind) => lab.origin.connect(kind) })
     : undefined;
-  const host = `${fixture.id}-${nonce}${first ? firstProxyLabel(first.scheme, first.port) : ''}.connect.test`;
+  // A client that would carry this case's state to later cases at the same proxy port gets a port of its own.
+  const ownPortReason = lab.driver.ownProxyPort?.(fixture);
+  const ownPort = ownPortReason ? await lab.proxy.openPort() : undefined;
+  const host = `${fixture.id}-${nonce}${first ? firstProxyLabel(first.scheme, first.port) : ''}${ownPort ? ownProxyPortLabel(ownPort.port) : ''}.connect.test`;
   const marker = `origin-marker-${randomBytes(8).toString('hex')}`;
   const strayStart = lab.proxy.strays.length;
   // sec-proxy-cert: for this case the HTTPS proxy presents a defective certificate.
@@ -147,6 +150,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     contextClosedAt = rel(performance.now());
     if (outcome) await clock.time('dispose', guarded('closing the client context', outcome.dispose(), 10_000, notes));
     lab.proxy.closeCase(session);
+    ownPort?.close();
     firstProxy = first?.record(t0);
     await first?.close();
     lab.origin.unregister(host);
@@ -177,6 +181,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     client: lab.driver.info,
     startedAt: session.startedAt,
     ...(fixture.client.credentials ? { credentials: fixture.client.credentials } : {}),
+    ...(ownPort ? { proxyPort: { port: ownPort.port, why: ownPortReason! } } : {}),
     ...(navigation ? { navigation } : {}),
     ...(outcome.visits.length > 1 ? { visits: outcome.visits } : {}),
     ...(visitStarts.length ? { visitStarts } : {}),

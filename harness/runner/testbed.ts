@@ -5,7 +5,7 @@
 import { createCertificateAuthority, type CertificateAuthority } from '../origin/certificates';
 import { TlsOrigin } from '../origin/tls-origin';
 import { MockProxy } from '../proxy/mock-proxy';
-import { listPac, TRANSPORTS, type Transport } from '../vocabulary/transports';
+import { proxyPac, TRANSPORTS, type Transport } from '../vocabulary/transports';
 import type { ProxyEndpoint } from '../clients/client';
 
 export interface Testbed {
@@ -47,7 +47,7 @@ export async function startTestbed(transport: Transport = 'h1', options: Testbed
       port: proxy.port,
       caPem: ca.caPem,
       spki: ca.leafSpkiSha256,
-      ...(transport === 'list' ? { pac: listPac(proxy.port) } : {}),
+      ...(transport === 'list' ? { pac: proxyPac({ scheme: 'PROXY', port: proxy.port, list: true }) } : {}),
     },
     async close() {
       await proxy.close();

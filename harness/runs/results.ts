@@ -49,6 +49,10 @@ export interface WorkerTeardown {
   rssMiB: number;
   heapMiB: number;
   openSockets: number;
+  /** CPU ms the worker's own process used (proxy, origin, evidence, driving the client). */
+  cpuMs?: number;
+  /** CPU ms of the client processes the worker launched and reaped (browsers, command clients). */
+  clientCpuMs?: number;
 }
 
 /** Where workers leave their teardown figures for the run's reporter (the Playwright runner is their parent). */

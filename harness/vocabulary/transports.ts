@@ -38,20 +38,34 @@ export const CERTIFICATE_DEFECTS = ['wrong-name', 'expired', 'untrusted'] as con
 export type CertificateDefect = (typeof CERTIFICATE_DEFECTS)[number];
 
 /**
- * The PAC of the "list" transport. A case host carries the first proxy's port ("-a40123." for
- * PROXY, "-s40123." for HTTPS), so one PAC, fixed when the browser starts, serves every case with
- * a first proxy of its own.
+ * The PAC a client is configured with where it takes one (Firefox always; every client for the
+ * "list" transport). One script, fixed when the browser starts, serves every case, because a case
+ * host carries what the PAC needs in its last labels (subdomains of the case host end the same):
+ * - "-p40123" (last): the case reaches the mock proxy on a port of its own, 40123, instead of
+ *   `port` — for a client that keeps proxy credentials per proxy host:port across contexts
+ *   (Firefox), so one case's credentials never reach another case (test/credentials-isolation.test.ts);
+ * - "-a40123" / "-s40123" (before it; the list transport only): the case's first proxy, PROXY or
+ *   HTTPS, on its own fresh port, listed before the mock proxy.
  */
-export function listPac(secondPort: number): string {
+export function proxyPac(proxy: { scheme: 'PROXY' | 'HTTPS'; port: number; list?: boolean }): string {
+  const first = proxy.list
+    ? `
+  var m = /-([as])([0-9]{2,5})(-p[0-9]{2,5})?\\.connect\\.test$/.exec(host);
+  if (m) return (m[1] == "s" ? "HTTPS" : "PROXY") + " 127.0.0.1:" + m[2] + "; " + b;`
+    : '';
   return `function FindProxyForURL(url, host) {
-  var m = /-([as])([0-9]{2,5}).connect.test$/.exec(host);
-  var b = "PROXY 127.0.0.1:${secondPort}";
-  if (!m) return b;
-  return (m[1] == "s" ? "HTTPS" : "PROXY") + " 127.0.0.1:" + m[2] + "; " + b;
+  var own = /-p([0-9]{2,5})\\.connect\\.test$/.exec(host);
+  var b = "${proxy.scheme} 127.0.0.1:" + (own ? own[1] : "${proxy.port}");${first}
+  return b;
 }`;
 }
 
 /** The host label suffix that names a case's first proxy in the PAC above. */
 export function firstProxyLabel(scheme: 'PROXY' | 'HTTPS', port: number): string {
   return `-${scheme === 'HTTPS' ? 's' : 'a'}${port}`;
+}
+
+/** The host label suffix that sends a case to a port of its own of the mock proxy, in the PAC above. */
+export function ownProxyPortLabel(port: number): string {
+  return `-p${port}`;
 }

@@ -2,11 +2,13 @@
  * The floor for `npm run bench -- --baseline`: the same client doing N visits through a trivial
  * CONNECT proxy with none of the suite's machinery (no scripted proxy, no evidence, no facts).
  *
- *   tsx scripts/lib/bare-loop.ts <chromium|firefox|curl> <visits>
+ *   tsx scripts/lib/bare-loop.ts <chromium|firefox|webkit|curl> <visits>
  *
  * Playwright engines: one launch with the suite's own launch options for that engine, then per
  * visit a context, a page, goto https://bare-N.connect.test/ through the proxy, a screenshot as the
- * suite stores it, and close. curl: the bare command per visit. The proxy answers every CONNECT
+ * suite stores it, and close. WebKitGTK: the suite's WebKitWebDriver under xvfb-run, then per visit
+ * what the suite uses to keep cases apart, a session (a fresh MiniBrowser), the navigation, the
+ * PNG screenshot, and the session's end. curl: the bare command per visit. The proxy answers every CONNECT
  * with 200 and pipes to an in-process TLS origin serving one small page. Prints one JSON line; the
  * parent measures this process's CPU (its own and its reaped children's: the browser's).
  */
@@ -20,19 +22,20 @@ import { startTrivialProxy } from './trivial-proxy';
 import { chromiumEngine } from '../../harness/clients/chromium';
 import { firefoxEngine } from '../../harness/clients/firefox';
 import { resolveExecutable } from '../../harness/clients/executables';
-import { SCREENSHOT_FILE, screenshotOptions } from '../../harness/clients/screenshot';
+import { pngPath, SCREENSHOT_FILE, screenshotOptions } from '../../harness/clients/screenshot';
+import { startWebKitDriver, stopWebKitDriver, wd } from '../../harness/clients/webkit';
 import type { Engine } from '../../harness/clients/engine';
 
 const [kind, visitsArg] = process.argv.slice(2);
 const visits = Number(visitsArg);
 const run = promisify(execFile);
-const KINDS = ['chromium', 'firefox', 'curl'];
+const KINDS = ['chromium', 'firefox', 'webkit', 'curl'];
 if (!kind || !KINDS.includes(kind) || !Number.isInteger(visits) || visits < 1) {
   console.error(`usage: tsx scripts/lib/bare-loop.ts <${KINDS.join('|')}> <visits> (a bare loop exists for these kinds only)`);
   process.exit(3);
 }
 
-const { proxyUrl, ca, close } = await startTrivialProxy();
+const { proxyUrl, ca, connects, close } = await startTrivialProxy();
 const dir = mkdtempSync(join(tmpdir(), 'cc-bare-'));
 
 async function playwrightLoop(engine: Engine): Promise<void> {
@@ -50,6 +53,19 @@ async function playwrightLoop(engine: Engine): Promise<void> {
   await browser.close();
 }
 
+async function webkitLoop(): Promise<void> {
+  const { base, capabilities, proc } = await startWebKitDriver(proxyUrl);
+  const shot = pngPath(join(dir, SCREENSHOT_FILE));
+  for (let i = 0; i < visits; i++) {
+    const { sessionId } = await wd<{ sessionId: string }>(base, 'POST', '/session', { capabilities });
+    const s = `/session/${sessionId}`;
+    await wd(base, 'POST', `${s}/url`, { url: `https://bare-${i}.connect.test/` });
+    writeFileSync(shot, Buffer.from(await wd<string>(base, 'GET', `${s}/screenshot`), 'base64'));
+    await wd(base, 'DELETE', s);
+  }
+  await stopWebKitDriver(proc);
+}
+
 async function curlLoop(): Promise<void> {
   const caFile = join(dir, 'ca.pem');
   writeFileSync(caFile, ca.caPem);
@@ -61,8 +77,10 @@ async function curlLoop(): Promise<void> {
 const t0 = performance.now();
 if (kind === 'chromium') await playwrightLoop(chromiumEngine);
 else if (kind === 'firefox') await playwrightLoop(firefoxEngine);
+else if (kind === 'webkit') await webkitLoop();
 else await curlLoop();
 const wallMs = performance.now() - t0;
 close();
-console.log(JSON.stringify({ kind, visits, wallMs: Math.round(wallMs) }));
+// The CONNECTs the proxy answered: proof the loop really went through it.
+console.log(JSON.stringify({ kind, visits, connects: connects.length, wallMs: Math.round(wallMs) }));
 process.exit(0);

@@ -15,11 +15,26 @@ export interface OriginRequest {
   cookie?: string;
 }
 
+/** A CONNECT as the proxy received it, and on which of its ports. */
+export interface ConnectRequest {
+  port: number;
+  head: string;
+}
+
 export interface TrivialProxy {
   proxyUrl: string;
+  port: number;
   ca: CertificateAuthority;
   requests: OriginRequest[];
+  connects: ConnectRequest[];
+  /** The same proxy on one more loopback port (what a case with a proxy port of its own reaches). */
+  openPort(): Promise<number>;
   close(): void;
+}
+
+export interface TrivialProxyOptions {
+  /** A CONNECT head without Proxy-Authorization gets this 407 challenge (Basic), with the connection closed. */
+  challenge?: string;
 }
 
 const listen = (server: Server) =>
@@ -29,7 +44,10 @@ const listen = (server: Server) =>
  * `answer(request)` gives the extra header lines of the origin's 200 (e.g. a Set-Cookie); the body
  * is a small page. Every request is recorded.
  */
-export async function startTrivialProxy(answer: (r: OriginRequest) => string[] = () => []): Promise<TrivialProxy> {
+export async function startTrivialProxy(
+  answer: (r: OriginRequest) => string[] = () => [],
+  options: TrivialProxyOptions = {},
+): Promise<TrivialProxy> {
   const ca = await createCertificateAuthority('connect-conformance trivial-proxy CA');
   const requests: OriginRequest[] = [];
   const body = '<html><body><h1>trivial origin</h1></body></html>';
@@ -62,9 +80,16 @@ export async function startTrivialProxy(answer: (r: OriginRequest) => string[] =
     },
   );
   const originPort = await listen(origin);
+  const connects: ConnectRequest[] = [];
   const proxy = createServer((client) => {
-    client.once('data', (head) => {
-      if (!head.toString('latin1').startsWith('CONNECT ')) return client.destroy();
+    client.once('data', (data) => {
+      const head = data.toString('latin1');
+      if (!head.startsWith('CONNECT ')) return client.destroy();
+      connects.push({ port: client.localPort ?? 0, head });
+      if (options.challenge && !/^proxy-authorization:/im.test(head))
+        return void client.end(
+          `HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="${options.challenge}"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`,
+        );
       const upstream = connect(originPort, '127.0.0.1', () => {
         client.write('HTTP/1.1 200 Connection established\r\n\r\n');
         client.pipe(upstream).pipe(client);
@@ -74,11 +99,20 @@ export async function startTrivialProxy(answer: (r: OriginRequest) => string[] =
     client.on('error', () => {});
   });
   const proxyPort = await listen(proxy);
+  const extra: Server[] = [];
   return {
     proxyUrl: `http://127.0.0.1:${proxyPort}`,
+    port: proxyPort,
     ca,
     requests,
+    connects,
+    async openPort() {
+      const more = createServer((socket) => proxy.emit('connection', socket));
+      extra.push(more);
+      return listen(more);
+    },
     close: () => {
+      for (const s of extra) s.close();
       proxy.close();
       origin.close();
     },
