@@ -10,6 +10,11 @@ import { firefoxEngine } from '../harness/clients/firefox';
 import { resolveExecutable } from '../harness/clients/executables';
 import { firstProxyLabel, ownProxyPortLabel, proxyPac } from '../harness/vocabulary/transports';
 import { startTrivialProxy } from '../scripts/lib/trivial-proxy';
+import { loadFixtures } from '../harness/cases/load';
+import { CLIENTS } from '../harness/clients/registry';
+import { Lab } from '../harness/runner/lab';
+import { runCase } from '../harness/runner/run-case';
+import { computeFacts } from '../harness/observe/facts';
 
 const authorized = (head: string) => /^proxy-authorization:/im.test(head);
 
@@ -79,5 +84,43 @@ describe('proxy credentials in one Firefox (and so which port a credentials case
       await browser.close();
       stage.close();
     }
+  });
+});
+
+describe('two credentials cases with different answers in one Firefox (the suite itself)', () => {
+  const fixtures = loadFixtures();
+  const fixture = (id: string) => fixtures.find((f) => f.id === id)!;
+  let lab: Lab | undefined;
+  afterEach(async () => {
+    await lab?.close();
+    lab = undefined;
+  });
+
+  const pair = async (ownPorts: boolean) => {
+    lab = await Lab.start(CLIENTS.firefox!, 'h1');
+    // The control switches the port of its own off: both cases then reach the lab's one port.
+    if (!ownPorts) lab.driver.ownProxyPort = () => undefined;
+    const challenged = await runCase(lab, fixture('auth-407-with-credentials'));
+    const unchallenged = await runCase(lab, fixture('sec-credentials-hop-unchallenged'));
+    return { challenged, unchallenged };
+  };
+
+  it('a case whose proxy never challenges sends no credentials after one whose proxy did, each on its own port', async function () {
+    this.timeout(180_000);
+    if (!CLIENTS.firefox?.resolve().path) this.skip();
+    const { challenged, unchallenged } = await pair(true);
+    expect(challenged.proxyPort?.port).to.be.a('number');
+    expect(unchallenged.proxyPort?.port).to.be.a('number').and.not.equal(challenged.proxyPort?.port);
+    expect(computeFacts(challenged)['auth-sent']).to.match(/^Basic/);
+    expect(computeFacts(unchallenged)['auth-sent'], 'as in a browser of its own (expectations/firefox.json)').to.equal('none');
+  });
+
+  it('control: on one shared port the second case sends the first case credentials unasked', async function () {
+    this.timeout(180_000);
+    if (!CLIENTS.firefox?.resolve().path) this.skip();
+    const { challenged, unchallenged } = await pair(false);
+    expect(challenged.proxyPort).to.equal(undefined);
+    expect(computeFacts(challenged)['auth-sent']).to.match(/^Basic/);
+    expect(computeFacts(unchallenged)['auth-sent'], 'the leak the port of its own prevents').to.match(/^Basic/);
   });
 });

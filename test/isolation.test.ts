@@ -1,5 +1,5 @@
 /**
- * Whether a case needs a browser of its own is measured, not assumed: a cookie an origin sets for
+ * That cases can share one browser is measured, not assumed: a cookie an origin sets for
  * the parent domain (Domain=connect.test, as the consequence matrix's positive controls do) stays in
  * its browser context; another context of the same browser, the next case's, does not send it. The
  * control: the same context carries the cookie to another host, so "not sent" could have been seen.
@@ -16,7 +16,7 @@ import { firefoxEngine } from '../harness/clients/firefox';
 import { resolveExecutable } from '../harness/clients/executables';
 import { startTrivialProxy } from '../scripts/lib/trivial-proxy';
 
-describe('what a browser context keeps to itself (and so which cases need a browser of their own)', () => {
+describe('what a browser context keeps to itself (and so why cases share one browser)', () => {
   for (const engine of [chromiumEngine, firefoxEngine]) {
     it(`${engine.label}: a Domain=connect.test cookie set in one context is not sent from another context of the same browser`, async function () {
       this.timeout(120_000);

@@ -1,7 +1,8 @@
 /**
  * The life of a Playwright browser behind one worker: launch (a browser, or a persistent context
- * where the engine needs one), a context per case (pages of the persistent one, emptied after), crash and hang detection with relaunch, and fault injection for the harness's own tests. What
- * a visit observes is playwright-client.ts and page-observation.ts.
+ * where the engine needs one), a context per case (or pages of the persistent one, emptied after),
+ * crash and hang detection with relaunch, and fault injection for the harness's own tests. What a
+ * visit observes is playwright-client.ts and page-observation.ts.
  */
 import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
