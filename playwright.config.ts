@@ -3,7 +3,7 @@ import type { SuiteOptions } from './suites/lab-test';
 import { resolveExecutable } from './harness/clients/executables';
 import { TRANSPORT_NAMES, projectName } from './harness/vocabulary/transports';
 import { CLIENTS } from './harness/clients/registry';
-import { projectWorkers, totalWorkers } from './harness/runner/concurrency';
+import { totalWorkers, workersOver } from './harness/runner/concurrency';
 import { loadFixtures } from './harness/cases/load';
 
 /**
@@ -38,7 +38,7 @@ export default defineConfig<SuiteOptions>({
       TRANSPORT_NAMES.filter((t) => client.capabilities.transports.includes(t)).map((transport) => ({
         name: projectName(client.name, transport),
         testMatch: /conformance\.spec\.ts$/,
-        workers: projectWorkers(client, fixtures.filter((f) => f.transports.includes(transport)).length),
+        workers: workersOver(client, transport, fixtures),
         use: { clientName: client.name, transport },
       })),
     ),

@@ -155,7 +155,11 @@ function runBaseline(): void {
     const visits = ran.reduce((n, r) => n + (r.record?.visits?.length || 1), 0);
     // A case's 'launch' phase exists only when the case launched a browser (a relaunch after a crash or hang).
     const caseLaunches = ran.filter(launchedInCase).length;
-    const bare = BARE_KINDS.includes(kind) ? measured('npx', ['tsx', 'scripts/lib/bare-loop.ts', kind, String(visits)]) : undefined;
+    // As many bare browsers at once as the project ran cases at once, so both sides pay for the same launches.
+    const atOnce = Math.max(1, Math.min(run.clients[project]?.concurrency ?? 1, visits));
+    const bare = BARE_KINDS.includes(kind)
+      ? measured('npx', ['tsx', 'scripts/lib/bare-loop.ts', kind, String(visits), String(atOnce)])
+      : undefined;
     if (bare && bare.status !== 0) console.error(`bench: the bare loop of ${kind} failed (exit ${bare.status})`);
     const ratio = (a: number, b?: number) => (b ? (a / b).toFixed(2) : '-');
     // Of the harness's CPU: its workers' own Node and the clients they launched (the rest is the runner and reporter).
@@ -167,6 +171,7 @@ function runBaseline(): void {
       project,
       String(ran.length),
       String(visits),
+      String(atOnce),
       String(caseLaunches),
       s1(harness.wallMs),
       bare ? s1(bare.wallMs) : '-',
@@ -181,6 +186,7 @@ function runBaseline(): void {
     'project',
     'cases',
     'visits',
+    'at once',
     'case launches',
     'wall s',
     'bare wall s',
@@ -191,7 +197,9 @@ function runBaseline(): void {
     'workers / clients CPU s',
   ];
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  console.log('\nharness against the bare floor (same client, same visits, this machine, this invocation):');
+  console.log(
+    '\nharness against the bare floor (same client, same visits, as many browsers at once as the project ran cases at once, this machine, this invocation):',
+  );
   for (const r of [head, ...rows]) console.log(r.map((c, i) => (i ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join('  '));
   console.log(
     "\nCPU: the whole process tree (runner, workers, browsers; the bare loop's Node and browser), from /proc's cutime + cstime; " +

@@ -11,7 +11,7 @@ import type { SkipReason } from '../harness/vocabulary/verdicts';
 import type { CaseRecord } from '../harness/evidence/record';
 import { unsupportedReason } from '../harness/clients/client';
 import { computeFacts } from '../harness/observe/facts';
-import { checkExpectations, describeMismatch, loadExpectations, pinnedFacts } from '../harness/verdicts/expectations';
+import { checkExpectations, committedExpectations, describeMismatch, pinnedFacts } from '../harness/verdicts/expectations';
 import { SCREENSHOT_FILE, screenshotContentType } from '../harness/clients/screenshot';
 
 const fixtures = (() => {
@@ -22,6 +22,8 @@ const fixtures = (() => {
   }
 })();
 const enforce = process.env.CC_EXPECTATIONS !== 'observe';
+// Read once per worker, not once per case.
+const expectationsOf = committedExpectations();
 
 for (const fixture of fixtures) {
   test(fixture.id, { annotation: { type: 'group', description: fixture.group } }, async ({ lab, transport }, testInfo) => {
@@ -57,7 +59,7 @@ for (const fixture of fixtures) {
 
     const facts = computeFacts(record);
     const project = testInfo.project.name;
-    const status = checkExpectations(fixture, facts, loadExpectations(project));
+    const status = checkExpectations(fixture, facts, expectationsOf(project));
     await testInfo.attach('expectation', {
       body: JSON.stringify({ status, observed: pinnedFacts(fixture, facts) }),
       contentType: 'application/json',

@@ -3,6 +3,7 @@
  * (results.json.gz), copies the screenshots beside it, renders the HTML report and prints its
  * size. Runs in Playwright's main process, so it sees every worker's cases.
  */
+import { workersOver } from '../runner/concurrency';
 import type { ExpectationStatus } from '../verdicts/expectations';
 import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -97,6 +98,7 @@ export default class ResultsReporter implements Reporter {
         kind: kind.name,
         transport,
         available: !!exe.path,
+        concurrency: workersOver(kind, transport, this.fixtures),
         ...(exe.path ? { executablePath: exe.path } : { note: exe.how }),
       };
     }

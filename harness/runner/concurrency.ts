@@ -4,6 +4,7 @@
  * by measurement on a 2-core machine (npm run bench); CC_CONCURRENCY overrides it, for all
  * clients ("3") or per client ("firefox=2,chromium=4"); CC_WORKERS caps the workers of the run.
  */
+import type { Transport } from '../vocabulary/transports';
 import type { ClientKind } from '../clients/client';
 import { SetupError } from '../vocabulary/harness-errors';
 
@@ -26,6 +27,11 @@ const CASES_PER_WORKER = 15;
  */
 export function projectWorkers(kind: ClientKind, cases: number, env = process.env.CC_CONCURRENCY): number {
   return Math.max(1, Math.min(concurrencyFor(kind, env), Math.ceil(cases / CASES_PER_WORKER)));
+}
+
+/** projectWorkers for a client over one transport, counting the fixtures that run there (the config and the run's record). */
+export function workersOver(kind: ClientKind, transport: Transport, fixtures: readonly { transports: readonly Transport[] }[]): number {
+  return projectWorkers(kind, fixtures.filter((f) => f.transports.includes(transport)).length);
 }
 
 export function concurrencyFor(kind: ClientKind, env = process.env.CC_CONCURRENCY): number {

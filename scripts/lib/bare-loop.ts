@@ -2,7 +2,11 @@
  * The floor for `npm run bench -- --baseline`: the same client doing N visits through a trivial
  * CONNECT proxy with none of the suite's machinery (no scripted proxy, no evidence, no facts).
  *
- *   tsx scripts/lib/bare-loop.ts <chromium|firefox|webkit|curl> <visits>
+ *   tsx scripts/lib/bare-loop.ts <chromium|firefox|webkit|curl> <visits> [<at once>]
+ *
+ * <at once> (default 1) loops run side by side, each with a browser of its own (curl: its own
+ * sequence of commands), the visits split between them: as many as the suite's project ran cases
+ * at once, so both sides pay for the same number of browsers.
  *
  * Playwright engines: one launch with the suite's own launch options for that engine, then per
  * visit a context, a page, goto https://bare-N.connect.test/ through the proxy, a screenshot as the
@@ -26,24 +30,28 @@ import { pngPath, SCREENSHOT_FILE, screenshotOptions } from '../../harness/clien
 import { startWebKitDriver, stopWebKitDriver, wd } from '../../harness/clients/webkit';
 import type { Engine } from '../../harness/clients/engine';
 
-const [kind, visitsArg] = process.argv.slice(2);
+const [kind, visitsArg, atOnceArg = '1'] = process.argv.slice(2);
 const visits = Number(visitsArg);
+const atOnce = Number(atOnceArg);
 const run = promisify(execFile);
 const KINDS = ['chromium', 'firefox', 'webkit', 'curl'];
-if (!kind || !KINDS.includes(kind) || !Number.isInteger(visits) || visits < 1) {
-  console.error(`usage: tsx scripts/lib/bare-loop.ts <${KINDS.join('|')}> <visits> (a bare loop exists for these kinds only)`);
+if (!kind || !KINDS.includes(kind) || !Number.isInteger(visits) || visits < 1 || !Number.isInteger(atOnce) || atOnce < 1) {
+  console.error(`usage: tsx scripts/lib/bare-loop.ts <${KINDS.join('|')}> <visits> [<at once>] (a bare loop exists for these kinds only)`);
   process.exit(3);
 }
 
 const { proxyUrl, ca, connects, close } = await startTrivialProxy();
 const dir = mkdtempSync(join(tmpdir(), 'cc-bare-'));
 
-async function playwrightLoop(engine: Engine): Promise<void> {
+/** The visit numbers of loop `n` of `atOnce`. */
+const share = (n: number) => Array.from({ length: visits }, (_, i) => i).filter((i) => i % atOnce === n);
+
+async function playwrightLoop(engine: Engine, mine: number[]): Promise<void> {
   const exe = resolveExecutable(engine.name);
   if (!exe.path) throw new Error(`${engine.label} is not available: ${exe.how}`);
   const browser = await engine.launch(engine.launchOptions({ executablePath: exe.path, proxyUrl, spki: ca.leafSpkiSha256 }));
-  const shot = join(dir, SCREENSHOT_FILE);
-  for (let i = 0; i < visits; i++) {
+  for (const i of mine) {
+    const shot = join(dir, `${i}-${SCREENSHOT_FILE}`);
     const context = await browser.newContext(engine.contextOptions);
     const p = await context.newPage();
     await p.goto(`https://bare-${i}.connect.test/`, { timeout: 30_000 });
@@ -53,10 +61,10 @@ async function playwrightLoop(engine: Engine): Promise<void> {
   await browser.close();
 }
 
-async function webkitLoop(): Promise<void> {
+async function webkitLoop(mine: number[]): Promise<void> {
   const { base, capabilities, proc } = await startWebKitDriver(proxyUrl);
-  const shot = pngPath(join(dir, SCREENSHOT_FILE));
-  for (let i = 0; i < visits; i++) {
+  for (const i of mine) {
+    const shot = pngPath(join(dir, `${i}-${SCREENSHOT_FILE}`));
     const { sessionId } = await wd<{ sessionId: string }>(base, 'POST', '/session', { capabilities });
     const s = `/session/${sessionId}`;
     await wd(base, 'POST', `${s}/url`, { url: `https://bare-${i}.connect.test/` });
@@ -66,21 +74,27 @@ async function webkitLoop(): Promise<void> {
   await stopWebKitDriver(proc);
 }
 
-async function curlLoop(): Promise<void> {
-  const caFile = join(dir, 'ca.pem');
-  writeFileSync(caFile, ca.caPem);
+const caFile = join(dir, 'ca.pem');
+writeFileSync(caFile, ca.caPem);
+
+async function curlLoop(mine: number[]): Promise<void> {
   // Asynchronous: the proxy and the origin serve from this process's event loop.
-  for (let i = 0; i < visits; i++)
+  for (const i of mine)
     await run('curl', ['-sS', '-o', '/dev/null', '--proxy', proxyUrl, '--cacert', caFile, `https://bare-${i}.connect.test/`]);
 }
 
+const loop = (mine: number[]) =>
+  kind === 'chromium'
+    ? playwrightLoop(chromiumEngine, mine)
+    : kind === 'firefox'
+      ? playwrightLoop(firefoxEngine, mine)
+      : kind === 'webkit'
+        ? webkitLoop(mine)
+        : curlLoop(mine);
 const t0 = performance.now();
-if (kind === 'chromium') await playwrightLoop(chromiumEngine);
-else if (kind === 'firefox') await playwrightLoop(firefoxEngine);
-else if (kind === 'webkit') await webkitLoop();
-else await curlLoop();
+await Promise.all(Array.from({ length: atOnce }, (_, n) => loop(share(n))));
 const wallMs = performance.now() - t0;
 close();
 // The CONNECTs the proxy answered: proof the loop really went through it.
-console.log(JSON.stringify({ kind, visits, connects: connects.length, wallMs: Math.round(wallMs) }));
+console.log(JSON.stringify({ kind, visits, atOnce, connects: connects.length, wallMs: Math.round(wallMs) }));
 process.exit(0);
