@@ -14,7 +14,21 @@ import { join } from 'node:path';
 import { chromiumEngine } from '../harness/clients/chromium';
 import { firefoxEngine } from '../harness/clients/firefox';
 import { resolveExecutable } from '../harness/clients/executables';
-import { startTrivialProxy } from '../scripts/lib/trivial-proxy';
+import { startTrivialProxy, type TrivialProxy } from '../scripts/lib/trivial-proxy';
+
+/** A stage whose /set answer sets a cookie for the whole connect.test domain. */
+const parentCookieStage = () =>
+  startTrivialProxy((r) =>
+    r.path === '/set' ? ['Set-Cookie: cc-iso=1; Domain=connect.test; Path=/; Secure; SameSite=None; Max-Age=600'] : [],
+  );
+
+/** /control (same state as /set) must carry the cookie, or "not sent" on /other could not have been seen. */
+function expectKeptApart(stage: TrivialProxy, control: string, other: string): void {
+  const req = (path: string) => stage.requests.find((r) => r.path === path);
+  expect(req('/control')?.cookie ?? '', `the control: ${control} sends the cookie`).to.include('cc-iso=1');
+  expect(req('/other'), `${other} reached the origin`).to.not.equal(undefined);
+  expect(req('/other')?.cookie ?? '', `${other} sent the cookie`).to.not.include('cc-iso=1');
+}
 
 describe('what a browser context keeps to itself (and so why cases share one browser)', () => {
   for (const engine of [chromiumEngine, firefoxEngine]) {
@@ -22,9 +36,7 @@ describe('what a browser context keeps to itself (and so why cases share one bro
       this.timeout(120_000);
       const exe = resolveExecutable(engine.name);
       if (!exe.path) this.skip();
-      const stage = await startTrivialProxy((r) =>
-        r.path === '/set' ? ['Set-Cookie: cc-iso=1; Domain=connect.test; Path=/; Secure; SameSite=None; Max-Age=600'] : [],
-      );
+      const stage = await parentCookieStage();
       const browser = await engine.launch(
         engine.launchOptions({ executablePath: exe.path!, proxyUrl: stage.proxyUrl, spki: stage.ca.leafSpkiSha256 }),
       );
@@ -36,11 +48,7 @@ describe('what a browser context keeps to itself (and so why cases share one bro
         await first.close();
         const second = await browser.newContext(engine.contextOptions);
         await (await second.newPage()).goto('https://iso-b.connect.test/other');
-        const control = stage.requests.find((r) => r.path === '/control');
-        const other = stage.requests.find((r) => r.path === '/other');
-        expect(control?.cookie ?? '', 'the control: the same context sends the cookie to another host').to.include('cc-iso=1');
-        expect(other, 'the other context reached the origin').to.not.equal(undefined);
-        expect(other?.cookie ?? '', 'the next context sent the first context cookie').to.not.include('cc-iso=1');
+        expectKeptApart(stage, 'the same context, to another host,', 'the next context');
       } finally {
         await browser.close();
         stage.close();
@@ -52,9 +60,7 @@ describe('what a browser context keeps to itself (and so why cases share one bro
     this.timeout(120_000);
     const exe = resolveExecutable('firefox');
     if (!exe.path) this.skip();
-    const stage = await startTrivialProxy((r) =>
-      r.path === '/set' ? ['Set-Cookie: cc-iso=1; Domain=connect.test; Path=/; Secure; SameSite=None; Max-Age=600'] : [],
-    );
+    const stage = await parentCookieStage();
     const dir = mkdtempSync(join(tmpdir(), 'cc-iso-'));
     const context = await firefoxEngine.launchPersistent!(dir, {
       ...firefoxEngine.launchOptions({ executablePath: exe.path!, proxyUrl: stage.proxyUrl, spki: stage.ca.leafSpkiSha256 }),
@@ -70,11 +76,7 @@ describe('what a browser context keeps to itself (and so why cases share one bro
       await visit('https://iso-c.connect.test/control');
       await context.clearCookies();
       await visit('https://iso-b.connect.test/other');
-      const control = stage.requests.find((r) => r.path === '/control');
-      const other = stage.requests.find((r) => r.path === '/other');
-      expect(control?.cookie ?? '', 'the control: a later page of the same context sends the cookie').to.include('cc-iso=1');
-      expect(other, 'the page after the clearing reached the origin').to.not.equal(undefined);
-      expect(other?.cookie ?? '', 'the page after the clearing sent the cookie').to.not.include('cc-iso=1');
+      expectKeptApart(stage, 'a later page of the same context', 'the page after the clearing');
     } finally {
       await context.close();
       rmSync(dir, { recursive: true, force: true });

@@ -106,6 +106,15 @@ interface Ran {
   hung: boolean;
 }
 
+/** Kills a command started detached, with its whole process group: an adapter's own children too. */
+function killGroup(child: ChildProcess): void {
+  try {
+    process.kill(-child.pid!, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
+}
+
 function runCommand(cmd: string[], cwd: string, env: NodeJS.ProcessEnv, boundMs: number): Promise<Ran> {
   return new Promise((done) => {
     const child = spawn(cmd[0]!, cmd.slice(1), { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
@@ -114,11 +123,7 @@ function runCommand(cmd: string[], cwd: string, env: NodeJS.ProcessEnv, boundMs:
     let hung = false;
     const timer = setTimeout(() => {
       hung = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL'); // the whole group: an adapter's own children too
-      } catch {
-        child.kill('SIGKILL');
-      }
+      killGroup(child);
     }, boundMs);
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
@@ -229,11 +234,7 @@ class ServingCommand {
 
   private kill(child: ChildProcess): void {
     if (this.child === child) this.child = undefined;
-    try {
-      process.kill(-child.pid!, 'SIGKILL'); // the whole group: an adapter's own children too
-    } catch {
-      child.kill('SIGKILL');
-    }
+    killGroup(child);
   }
 
   visit(vars: Record<string, string>, boundMs: number): Promise<Ran> {
