@@ -8,6 +8,12 @@
  * runs with their phases; and the wall time beside what the fixtures make unavoidable (their
  * declared waits and holds, spread over the run's concurrency, plus the launches). --from prints
  * the same for a stored run. Timing lives here, never in assertions.
+ *
+ * Every invocation also measures this machine's own speed first: a bare Chromium loop of
+ * SPEED_VISITS visits, one browser, its CPU per visit (the floor: a launch, then context + page +
+ * goto through a trivial CONNECT proxy + screenshot + close per visit). Boxes of one kind differ 2x
+ * from day to day, so every figure is printed beside it and as a ratio to it: two runs on two
+ * machines compare as ratios, not as seconds.
  */
 import { reapedChildrenCpuMs } from '../harness/runner/cpu';
 import { spawnSync } from 'node:child_process';
@@ -33,6 +39,24 @@ const quantile = (xs: number[], q: number) => {
   return s.length ? s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]! : Number.NaN;
 };
 const ms = (n: number) => (Number.isNaN(n) ? '-' : String(Math.round(n)));
+
+/** Visits of the speed probe: enough that the one launch weighs little, short enough to run every time. */
+const SPEED_VISITS = 20;
+
+/** This machine's speed: CPU ms per visit of a bare Chromium loop (undefined where Chromium is missing). */
+function machineSpeed(): number | undefined {
+  const r = measured('npx', ['tsx', 'scripts/lib/bare-loop.ts', 'chromium', String(SPEED_VISITS), '1']);
+  if (r.status !== 0) {
+    console.error(`bench: the machine's speed probe (bare Chromium loop) failed (exit ${r.status}); figures are printed without it`);
+    return undefined;
+  }
+  return r.cpuMs / SPEED_VISITS;
+}
+
+/** A CPU or wall figure in seconds and in bare-Chromium visits of this machine. */
+function inVisits(msValue: number): string {
+  return speed ? `${s1(msValue)} s (${Math.round(msValue / speed)} bare visits)` : `${s1(msValue)} s`;
+}
 const s1 = (n: number) => (n / 1000).toFixed(1);
 
 function print(results: RunResults, wallMs: number, label: string): void {
@@ -47,7 +71,7 @@ function print(results: RunResults, wallMs: number, label: string): void {
     `\n${label}: ${ran.length} case runs (${results.results.length - ran.length} skipped: not applicable or unsupported), ${workers} workers`,
   );
   console.log(
-    `wall ${s1(wallMs)} s; declared waits and holds ${s1(declared)} s in all; ${launches.length} launches ${s1(launchSum)} s; ` +
+    `wall ${inVisits(wallMs)}; declared waits and holds ${s1(declared)} s in all; ${launches.length} launches ${s1(launchSum)} s; ` +
       `floor (declared ÷ workers + launches ÷ workers) ${s1(floor)} s; wall / floor ${(wallMs / floor).toFixed(1)}`,
   );
   const caseLaunches = ran.filter(launchedInCase).length;
@@ -101,8 +125,17 @@ function print(results: RunResults, wallMs: number, label: string): void {
       cpu.set(t.project, c);
     }
     if (cpu.size) {
-      console.log('CPU s by project: workers (harness Node) / clients they launched (browsers, commands):');
-      for (const [project, c] of cpu) console.log(`  ${project.padEnd(22)} ${s1(c.harness).padStart(7)} / ${s1(c.clients).padStart(7)}`);
+      console.log(
+        'CPU s by project: workers (harness Node) / clients they launched (browsers, commands), and per case run in bare visits:',
+      );
+      let all = 0;
+      for (const [project, c] of cpu) {
+        const runs = ran.filter((r) => r.client === project).length;
+        all += c.harness + c.clients;
+        const per = speed && runs ? `  ${((c.harness + c.clients) / runs / speed).toFixed(2)} bare visits per case run` : '';
+        console.log(`  ${project.padEnd(22)} ${s1(c.harness).padStart(7)} / ${s1(c.clients).padStart(7)}${per}`);
+      }
+      console.log(`  workers and clients in all: ${inVisits(all)}`);
     }
   }
 }
@@ -136,6 +169,7 @@ function runBaseline(): void {
   const asked = passThrough.filter((a) => a.startsWith('--project=')).map((a) => a.slice('--project='.length));
   const projects = asked.length ? asked : BARE_KINDS;
   const rows: string[][] = [];
+  const totals = { suite: 0, bare: 0, bareCovered: 0 };
   for (const project of projects) {
     const kind = parseProjectName(project).client;
     const before = latestResultsPath();
@@ -179,8 +213,14 @@ function runBaseline(): void {
       s1(harness.cpuMs),
       bare ? s1(bare.cpuMs) : '-',
       ratio(harness.cpuMs, bare?.cpuMs),
+      visits ? ms(harness.cpuMs / visits) : '-',
+      bare && visits ? ms(bare.cpuMs / visits) : '-',
+      speed && visits ? (harness.cpuMs / visits / speed).toFixed(2) : '-',
       split,
     ]);
+    totals.suite += harness.cpuMs;
+    totals.bare += bare?.cpuMs ?? 0;
+    totals.bareCovered += bare ? harness.cpuMs : 0;
   }
   const head = [
     'project',
@@ -194,6 +234,9 @@ function runBaseline(): void {
     'CPU s',
     'bare CPU s',
     'CPU ratio',
+    'CPU ms/visit',
+    'bare ms/visit',
+    'visit / speed',
     'workers / clients CPU s',
   ];
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -201,12 +244,25 @@ function runBaseline(): void {
     '\nharness against the bare floor (same client, same visits, as many browsers at once as the project ran cases at once, this machine, this invocation):',
   );
   for (const r of [head, ...rows]) console.log(r.map((c, i) => (i ? c.padStart(width[i]!) : c.padEnd(width[i]!))).join('  '));
+  if (totals.bare)
+    console.log(
+      `\nin all: suite ${inVisits(totals.suite)} of CPU; the projects with a bare loop ${s1(totals.bareCovered)} s against their bare loops' ${s1(totals.bare)} s (ratio ${(totals.bareCovered / totals.bare).toFixed(2)})`,
+    );
   console.log(
     "\nCPU: the whole process tree (runner, workers, browsers; the bare loop's Node and browser), from /proc's cutime + cstime; " +
       "workers / clients: the workers' own Node (proxy, origin, evidence, driving) and the clients they launched, the rest being the runner and reporter. " +
-      'case launches: case runs that launched a browser (relaunches after a crash or hang; no case launches one of its own).',
+      'case launches: case runs that launched a browser (relaunches after a crash or hang; no case launches one of its own). ' +
+      "visit / speed: the suite's CPU per visit over this machine's speed (bare Chromium CPU per visit, printed first).",
   );
 }
+
+const speed = process.env.CC_BENCH_SPEED_MS ? Number(process.env.CC_BENCH_SPEED_MS) : machineSpeed();
+console.log(
+  speed
+    ? `this machine's speed: a bare Chromium loop used ${ms(speed)} ms of CPU per visit (${SPEED_VISITS} visits, one browser; figures below are also given in such visits)`
+    : "this machine's speed: not measured",
+);
+if (from) console.log('(measured now, on this machine: the stored run may have been made on another)');
 
 if (baseline) {
   runBaseline();
@@ -220,17 +276,17 @@ if (from) {
 }
 for (let i = 1; i <= repeat; i++) {
   const before = latestResultsPath();
-  const t0 = performance.now();
   const projects = passThrough.some((a) => a.startsWith('--project')) ? [] : CLIENT_PROJECT_ARGS;
-  const run = spawnSync('npx', ['playwright', 'test', ...projects, ...passThrough], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-    env: { ...process.env, CC_EXPECTATIONS: 'observe', CC_CONSOLE_REPORTER: 'dot' },
+  const run = measured('npx', ['playwright', 'test', ...projects, ...passThrough], {
+    ...process.env,
+    CC_EXPECTATIONS: 'observe',
+    CC_CONSOLE_REPORTER: 'dot',
   });
-  const wall = performance.now() - t0;
   const path = latestResultsPath();
   if (!path || path === before) {
     console.error(`bench: the run produced no results (exit ${run.status})`);
     process.exit(3);
   }
-  print(readResults(path), wall, `run ${i}/${repeat}`);
+  print(readResults(path), run.wallMs, `run ${i}/${repeat}`);
+  console.log(`CPU of the whole run (runner, workers, clients, skipped tests): ${inVisits(run.cpuMs)}`);
 }

@@ -4,6 +4,10 @@
  *   1  an observation differs from expectations/ (a browser changed), or another test failed
  *   2  at least one harness error (the suite failed, not the browser)
  *   3  nothing ran (invalid fixtures, no browser, Playwright could not start)
+ *
+ * --slow-machine runs the suite on one core (taskset -c 0): a machine half as fast as this one, on
+ * which every verdict must come out the same (a bound spent waiting for a CPU re-runs the case:
+ * harness/runner/starvation.ts). The workers follow the core count (cores + 1).
  */
 import { spawnSync } from 'node:child_process';
 import { expectationStatuses, latestResultsPath, readResults } from '../harness/runs/results';
@@ -13,7 +17,8 @@ import { proxyPortFor } from '../harness/runner/lab';
 import { concurrencyFor, totalWorkers } from '../harness/runner/concurrency';
 import { TRANSPORT_NAMES, projectName } from '../harness/vocabulary/transports';
 
-const args = process.argv.slice(2);
+const slowMachine = process.argv.includes('--slow-machine');
+const args = process.argv.slice(2).filter((a) => a !== '--slow-machine');
 
 /** Stops before Playwright starts, with a message and no stack: the problem is the set-up's. */
 function setupProblem(message: string): never {
@@ -57,7 +62,9 @@ for (const kind of Object.values(CLIENTS)) {
 }
 
 const before = latestResultsPath();
-const run = spawnSync('npx', ['playwright', 'test', ...args], { stdio: 'inherit' });
+if (slowMachine) console.log('slow-machine mode: the whole suite on one core (taskset -c 0)');
+const [cmd, ...cmdArgs] = [...(slowMachine ? ['taskset', '-c', '0'] : []), 'npx', 'playwright', 'test', ...args];
+const run = spawnSync(cmd!, cmdArgs, { stdio: 'inherit' });
 const path = latestResultsPath();
 if (!path || path === before) {
   console.error(`exit 3: the browser suite produced no results (Playwright exit ${run.status}); see the messages above`);

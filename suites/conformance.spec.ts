@@ -5,11 +5,14 @@
  */
 import { test, expect } from './lab-test';
 import { loadFixtures } from '../harness/cases/load';
-import { runCase, HarnessError } from '../harness/runner/run-case';
+import { HarnessError, hangBoundMs } from '../harness/runner/run-case';
+import { runCaseUnstarved } from '../harness/runner/run-unstarved';
+import { MAX_ATTEMPTS } from '../harness/runner/starvation';
+import { MachineGate } from '../harness/runner/machine-gate';
 import { SetupError } from '../harness/vocabulary/harness-errors';
 import type { SkipReason } from '../harness/vocabulary/verdicts';
 import type { CaseRecord } from '../harness/evidence/record';
-import { unsupportedReason } from '../harness/clients/client';
+import { leftOutReason } from '../harness/clients/client';
 import { computeFacts } from '../harness/observe/facts';
 import { checkExpectations, committedExpectations, describeMismatch, pinnedFacts } from '../harness/verdicts/expectations';
 import { SCREENSHOT_FILE, screenshotContentType } from '../harness/clients/screenshot';
@@ -24,6 +27,8 @@ const fixtures = (() => {
 const enforce = process.env.CC_EXPECTATIONS !== 'observe';
 // Read once per worker, not once per case.
 const expectationsOf = committedExpectations();
+// The run's workers share the machine; a starved case is re-run with the machine to itself.
+const gate = new MachineGate();
 
 for (const fixture of fixtures) {
   test(fixture.id, { annotation: { type: 'group', description: fixture.group } }, async ({ lab, transport }, testInfo) => {
@@ -32,15 +37,17 @@ for (const fixture of fixtures) {
       await testInfo.attach('skip', { body: JSON.stringify({ reason, detail }), contentType: 'application/json' });
       test.skip(true, detail);
     };
-    // A case runs only over the transports it declares; elsewhere its cell says "not applicable".
-    if (!fixture.transports.includes(transport)) await skip('not applicable', `not applicable over ${transport}`);
-    const unsupported = unsupportedReason(lab.kind, fixture);
-    if (unsupported) await skip('unsupported', unsupported);
+    // The config leaves such cases out of the project (leftOutReason); checked again, in case a
+    // project was configured by hand.
+    const leftOut = leftOutReason(lab.kind, transport, fixture);
+    if (leftOut) await skip(leftOut.reason, leftOut.detail);
     // JPEG where the client can (a client limited to PNG returns the .png path it wrote).
     const screenshotPath = testInfo.outputPath(SCREENSHOT_FILE);
+    // Room for the re-runs of a starved case, each of which may wait for the others' cases to end.
+    test.setTimeout(Math.max(testInfo.timeout, MAX_ATTEMPTS * (hangBoundMs(fixture) + 30_000)));
     let record: CaseRecord;
     try {
-      record = await runCase(lab, fixture, { screenshotPath });
+      record = await runCaseUnstarved(lab, fixture, gate, { screenshotPath });
     } catch (e) {
       throw e instanceof HarnessError ? e : new HarnessError(`harness error: ${(e as Error).message}`, { cause: e });
     }

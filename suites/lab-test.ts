@@ -13,6 +13,7 @@ import { teardownDir, type WorkerTeardown } from '../harness/runs/results';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SetupError } from '../harness/vocabulary/harness-errors';
+import { MachineGate } from '../harness/runner/machine-gate';
 
 export interface SuiteOptions {
   /** A key of CLIENTS (harness/clients/registry.ts). */
@@ -44,6 +45,7 @@ export const test = base.extend<{}, SuiteOptions & { lab: Lab }>({
       });
       await use(lab);
       await lab.close();
+      new MachineGate().dispose();
       // A leak check across the worker's whole run: the proxy must hold no socket once closed.
       // RSS keeps what a retry storm once took; the JS heap in use after a full GC says whether
       // anything is still held.

@@ -179,7 +179,8 @@ describe('fault tolerance and isolation', function () {
         const fixtures = loadFixtures();
         const held = fixtures.find((f) => f.id === 'fault-no-answer')!;
         const pending = runCase(lab, { ...held, client: { ...held.client, crashIsFinding: true } });
-        await sleep(500);
+        // Crash during the navigation (its CONNECT reached the proxy), however slow the machine is.
+        for (let i = 0; i < 600 && lab.proxy.openSockets === 0; i++) await sleep(25);
         await lab.driver.crash!();
         const rec = await pending;
         expect(rec.navigation?.failure?.by).to.equal('crash');

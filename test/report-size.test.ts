@@ -96,7 +96,7 @@ describe('screenshots', () => {
     const shot = join(dir, 'screenshot-1234.jpg');
     writeFileSync(shot, Buffer.from([0xff, 0xd8, 0xff]));
     const reporter = new ResultsReporter();
-    reporter.onBegin({} as never, { suites: [{ project: () => ({ name: 'chromium' }) }] } as never);
+    reporter.onBegin({} as never, { suites: [{ project: () => ({ name: 'chromium' }) }], allTests: () => [] } as never);
     (reporter as unknown as { runDir: string }).runDir = join(dir, 'run'); // not reports/
     const record = { caseId: 'baseline-200', connections: [], origin: [], harness: { notes: [] } };
     reporter.onTestEnd(

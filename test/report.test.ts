@@ -162,7 +162,7 @@ describe('the results reporter', () => {
 
   it('keeps every repeat of a case (npm run flake), and only a retry replaces the attempt before it', () => {
     const reporter = new ResultsReporter();
-    reporter.onBegin({} as never, { suites: [{ project: () => project }] } as never);
+    reporter.onBegin({} as never, { suites: [{ project: () => project }], allTests: () => [] } as never);
     reporter.onTestEnd(testCase('t-r0', 0), attempt(0, 'baseline-200', 'repeat 0'));
     reporter.onTestEnd(testCase('t-r1', 1), attempt(0, 'baseline-200', 'repeat 1'));
     reporter.onTestEnd(testCase('t-r2', 2), attempt(0, 'baseline-200', 'repeat 2, first attempt'));

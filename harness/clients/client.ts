@@ -10,6 +10,7 @@ import { PROXY_BODY_MARKER, PROXY_STATUS_MARKER } from '../vocabulary/markers';
 import type { PhaseTimes } from '../evidence/phases';
 import type { LoadedFixture } from '../cases/load';
 import type { Transport } from '../vocabulary/transports';
+import type { SkipReason } from '../vocabulary/verdicts';
 
 /** Where the client finds the mock proxy, and what it must trust to reach the origin through it. */
 export interface ProxyEndpoint {
@@ -135,4 +136,29 @@ export function bodyNavigation(
     proxyStatusMarkerFound: body.includes(PROXY_STATUS_MARKER),
     durationMs: Math.round(performance.now() - startedAt),
   };
+}
+
+/**
+ * Why a client project never runs a fixture (not over its transport, or the client cannot), or
+ * undefined. One definition for the config (such tests are left out of the project: a skipped
+ * test still costs a worker about 33 ms of CPU), the spec (which checks it again) and the reporter
+ * (which writes the cell with this reason, as if the test had been skipped).
+ */
+export function leftOutReason(
+  kind: ClientKind,
+  transport: Transport,
+  fixture: LoadedFixture,
+): { reason: SkipReason; detail: string } | undefined {
+  if (!fixture.transports.includes(transport)) return { reason: 'not applicable', detail: `not applicable over ${transport}` };
+  const unsupported = unsupportedReason(kind, fixture);
+  return unsupported ? { reason: 'unsupported', detail: unsupported } : undefined;
+}
+
+/**
+ * A project's grepInvert for the fixtures it leaves out: matched against Playwright's grep title
+ * ("<project> <file> <title> <tags>"), whole words only, so a user's own --grep applies unchanged.
+ */
+export function leftOutPattern(kind: ClientKind, transport: Transport, fixtures: readonly LoadedFixture[]): RegExp | undefined {
+  const ids = fixtures.filter((f) => leftOutReason(kind, transport, f)).map((f) => f.id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return ids.length ? new RegExp(`(?:^| )(?:${ids.join('|')})(?: |$)`) : undefined;
 }

@@ -6,6 +6,7 @@ import type { CertificateDefect } from '../vocabulary/transports';
 import type { ConnectionTrace, H2SessionTrace, OriginEvent, StrayRequest } from './events';
 import type { PhaseTimes } from './phases';
 import type { VisitFailure } from './failure';
+import type { CpuWait, StarvedAttempt } from './machine';
 
 export interface ClientInfo {
   /** The client as the suite knows it (chromium, firefox, curl…). */
@@ -116,5 +117,17 @@ export interface CaseRecord {
     phases?: PhaseTimes;
     /** Connections beyond the trace limit: counted, with their requests' times and methods. */
     omitted?: { connections: number; requests: { t: number; method: string }[] };
+    /**
+     * How long the worker and the client's processes waited for a CPU, per visit, over its
+     * navigation bound: from the visit's start until the bound ran out, or until the visit ended if
+     * sooner (Linux scheduler statistics; absent where the machine has none).
+     */
+    cpuWait?: CpuWait[];
+    /** The same over the settle phase (the quiet the case waits for after its visits). */
+    settleCpuWait?: CpuWait;
+    /** The wire was still busy when the settle bound ran out (the case ended on the bound, not on quiet). */
+    settleBoundRanOut?: boolean;
+    /** Earlier attempts of this case thrown away because a bound ran out while the machine starved the client (harness/runner/starvation.ts). */
+    starvedAttempts?: StarvedAttempt[];
   };
 }

@@ -141,7 +141,7 @@ export class CaseSession extends EventEmitter {
   /**
    * Resolves once no step is executing and the wire has been quiet: for quietMs while a connection
    * is open, or only closedQuietMs once every connection is closed (the outcome is then known;
-   * the short grace catches a retry sent at once). Bounded by boundMs.
+   * the short grace catches a retry sent at once). Bounded by boundMs: says which ended the wait.
    */
   async settled({
     quietMs,
@@ -151,13 +151,13 @@ export class CaseSession extends EventEmitter {
     quietMs: number;
     closedQuietMs?: number;
     boundMs: number;
-  }): Promise<void> {
+  }): Promise<'quiet' | 'bound'> {
     const deadline = performance.now() + boundMs;
     for (;;) {
       const now = performance.now();
-      if (now >= deadline) return;
+      if (now >= deadline) return 'bound';
       const quiet = now - this.lastActivity;
-      if (!this.isBusy && quiet >= (this.hasOpenConnections ? quietMs : closedQuietMs)) return;
+      if (!this.isBusy && quiet >= (this.hasOpenConnections ? quietMs : closedQuietMs)) return 'quiet';
       await new Promise((r) => setTimeout(r, Math.min(10, deadline - now)));
     }
   }

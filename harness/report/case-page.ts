@@ -59,8 +59,18 @@ function wireRows(c: ConnectionTrace): VNode[] {
 
 function harnessLine(rec: CaseRecord): string {
   const strays = rec.harness.strays;
+  const waits = rec.harness.cpuWait ?? [];
   return [
     `settled at ${rec.harness.settledAt} ms, context closed at ${rec.harness.contextClosedAt} ms (later events are the harness's)`,
+    ...(waits.length
+      ? [
+          `longest wait of one client or worker thread for a CPU within each navigation's bound: ${waits.map((w) => `${w.maxThreadWaitMs} ms of ${w.windowMs} ms`).join(', ')}`,
+        ]
+      : []),
+    ...(rec.harness.starvedAttempts ?? []).map(
+      (a, i) =>
+        `attempt ${i + 1} thrown away, starved of CPU (outcome then: ${a.outcome}; ${a.bounds.join('; ')} ran out while one thread waited ${a.cpuWait.maxThreadWaitMs} ms for a CPU); this record is the re-run, alone on the machine`,
+    ),
     ...rec.harness.notes,
     ...(strays.length ? [`${strays.length} refused background request(s): ${strays.map((s) => s.requestLine).join(', ')}`] : []),
   ].join('; ');

@@ -13,6 +13,7 @@ import os from 'node:os';
 import { createRequire } from 'node:module';
 import { loadFixtures, type LoadedFixture } from '../cases/load';
 import { CLIENTS } from '../clients/registry';
+import { leftOutReason } from '../clients/client';
 import { TRANSPORTS, parseProjectName } from '../vocabulary/transports';
 import type { CaseRecord } from '../evidence/record';
 import {
@@ -68,6 +69,8 @@ export default class ResultsReporter implements Reporter {
   private id = '';
   private counts = { passed: 0, failed: 0, skipped: 0 };
   private flaky: string[] = [];
+  /** The cells of cases left out of a project (never run there), added to the results at the end. */
+  private leftOut: CaseResult[] = [];
   /** One entry per lab launch (worker × client), for npm run bench. */
   private launches = new Map<string, { client: string; ms: number }>();
   private workers: number | undefined;
@@ -101,6 +104,18 @@ export default class ResultsReporter implements Reporter {
         concurrency: workersOver(kind, transport, this.fixtures),
         ...(exe.path ? { executablePath: exe.path } : { note: exe.how }),
       };
+    }
+    // Cases a project leaves out (its grepInvert: leftOutReason) get their cell all the same, for
+    // the cases this run selected in any project (written at the end, if anything ran).
+    const selected = new Set(suite.allTests().map((t) => t.title));
+    for (const project of Object.keys(this.clients)) {
+      const { client, transport } = parseProjectName(project);
+      const kind = CLIENTS[client];
+      if (!kind) continue;
+      for (const f of this.fixtures) {
+        const skip = selected.has(f.id) ? leftOutReason(kind, transport, f) : undefined;
+        if (skip) this.leftOut.push({ caseId: f.id, client: project, durationMs: 0, status: 'skipped', skip });
+      }
     }
   }
 
@@ -186,6 +201,7 @@ export default class ResultsReporter implements Reporter {
       if (this.counts.passed + this.counts.failed) console.log(`browsers: ${this.counts.passed} passed, ${this.counts.failed} failed`);
       return;
     }
+    this.results.push(...this.leftOut);
     const require = createRequire(import.meta.url);
     for (const { client, ms } of this.launches.values()) {
       const c = this.clients[client];

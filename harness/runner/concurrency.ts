@@ -2,17 +2,27 @@
  * How many cases run at once. Cases are isolated by host, so a client's project may run several
  * workers, each with its own lab (proxy, origin, client). Each client kind has a default chosen
  * by measurement on a 2-core machine (npm run bench); CC_CONCURRENCY overrides it, for all
- * clients ("3") or per client ("firefox=2,chromium=4"); CC_WORKERS caps the workers of the run.
+ * clients ("3") or per client ("firefox=2,chromium=4"); CC_WORKERS caps the workers of the run
+ * (default: the machine's cores + 1).
  */
+import { availableParallelism } from 'node:os';
 import type { Transport } from '../vocabulary/transports';
 import type { ClientKind } from '../clients/client';
 import { SetupError } from '../vocabulary/harness-errors';
 
-/** Workers for the whole run: enough for the browsers' defaults to overlap with the cheap clients'. */
-export const DEFAULT_WORKERS = 6;
+/**
+ * Workers for the whole run, from the machine: one per core, and one more to fill the time a case
+ * spends waiting on a bound or a hold. More buy no wall time on a CPU-bound run and cost
+ * reliability: with 6 workers on 2 cores a navigation's thread waited seconds for a core (the
+ * starvation harness/runner/starvation.ts now catches). A browser case keeps about two cores busy
+ * for a moment, so the default never exceeds cores + 1.
+ */
+export function defaultWorkers(cores = availableParallelism()): number {
+  return Math.max(2, cores + 1);
+}
 
-export function totalWorkers(env = process.env.CC_WORKERS): number {
-  if (env === undefined || env === '') return DEFAULT_WORKERS;
+export function totalWorkers(env = process.env.CC_WORKERS, cores = availableParallelism()): number {
+  if (env === undefined || env === '') return defaultWorkers(cores);
   const n = Number(env);
   if (!Number.isInteger(n) || n < 1) throw new SetupError(`CC_WORKERS="${env}" is not a number of workers (1 or more)`);
   return n;

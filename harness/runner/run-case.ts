@@ -16,6 +16,8 @@ import type { H2SessionTrace, OriginEvent } from '../evidence/events';
 import type { VisitOutcome } from '../clients/client';
 import { guarded, HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
 import { PhaseClock } from '../evidence/phases';
+import { BoundWindows, cpuWaitBetween, sampleSched } from './cpu-wait';
+import type { CpuWait } from '../evidence/machine';
 
 export { HarnessError } from '../vocabulary/harness-errors';
 
@@ -111,11 +113,17 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   let settledAt = 0;
   let h2Sessions: H2SessionTrace[] | undefined;
   let firstProxy: FirstProxyRecord | undefined;
+  let settleBoundRanOut = false;
+  let settleCpuWait: CpuWait | undefined;
+  // Each visit's navigation bound as a window of scheduler samples: from the visit's start until
+  // the bound runs out (a timer), or until the visit ends or the next begins, if sooner.
+  const windows = new BoundWindows(fixture.client.timeoutMs);
   const clock = new PhaseClock();
   try {
     const urls = visitUrls(fixture).map((u) => u.replaceAll('{host}', host));
     const url = urls[0]!;
     const beginVisit = (n: number) => {
+      windows.begin(n - 1);
       session.beginVisit(n);
       firstSession?.beginVisit(n);
       visitStarts[n - 1] = rel(performance.now());
@@ -142,11 +150,15 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
       throw new HarnessError(`${lab.kind.label} did not finish the visit within ${boundMs} ms (hung); it is relaunched for the next case`);
     }
     outcome = visited;
+    windows.end();
     clock.merge(outcome.phases);
-    await clock.time('settle', session.settled(settleRule(fixture)));
+    const settleStart = sampleSched();
+    settleBoundRanOut = (await clock.time('settle', session.settled(settleRule(fixture)))) === 'bound';
     settledAt = rel(performance.now());
+    settleCpuWait = cpuWaitBetween(settleStart, sampleSched());
     if (!outcome.alive()) throw new HarnessError(`${lab.kind.label} went away during the case`);
   } finally {
+    windows.end();
     contextClosedAt = rel(performance.now());
     if (outcome) await clock.time('dispose', guarded('closing the client context', outcome.dispose(), 10_000, notes));
     lab.proxy.closeCase(session);
@@ -203,6 +215,9 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
         ...(omitted ? [`${omitted.connections} further connections (a retry storm) are counted, not traced`] : []),
       ],
       strays: lab.proxy.strays.slice(strayStart),
+      ...(settleBoundRanOut ? { settleBoundRanOut } : {}),
+      ...(windows.waits().length ? { cpuWait: windows.waits() } : {}),
+      ...(settleCpuWait ? { settleCpuWait } : {}),
       ...(omitted ? { omitted } : {}),
     },
   };
