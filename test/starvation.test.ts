@@ -76,10 +76,10 @@ describe('CPU wait, measured', () => {
     expect(processTree()).to.include.members([process.pid, child.pid!]);
   });
 
-  it('sees two busy processes sharing one core wait for it about half the time (the control: one alone barely waits)', async function () {
+  it('sees busy processes made to share one core wait for it (the control: one of them alone waits far less)', async function () {
     this.timeout(20_000);
     const busy = (ms: number) => spawn('taskset', ['-c', '0', process.execPath, '-e', `const e=Date.now()+${ms};while(Date.now()<e){}`]);
-    // Children that ended are gone from /proc: sample while they run, just before they end.
+    // Sampled while they run (a process that ended is gone from /proc), just before they end.
     const sampleWhile = async (n: number): Promise<CpuWait> => {
       const start = sampleSched();
       const procs = Array.from({ length: n }, () => busy(1500));
@@ -89,10 +89,13 @@ describe('CPU wait, measured', () => {
       await Promise.all(procs.map((p) => new Promise((r) => p.once('exit', r))));
       return cpuWaitBetween(start, end);
     };
+    // Core 0 may be busy with something else too: the difference is what the sharing added (none
+    // else: about 0 % alone against 67 % for three; with one outside loop, 50 % against 75 %).
     const alone = await sampleWhile(1);
-    const shared = await sampleWhile(2);
-    expect(alone.maxThreadWaitMs, JSON.stringify(alone)).to.be.below(0.1 * alone.windowMs);
-    expect(shared.maxThreadWaitMs, JSON.stringify(shared)).to.be.above(0.3 * shared.windowMs);
+    const shared = await sampleWhile(3);
+    expect(shared.maxThreadWaitMs - alone.maxThreadWaitMs, `${JSON.stringify(alone)} ${JSON.stringify(shared)}`).to.be.above(
+      0.15 * shared.windowMs,
+    );
   });
 });
 

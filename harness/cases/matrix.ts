@@ -84,10 +84,17 @@ const WORKING = [
 type Header = MatrixFile['matrix']['headers'][number];
 type Shape = MatrixFile['matrix']['shapes'][number];
 
-function checkFor(h: Header, means: { fail: string }) {
+/**
+ * A cell's check has three outcomes: the consequence seen (the values its control must show: the
+ * only fail), no consequence with the origin's page loaded on the last visit (the only pass: the
+ * visit that would have read the state happened), and anything else, which measured nothing
+ * ("no request", "not read", an error page): informational, never a finding and never a pass.
+ */
+export function checkFor(h: Header, means: { fail: string }) {
   return {
     requirement: h.requirement,
     outcomes: [
+      { when: h.control.shows, verdict: 'fail', means: means.fail },
       { when: { ...h.pass.when, page: 'loaded' }, verdict: 'pass', means: `${h.pass.means}, and the last visit loaded the origin` },
       {
         when: h.pass.when,
@@ -95,7 +102,10 @@ function checkFor(h: Header, means: { fail: string }) {
         means: `${h.pass.means}, but the last visit did not load the origin, so nothing proves the client's state was read`,
       },
     ],
-    otherwise: { verdict: 'fail', means: means.fail },
+    otherwise: {
+      verdict: 'informational',
+      means: `not measured: neither the consequence (${h.control.consequence}) nor its absence was seen`,
+    },
   };
 }
 
