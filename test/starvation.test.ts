@@ -6,14 +6,14 @@
  */
 import { expect } from 'chai';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuWaitBetween, processTree, sampleSched } from '../harness/runner/cpu-wait';
 import { boundsRanOut, MAX_ATTEMPTS, STARVED_SHARE, starvedBounds } from '../harness/runner/starvation';
 import { runUnstarved } from '../harness/runner/run-unstarved';
 import { MachineGate } from '../harness/runner/machine-gate';
-import { HarnessError } from '../harness/vocabulary/harness-errors';
+import { HarnessBoundError, HarnessError } from '../harness/vocabulary/harness-errors';
 import { loadFixtures } from '../harness/cases/load';
 import type { CaseRecord, NavigationRecord } from '../harness/evidence/record';
 import type { CpuWait } from '../harness/evidence/machine';
@@ -63,6 +63,20 @@ function record(navigation: NavigationRecord, harness: Partial<CaseRecord['harne
   };
 }
 
+/** The core that was idle longest over 300 ms (/proc/stat), so another job on the machine weighs least. */
+async function idlestCore(): Promise<number> {
+  const idle = () =>
+    readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .filter((l) => /^cpu\d+ /.test(l))
+      .map((l) => Number(l.split(/\s+/)[4]));
+  const a = idle();
+  await new Promise((r) => setTimeout(r, 300));
+  const b = idle();
+  const gained = b.map((v, i) => v - (a[i] ?? 0));
+  return gained.indexOf(Math.max(...gained));
+}
+
 describe('CPU wait, measured', () => {
   const children: ChildProcess[] = [];
   afterEach(() => {
@@ -78,7 +92,9 @@ describe('CPU wait, measured', () => {
 
   it('sees busy processes made to share one core wait for it (the control: one of them alone waits far less)', async function () {
     this.timeout(20_000);
-    const busy = (ms: number) => spawn('taskset', ['-c', '0', process.execPath, '-e', `const e=Date.now()+${ms};while(Date.now()<e){}`]);
+    const core = await idlestCore();
+    const busy = (ms: number) =>
+      spawn('taskset', ['-c', String(core), process.execPath, '-e', `const e=Date.now()+${ms};while(Date.now()<e){}`]);
     // Sampled while they run (a process that ended is gone from /proc), just before they end.
     const sampleWhile = async (n: number): Promise<CpuWait> => {
       const start = sampleSched();
@@ -89,7 +105,7 @@ describe('CPU wait, measured', () => {
       await Promise.all(procs.map((p) => new Promise((r) => p.once('exit', r))));
       return cpuWaitBetween(start, end);
     };
-    // Core 0 may be busy with something else too: the difference is what the sharing added (none
+    // The core may be busy with something else too: the difference is what the sharing added (none
     // else: about 0 % alone against 67 % for three; with one outside loop, 50 % against 75 %).
     const alone = await sampleWhile(1);
     const shared = await sampleWhile(3);
@@ -179,12 +195,26 @@ describe('the re-run of a starved case', () => {
     expect(r.harness.starvedAttempts?.map((a) => [a.outcome, a.bounds.length])).to.deep.equal([['timeout', 1]]);
   });
 
-  it(`starved on all ${MAX_ATTEMPTS} attempts is a harness error that says so, never an observation`, async () => {
+  it('starved again alone with the outcome of the attempt before is kept: the outcome did not depend on the wait', async () => {
     const g = new CountingGate();
     let runs = 0;
-    const e = await runUnstarved(noAnswer, gateOf(g), async () => {
+    const r = await runUnstarved(noAnswer, gateOf(g), async () => {
       runs++;
       return record(timedOut, { cpuWait: [wait(bound)] });
+    });
+    expect([runs, g.alone]).to.deep.equal([2, 1]);
+    expect(r.harness.starvedAttempts).to.have.length(1);
+    expect(r.harness.notes.join(' ')).to.match(/did not depend on the wait/);
+  });
+
+  it(`starved on all ${MAX_ATTEMPTS} attempts with outcomes that differ is a harness error that says so, never an observation`, async () => {
+    const g = new CountingGate();
+    let runs = 0;
+    // A timeout, then a bound that ran out elsewhere (the WebSocket probe), then a timeout again.
+    const ws = { ...refused, failure: undefined, committed: true, probe: WS_NO_RESULT };
+    const e = await runUnstarved(noAnswer, gateOf(g), async () => {
+      runs++;
+      return record(runs % 2 ? timedOut : ws, { cpuWait: [wait(bound)] });
     }).then(
       () => undefined,
       (x: Error) => x,
@@ -194,7 +224,7 @@ describe('the re-run of a starved case', () => {
     expect([runs, g.alone, g.released, g.left]).to.deep.equal([MAX_ATTEMPTS, MAX_ATTEMPTS - 1, MAX_ATTEMPTS - 1, 1]);
   });
 
-  it('a harness error is passed on as it is when the machine was not starving the client', async () => {
+  it('a harness error that is not a bound (a crash) is passed on as it is, and so is a hang bound on a machine that was not starving the client', async () => {
     const g = new CountingGate();
     const e = await runUnstarved(noAnswer, gateOf(g), async () => {
       throw new HarnessError('the browser went away');
@@ -203,6 +233,13 @@ describe('the re-run of a starved case', () => {
       (x: Error) => x,
     );
     expect(e?.message).to.equal('the browser went away');
+    const hang = await runUnstarved(noAnswer, gateOf(g), async () => {
+      throw new HarnessBoundError('Chromium stopped answering (hung)', 10_000);
+    }).then(
+      () => undefined,
+      (x: Error) => x,
+    );
+    expect(hang?.message).to.equal('Chromium stopped answering (hung)');
     expect(g.alone).to.equal(0);
   });
 });

@@ -13,7 +13,7 @@ import type { ClientInfo } from '../evidence/record';
 import { describeLaunch, type Engine } from './engine';
 import type { ProxyEndpoint } from './client';
 import type { Transport } from '../vocabulary/transports';
-import { HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
+import { HarnessBoundError, HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
 import { signalAll, withNewChildren } from './processes';
 
 /** How long a browser may take to answer a trivial call before it counts as hung. */
@@ -144,8 +144,9 @@ export class PlaywrightBrowser {
     });
     if (value !== TIMED_OUT) return value;
     this.suspect = true;
-    throw new HarnessError(
+    throw new HarnessBoundError(
       `${this.engine.label} stopped answering (hung): ${what} took longer than ${ms} ms; it is relaunched for the next case`,
+      ms,
     );
   }
 

@@ -31,7 +31,7 @@ import { z } from 'zod';
 import { bodyNavigation, type ClientDriver, type ClientKind, type ProxyEndpoint, type VisitOutcome, type VisitRequest } from './client';
 import type { NavigationRecord } from '../evidence/record';
 import { invalidValue } from '../vocabulary/facts';
-import { HarnessError, SetupError, TIMED_OUT, within } from '../vocabulary/harness-errors';
+import { HarnessBoundError, HarnessError, SetupError, TIMED_OUT, within } from '../vocabulary/harness-errors';
 import { TRANSPORT_NAMES } from '../vocabulary/transports';
 
 export const DEFAULT_CLIENTS_FILE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../command-clients/clients.json');
@@ -144,8 +144,9 @@ type Output = z.output<typeof output>;
 function judgeOutput(ran: Ran, about: string, bound: number): Output {
   const stderr = ran.stderr.trim() ? `; stderr: ${ran.stderr.trim().slice(-300)}` : '';
   if (ran.hung)
-    throw new HarnessError(
+    throw new HarnessBoundError(
       `${about} was still running ${bound} ms after it started (the case's bound plus ${COMMAND_GRACE_MS} ms) and was killed`,
+      bound,
     );
   const text = ran.stdout.trim();
   if (!text) throw new HarnessError(`${about} printed no JSON (exit ${ran.code})${stderr}`);

@@ -14,7 +14,7 @@ import type { PageSpec } from '../origin/tls-origin';
 import { firstProxyLabel, ownProxyPortLabel } from '../vocabulary/transports';
 import type { H2SessionTrace, OriginEvent } from '../evidence/events';
 import type { VisitOutcome } from '../clients/client';
-import { guarded, HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
+import { guarded, HarnessBoundError, HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
 import { PhaseClock } from '../evidence/phases';
 import { BoundWindows, cpuWaitBetween, sampleSched } from './cpu-wait';
 import type { CpuWait } from '../evidence/machine';
@@ -147,7 +147,10 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     const visited = await within(visit, boundMs);
     if (visited === TIMED_OUT) {
       void lab.driver.recycle?.();
-      throw new HarnessError(`${lab.kind.label} did not finish the visit within ${boundMs} ms (hung); it is relaunched for the next case`);
+      throw new HarnessBoundError(
+        `${lab.kind.label} did not finish the visit within ${boundMs} ms (hung); it is relaunched for the next case`,
+        boundMs,
+      );
     }
     outcome = visited;
     windows.end();

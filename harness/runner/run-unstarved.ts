@@ -1,16 +1,18 @@
 /**
  * runCase, with the machine's speed taken out of the verdict: an attempt in which a bound ran out
  * while the client was starved of CPU (starvation.ts) is run again, alone on the machine
- * (machine-gate.ts); the record keeps the attempts it replaced. A case starved on every attempt,
- * or a harness error (a hang bound) that ran out under starvation on the last one, is a harness
- * error that says so.
+ * (machine-gate.ts); the record keeps the attempts it replaced. A re-run alone that is starved
+ * again (the client needs more CPU than the machine has) but gives the outcome of the attempt
+ * before it is kept: two different waits, one outcome. A case whose starved attempts disagree on
+ * every attempt, or a harness error (a hang bound) that ran out under starvation on the last one,
+ * is a harness error that says so.
  */
 import type { Lab } from './lab';
 import type { LoadedFixture } from '../cases/load';
 import type { CaseRecord } from '../evidence/record';
 import type { StarvedAttempt } from '../evidence/machine';
 import { failureCode } from '../evidence/failure';
-import { HarnessError } from '../vocabulary/harness-errors';
+import { HarnessBoundError, HarnessError } from '../vocabulary/harness-errors';
 import { runCase, type RunOptions } from './run-case';
 import { cpuWaitBetween, sampleSched } from './cpu-wait';
 import { MAX_ATTEMPTS, starvedAttempt, starvedBounds, starvedFor, waitOver } from './starvation';
@@ -48,18 +50,29 @@ export async function runUnstarved(
         try {
           record = await attemptCase();
         } catch (e) {
-          // A hang bound (the client "stopped answering") that ran out while it waited for a CPU.
+          // A harness bound (the client "stopped answering") that ran out while it waited for a CPU.
           const wait = cpuWaitBetween(start, sampleSched());
-          if (!(e instanceof HarnessError) || !starvedFor(wait, wait.windowMs)) throw e;
-          attempts.push(
-            starvedAttempt([{ what: `a harness bound: ${e.message}`, boundMs: wait.windowMs, window: 0 }], wait, 'harness error'),
-          );
+          if (!(e instanceof HarnessBoundError) || !starvedFor(wait, e.boundMs)) throw e;
+          attempts.push(starvedAttempt([{ what: `a harness bound: ${e.message}`, boundMs: e.boundMs, window: 0 }], wait, 'harness error'));
           if (attempt >= maxAttempts) throw starvedError(attempts);
           continue;
         }
         const starved = starvedBounds(record, fixture);
-        if (!starved.length) return attempts.length ? { ...record, harness: { ...record.harness, starvedAttempts: attempts } } : record;
-        attempts.push(starvedAttempt(starved, waitOver(record, starved[0]!)!, outcomeOf(record)));
+        const outcome = outcomeOf(record);
+        const kept = (notes: string[] = []) =>
+          attempts.length
+            ? { ...record, harness: { ...record.harness, notes: [...record.harness.notes, ...notes], starvedAttempts: attempts } }
+            : record;
+        if (!starved.length) return kept();
+        // Alone on the machine and starved all the same (a client that needs more CPU than the
+        // machine has: Chromium on one core), with the outcome of the attempt before, which waited
+        // more: the outcome did not depend on the wait, so it is the client's.
+        const before = attempts[attempts.length - 1];
+        if (alone && before && before.outcome === outcome)
+          return kept([
+            `starved on the re-run alone too (one thread waited ${waitOver(record, starved[0]!)!.maxThreadWaitMs} ms), with the outcome of the attempt before (${outcome}, after ${before.cpuWait.maxThreadWaitMs} ms): the outcome did not depend on the wait`,
+          ]);
+        attempts.push(starvedAttempt(starved, waitOver(record, starved[0]!)!, outcome));
         if (attempt >= maxAttempts) throw starvedError(attempts);
       } finally {
         alone?.release();

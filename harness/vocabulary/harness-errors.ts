@@ -6,6 +6,20 @@ export class HarnessError extends Error {
   }
 }
 
+/**
+ * A harness bound ran out (a client that stopped answering, a visit past its hang bound): the
+ * client may be hung, or it may have been waiting for a CPU (harness/runner/starvation.ts tells).
+ */
+export class HarnessBoundError extends HarnessError {
+  constructor(
+    message: string,
+    readonly boundMs: number,
+  ) {
+    super(message);
+    this.name = 'HarnessError';
+  }
+}
+
 export const TIMED_OUT: unique symbol = Symbol('timed out');
 
 /** p's value, or TIMED_OUT when p has not settled within ms (p itself keeps running). */
