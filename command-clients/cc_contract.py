@@ -6,15 +6,16 @@ CC_PROXY_USERNAME / CC_PROXY_PASSWORD. Out: one JSON object on stdout,
 
 With --serve (the persistent mode): one process for many visits. Each line on stdin is a JSON
 object of one visit's variables, set into the environment for that visit (those it lacks, such as
-credentials, are removed), and each answer is one line on stdout. Python's start-up and imports
-are paid once per worker instead of once per visit.
+credentials, are removed), and each answer is one line on stdout that carries the visit's
+CC_VISIT (the harness's nonce for it) as "visit", so an answer can never be taken for another
+visit's. Python's start-up and imports are paid once per worker instead of once per visit.
 """
 import json
 import os
 import sys
 from urllib.parse import quote
 
-VISIT_VARIABLES = ("CC_TARGET_URL", "CC_TIMEOUT_MS", "CC_CASE_ID", "CC_PROXY_USERNAME", "CC_PROXY_PASSWORD")
+VISIT_VARIABLES = ("CC_TARGET_URL", "CC_TIMEOUT_MS", "CC_CASE_ID", "CC_VISIT", "CC_PROXY_USERNAME", "CC_PROXY_PASSWORD")
 
 
 def proxy_url():
@@ -54,7 +55,7 @@ def run(visit):
         for name in VISIT_VARIABLES:
             os.environ.pop(name, None)
         os.environ.update(json.loads(line))
-        sys.stdout.write(json.dumps(visit()) + "\n")
+        sys.stdout.write(json.dumps({**visit(), "visit": os.environ.get("CC_VISIT", "")}) + "\n")
         sys.stdout.flush()
 
 

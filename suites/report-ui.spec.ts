@@ -98,6 +98,9 @@ test('the coverage page lists every requirement', async ({ page }, testInfo) => 
 });
 
 test('the findings page of a real run lists every finding, with a chart and evidence links', async ({ page }, testInfo) => {
+  // Renders a whole committed run while the browser projects run beside it: on a machine half as
+  // fast, under load, that took past the 90 s bound (issue 30). The work is fixed (the snapshot).
+  test.slow();
   // The committed history snapshot is a full run of real browsers: its findings are real ones.
   const dir = testInfo.outputPath('history-report');
   const runDir = join(dir, 'runs', 'history');

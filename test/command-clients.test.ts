@@ -133,16 +133,46 @@ describe('command clients (any HTTP client, by command)', function () {
     });
 
     it('a serving process that hangs is a harness error, killed, and the next visit gets a new one', async () => {
-      const script =
-        'read line; if [ -e "$CC_CA_FILE.hung" ]; then echo \'{"status": 200, "body": "again"}\'; else touch "$CC_CA_FILE.hung"; sleep 60; fi';
-      lab = await Lab.start(serving('serving-hangs', ['/bin/sh', '-c', script]), 'h1');
+      // The first process hangs on its first visit; the next one answers (with the visit's nonce).
+      const script = `import json, os, sys, time
+for line in sys.stdin:
+    v = json.loads(line)
+    if os.path.exists(os.environ["CC_CA_FILE"] + ".hung"):
+        print(json.dumps({"status": 200, "body": "again", "visit": v["CC_VISIT"]}), flush=True)
+    else:
+        open(os.environ["CC_CA_FILE"] + ".hung", "w").close(); time.sleep(60)`;
+      lab = await Lab.start(serving('serving-hangs', ['/usr/bin/python3', '-c', script]), 'h1');
       const e = await runCase(lab, quick(fixture('baseline-200'), 500)).then(
         () => undefined,
         (err: unknown) => err as Error,
       );
-      expect(e?.message).to.match(/command client "serving-hangs" .* in case baseline-200 was still running 5500 ms .* killed/);
+      expect(e?.message).to.match(/command client "serving-hangs" [\s\S]* in case baseline-200 was still running 5500 ms .* killed/);
       const rec = await runCase(lab, fixture('baseline-200'));
       expect(rec.navigation?.text).to.equal('again');
+    });
+
+    it("an answer that is not the visit's (a stray line, another nonce) is a harness error, the process is replaced, and the next visit is answered right", async () => {
+      // The first process prints a stray line before its first answer; every later answer is right.
+      const script = `import json, os, sys
+first = not os.path.exists(os.environ["CC_CA_FILE"] + ".stray")
+for line in sys.stdin:
+    v = json.loads(line)
+    if first:
+        open(os.environ["CC_CA_FILE"] + ".stray", "w").close()
+        print(json.dumps({"status": 200, "body": "stray"}))
+    print(json.dumps({"status": 200, "body": str(os.getpid()), "visit": v["CC_VISIT"]}), flush=True)`;
+      lab = await Lab.start(serving('serving-stray', ['/usr/bin/python3', '-c', script]), 'h1');
+      const e = await runCase(lab, fixture('baseline-200')).then(
+        () => undefined,
+        (err: unknown) => err as Error,
+      );
+      expect(e?.message).to.match(
+        /command client "serving-stray" [\s\S]* in case baseline-200 answered without the visit nonce, not this visit/,
+      );
+      const next = await runCase(lab, fixture('baseline-200'));
+      const again = await runCase(lab, fixture('baseline-200'));
+      expect(next.navigation?.text, 'a new process, answering its own visit').to.match(/^\d+$/);
+      expect(again.navigation?.text, 'the same new process').to.equal(next.navigation?.text);
     });
 
     it('CC_COMMAND_SERVE=0 runs the one-shot command instead', async () => {

@@ -17,11 +17,14 @@
  * Optional persistent mode (`serve`), for clients whose start-up dominates (an interpreter and its
  * imports): one process per worker reads one JSON object per line on stdin — a visit's variables
  * (CC_TARGET_URL, CC_TIMEOUT_MS, CC_CASE_ID, CC_PROXY_USERNAME / CC_PROXY_PASSWORD when set) — and
- * answers each with the same JSON object, on one line of stdout. CC_PROXY_URL and CC_CA_FILE are in
- * its environment. A process that dies or hangs is a harness error for that visit and is started
- * again for the next; CC_COMMAND_SERVE=0 runs the one-shot command instead.
+ * answers each with the same JSON object, on one line of stdout, with "visit": the CC_VISIT nonce
+ * the harness sent for that visit. CC_PROXY_URL and CC_CA_FILE are in its environment. A process
+ * that dies or hangs, or answers with another visit's nonce (a stray line would otherwise shift
+ * every later answer of the worker), is a harness error for that visit and is started again for
+ * the next; CC_COMMAND_SERVE=0 runs the one-shot command instead.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -88,9 +91,10 @@ export function loadCommandClients(
 }
 
 /** The JSON a command prints. */
+const visitNonce = z.string().optional().describe('The serving mode: the CC_VISIT nonce of the visit this answers.');
 const output = z.union([
-  z.strictObject({ status: z.number().int().min(100).max(999), body: z.string().default('') }),
-  z.strictObject({ error: z.strictObject({ code: z.string().min(1), message: z.string().default('') }) }),
+  z.strictObject({ status: z.number().int().min(100).max(999), body: z.string().default(''), visit: visitNonce }),
+  z.strictObject({ error: z.strictObject({ code: z.string().min(1), message: z.string().default('') }), visit: visitNonce }),
 ]);
 
 function resolveArgv(args: readonly string[], base: string): string[] {
@@ -104,6 +108,8 @@ interface Ran {
   stdout: string;
   stderr: string;
   hung: boolean;
+  /** The serving mode: the nonce the answer must carry. */
+  visit?: string;
 }
 
 /** Kills a command started detached, with its whole process group: an adapter's own children too. */
@@ -162,6 +168,10 @@ function judgeOutput(ran: Ran, about: string, bound: number): Output {
       `${about} printed JSON of the wrong shape: expected {"status", "body"} or {"error": {"code", "message"}}; got ${JSON.stringify(text.slice(0, 200))}`,
     );
   const result = parsed.data;
+  if (ran.visit !== undefined && result.visit !== ran.visit)
+    throw new HarnessError(
+      `${about} answered ${result.visit === undefined ? 'without the visit nonce' : `visit ${JSON.stringify(result.visit)}`}, not this visit (${JSON.stringify(ran.visit)}): a stray or late line; the client is restarted for the next visit`,
+    );
   if ('error' in result) {
     const why = result.error.code === 'none' ? '"none" means success' : invalidValue('error', result.error.code);
     if (why) throw new HarnessError(`${about} reported an error code outside the fact vocabulary: ${why}`);
@@ -173,12 +183,22 @@ function judgeOutput(ran: Ran, about: string, bound: number): Output {
  * The persistent mode: one process for a worker's visits, a JSON line in and a JSON line out per
  * visit. Started at the first visit; one that died or hung is gone, and the next visit starts anew.
  */
+/** The "visit" an answer line names, if it is JSON with one. */
+function parsedVisit(line: string): string | undefined {
+  try {
+    const v = (JSON.parse(line) as { visit?: unknown }).visit;
+    return typeof v === 'string' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 class ServingCommand {
   private child: ChildProcess | undefined;
   /** What each process printed so far: a killed process's late output stays its own. */
   private output = new WeakMap<ChildProcess, { stdout: string; stderr: string }>();
   /** The visit waiting for an answer, and from which process (a killed one's last events must not answer the next). */
-  private waiting: { child: ChildProcess; done: (r: Ran) => void } | undefined;
+  private waiting: { child: ChildProcess; nonce?: string; done: (r: Ran) => void } | undefined;
 
   constructor(
     private readonly argv: string[],
@@ -198,11 +218,14 @@ class ServingCommand {
     this.output.set(child, out);
     child.stdout!.on('data', (d: Buffer) => {
       out.stdout += d.toString('utf8');
-      const nl = out.stdout.indexOf('\n');
-      if (nl < 0) return;
-      const line = out.stdout.slice(0, nl);
-      out.stdout = out.stdout.slice(nl + 1);
-      this.answer(child, { code: null, stdout: line, stderr: this.takeStderr(child), hung: false });
+      // Every complete line is an answer: the waiting visit's (its nonce is checked), or a stray one
+      // no visit waits for, after which the process cannot be trusted and is replaced.
+      for (let nl = out.stdout.indexOf('\n'); nl >= 0; nl = out.stdout.indexOf('\n')) {
+        const line = out.stdout.slice(0, nl);
+        out.stdout = out.stdout.slice(nl + 1);
+        if (!line.trim()) continue;
+        if (!this.answer(child, { code: null, stdout: line, stderr: this.takeStderr(child), hung: false })) this.kill(child);
+      }
     });
     child.stderr!.on('data', (d: Buffer) => (out.stderr = (out.stderr + d.toString('utf8')).slice(-2000)));
     child.stdin!.on('error', () => {});
@@ -226,11 +249,18 @@ class ServingCommand {
     return s;
   }
 
-  private answer(from: ChildProcess, r: Ran): void {
+  /** Hands r to the visit waiting on that process; false when none waits (a stray answer). */
+  private answer(from: ChildProcess, r: Ran): boolean {
     const waiting = this.waiting;
-    if (waiting?.child !== from) return;
+    if (waiting?.child !== from) return false;
     this.waiting = undefined;
-    waiting.done(r);
+    if (waiting.nonce !== undefined && r.stdout && !r.hung) {
+      // A line with another visit's nonce is this visit's failure, and the process is replaced.
+      const answered = parsedVisit(r.stdout);
+      if (answered !== waiting.nonce) this.kill(from);
+    }
+    waiting.done({ ...r, visit: waiting.nonce });
+    return true;
   }
 
   private kill(child: ChildProcess): void {
@@ -240,6 +270,7 @@ class ServingCommand {
 
   visit(vars: Record<string, string>, boundMs: number): Promise<Ran> {
     const child = this.child ?? this.start();
+    const nonce = randomBytes(6).toString('hex');
     return new Promise((done) => {
       const timer = setTimeout(() => {
         this.waiting = undefined;
@@ -248,12 +279,13 @@ class ServingCommand {
       }, boundMs);
       this.waiting = {
         child,
+        nonce,
         done: (r) => {
           clearTimeout(timer);
           done(r);
         },
       };
-      child.stdin!.write(`${JSON.stringify(vars)}\n`);
+      child.stdin!.write(`${JSON.stringify({ ...vars, CC_VISIT: nonce })}\n`);
     });
   }
 

@@ -58,7 +58,7 @@ export class MachineGate {
     for (;;) {
       const holder = this.holder();
       if (holder === undefined || holder === this.pid || Date.now() > deadline) {
-        writeFileSync(this.busyFile, '');
+        this.mark();
         // A worker that took the machine between the look and the mark: step back and wait for it.
         const now = this.holder();
         if (now === undefined || now === this.pid || Date.now() > deadline) return;
@@ -70,6 +70,12 @@ export class MachineGate {
 
   leave(): void {
     rmSync(this.busyFile, { force: true });
+  }
+
+  /** Marks this worker busy (the folder again first: a worker that finished may have removed it). */
+  private mark(): void {
+    mkdirSync(this.dir, { recursive: true });
+    writeFileSync(this.busyFile, '');
   }
 
   /** The other workers' cases that are running now. */
@@ -100,6 +106,7 @@ export class MachineGate {
     this.leave();
     for (;;) {
       try {
+        mkdirSync(this.dir, { recursive: true });
         mkdirSync(this.aloneDir);
         writeFileSync(join(this.aloneDir, String(this.pid)), '');
         break;
@@ -111,7 +118,7 @@ export class MachineGate {
     }
     const others = this.othersBusy().length;
     while (this.othersBusy().length && Date.now() - t0 < maxWaitMs) await sleep(POLL_MS);
-    writeFileSync(this.busyFile, '');
+    this.mark();
     return {
       waitedMs: Date.now() - t0,
       others,

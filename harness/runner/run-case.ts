@@ -11,6 +11,7 @@ import { declaredWaitMs, visitUrls } from '../cases/derive';
 import type { CaseRecord, FirstProxyRecord } from '../evidence/record';
 import { FirstProxy } from './first-proxy';
 import type { PageSpec } from '../origin/tls-origin';
+import type { CaseSession } from '../proxy/case-session';
 import { firstProxyLabel, ownProxyPortLabel } from '../vocabulary/transports';
 import type { H2SessionTrace, OriginEvent } from '../evidence/events';
 import type { VisitOutcome } from '../clients/client';
@@ -66,46 +67,9 @@ export function proxyTlsEvidence(
 
 export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOptions = {}): Promise<CaseRecord> {
   const nonce = randomBytes(4).toString('hex');
-  // A proxy list: the first proxy is made for this run, and the host names its port for the PAC.
-  const first = fixture.proxy.first
-    ? await FirstProxy.start(fixture.proxy.first, { connect: (kind) => lab.origin.connect(kind) })
-    : undefined;
-  // A client that would carry this case's state to later cases at the same proxy port gets a port of its own.
-  const ownPortReason = lab.driver.ownProxyPort?.(fixture);
-  const ownPort = ownPortReason ? await lab.proxy.openPort() : undefined;
-  const host = `${fixture.id}-${nonce}${first ? firstProxyLabel(first.scheme, first.port) : ''}${ownPort ? ownProxyPortLabel(ownPort.port) : ''}.connect.test`;
-  const marker = `origin-marker-${randomBytes(8).toString('hex')}`;
-  const strayStart = lab.proxy.strays.length;
-  // sec-proxy-cert: for this case the HTTPS proxy presents a defective certificate.
-  const defect = fixture.proxy.certificate;
-  const clientAuth = fixture.proxy.clientCertificate === 'request';
-  if (defect || clientAuth)
-    lab.proxy.presentIdentity(defect ? await lab.testbed.ca.defectiveIdentity(defect, '127.0.0.1') : undefined, {
-      requestClientCertificate: clientAuth,
-    });
-  // A scripted HTTP/2 session: the case gets sessions of its own, advertising its values.
-  const profile = fixture.proxy.session;
-  if (profile) lab.proxy.useSessionProfile(profile);
-  const session = lab.proxy.openCase(host, fixture.proxy, { host });
-  const firstSession = first?.openCase(host, fixture.proxy);
-  const originPage: PageSpec = {
-    marker,
-    close: fixture.origin.connection === 'close',
-    protocol: fixture.origin.protocol,
-    connectProtocol: fixture.origin.connectProtocol,
-    page: fixture.origin.page,
-    ...(fixture.origin.subresources ? { subresources: fixture.origin.subresources } : {}),
-    ...(fixture.origin.upgradeHeader ? { upgradeHeader: fixture.origin.upgradeHeader } : {}),
-    ...(fixture.origin.routes ? { routes: fixture.origin.routes } : {}),
-  };
-  lab.origin.register(host, originPage);
-  // Visits to hosts under the case host (v2.{host}) get the case's page too.
-  const visitHosts = [...new Set(visitUrls(fixture).map((u) => new URL(u.replaceAll('{host}', host)).hostname))].filter((h) =>
-    h.endsWith(`.${host}`),
-  );
-  for (const h of visitHosts) lab.origin.register(h, originPage);
-  const t0 = session.startedAbs;
-  const rel = (at: number) => Math.round((at - t0) * 10) / 10;
+  // Everything the case sets up is released on every path, in reverse order, from the first
+  // acquisition on: a set-up step that throws (a certificate that cannot be made) leaks nothing.
+  const releases: (() => void | Promise<void>)[] = [];
   const notes: string[] = [];
   const visitStarts: number[] = [];
   let outcome: VisitOutcome | undefined;
@@ -119,12 +83,81 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
   // the bound runs out (a timer), or until the visit ends or the next begins, if sooner.
   const windows = new BoundWindows(fixture.client.timeoutMs);
   const clock = new PhaseClock();
+  let t0 = performance.now();
+  const rel = (at: number) => Math.round((at - t0) * 10) / 10;
+  let session: CaseSession | undefined;
+  let host = '';
+  let marker = '';
+  let strayStart = 0;
+  let ownPort: { port: number; close(): void } | undefined;
+  let ownPortReason: string | undefined;
+  let defect: LoadedFixture['proxy']['certificate'];
+  let clientAuth = false;
   try {
+    // A proxy list: the first proxy is made for this run, and the host names its port for the PAC.
+    const first = fixture.proxy.first
+      ? await FirstProxy.start(fixture.proxy.first, { connect: (kind) => lab.origin.connect(kind) })
+      : undefined;
+    if (first)
+      releases.push(async () => {
+        firstProxy = first.record(t0);
+        await first.close();
+      });
+    // A client that would carry this case's state to later cases at the same proxy port gets a port of its own.
+    ownPortReason = lab.driver.ownProxyPort?.(fixture);
+    ownPort = ownPortReason ? await lab.proxy.openPort() : undefined;
+    if (ownPort) releases.push(() => ownPort!.close());
+    host = `${fixture.id}-${nonce}${first ? firstProxyLabel(first.scheme, first.port) : ''}${ownPort ? ownProxyPortLabel(ownPort.port) : ''}.connect.test`;
+    marker = `origin-marker-${randomBytes(8).toString('hex')}`;
+    strayStart = lab.proxy.strays.length;
+    // sec-proxy-cert: for this case the HTTPS proxy presents a defective certificate.
+    defect = fixture.proxy.certificate;
+    clientAuth = fixture.proxy.clientCertificate === 'request';
+    if (defect || clientAuth) {
+      lab.proxy.presentIdentity(defect ? await lab.testbed.ca.defectiveIdentity(defect, '127.0.0.1') : undefined, {
+        requestClientCertificate: clientAuth,
+      });
+      releases.push(() => lab.proxy.presentIdentity());
+    }
+    // A scripted HTTP/2 session: the case gets sessions of its own, advertising its values.
+    const profile = fixture.proxy.session;
+    if (profile) {
+      lab.proxy.useSessionProfile(profile);
+      // Taken before the profile ends: ending it closes the sessions, and that GOAWAY is the harness's.
+      releases.push(() => {
+        const ids = new Set(session?.traces().flatMap((c) => (c.protocol === 'h2' ? [c.id] : [])) ?? []);
+        h2Sessions = lab.proxy.sessionTraces(ids, t0, t0);
+        lab.proxy.useSessionProfile(undefined);
+      });
+    }
+    const opened = lab.proxy.openCase(host, fixture.proxy, { host });
+    session = opened;
+    releases.push(() => lab.proxy.closeCase(opened));
+    t0 = opened.startedAbs;
+    const firstSession = first?.openCase(host, fixture.proxy);
+    const originPage: PageSpec = {
+      marker,
+      close: fixture.origin.connection === 'close',
+      protocol: fixture.origin.protocol,
+      connectProtocol: fixture.origin.connectProtocol,
+      page: fixture.origin.page,
+      ...(fixture.origin.subresources ? { subresources: fixture.origin.subresources } : {}),
+      ...(fixture.origin.upgradeHeader ? { upgradeHeader: fixture.origin.upgradeHeader } : {}),
+      ...(fixture.origin.routes ? { routes: fixture.origin.routes } : {}),
+    };
+    // Visits to hosts under the case host (v2.{host}) get the case's page too.
+    const visitHosts = [...new Set(visitUrls(fixture).map((u) => new URL(u.replaceAll('{host}', host)).hostname))].filter((h) =>
+      h.endsWith(`.${host}`),
+    );
+    for (const h of [host, ...visitHosts]) {
+      lab.origin.register(h, originPage);
+      releases.push(() => lab.origin.unregister(h));
+    }
     const urls = visitUrls(fixture).map((u) => u.replaceAll('{host}', host));
     const url = urls[0]!;
     const beginVisit = (n: number) => {
       windows.begin(n - 1);
-      session.beginVisit(n);
+      opened.beginVisit(n);
       firstSession?.beginVisit(n);
       visitStarts[n - 1] = rel(performance.now());
     };
@@ -156,7 +189,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     windows.end();
     clock.merge(outcome.phases);
     const settleStart = sampleSched();
-    settleBoundRanOut = (await clock.time('settle', session.settled(settleRule(fixture)))) === 'bound';
+    settleBoundRanOut = (await clock.time('settle', opened.settled(settleRule(fixture)))) === 'bound';
     settledAt = rel(performance.now());
     settleCpuWait = cpuWaitBetween(settleStart, sampleSched());
     if (!outcome.alive()) throw new HarnessError(`${lab.kind.label} went away during the case`);
@@ -164,23 +197,11 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     windows.end();
     contextClosedAt = rel(performance.now());
     if (outcome) await clock.time('dispose', guarded('closing the client context', outcome.dispose(), 10_000, notes));
-    lab.proxy.closeCase(session);
-    ownPort?.close();
-    firstProxy = first?.record(t0);
-    await first?.close();
-    lab.origin.unregister(host);
-    for (const h of visitHosts) lab.origin.unregister(h);
-    if (defect || clientAuth) lab.proxy.presentIdentity();
-    // Taken before the profile ends: ending it closes the sessions, and that GOAWAY is the harness's.
-    if (profile) {
-      const ids = new Set(session.traces().flatMap((c) => (c.protocol === 'h2' ? [c.id] : [])));
-      h2Sessions = lab.proxy.sessionTraces(ids, t0, t0);
-      lab.proxy.useSessionProfile(undefined);
-    }
+    for (const release of releases.reverse()) await release();
   }
 
-  const connections = session.traces();
-  const omitted = session.omitted();
+  const connections = session!.traces();
+  const omitted = session!.omitted();
   const origin = lab.origin
     .take(connections.flatMap((c) => (c.tunnelProxyPort !== undefined ? [c.tunnelProxyPort] : [])))
     .map(({ at, ...e }): OriginEvent => ({ ...e, t: rel(at) }))
@@ -194,7 +215,7 @@ export async function runCase(lab: Lab, fixture: LoadedFixture, options: RunOpti
     host,
     marker,
     client: lab.driver.info,
-    startedAt: session.startedAt,
+    startedAt: session!.startedAt,
     ...(fixture.client.credentials ? { credentials: fixture.client.credentials } : {}),
     ...(ownPort ? { proxyPort: { port: ownPort.port, why: ownPortReason! } } : {}),
     ...(navigation ? { navigation } : {}),
