@@ -10,8 +10,8 @@ import { startTestbed, type Testbed } from '../harness/runner/testbed';
 import { h2SessionFacts } from '../harness/observe/h2-session-facts';
 import type { CaseSession } from '../harness/proxy/mock-proxy';
 import type { CaseRecord } from '../harness/evidence/record';
-import type { ConnectionTrace } from '../harness/evidence/events';
-import { ERROR_CODES } from '../harness/wire/h2-frames';
+import type { ConnectionTrace, H2SessionFrame } from '../harness/evidence/events';
+import { ERROR_CODES, FLAG_END_STREAM } from '../harness/wire/h2-frames';
 import { script } from './helpers';
 
 const OK = { do: 'send', head: { status: 200 } };
@@ -212,5 +212,98 @@ describe('Scripted HTTP/2 sessions (frame tap) with a Node http2 client', () => 
       expect(code).to.equal(ERROR_CODES.PROTOCOL_ERROR);
       expect(h2SessionFacts(rec)['h2-stream-error']).to.equal('RST_STREAM PROTOCOL_ERROR');
     });
+  });
+});
+
+describe('h2-stream-error, read from the frames on the wire only (every value)', () => {
+  /** A case whose script wrote HEADERS after the 2xx on stream 1 of session 7 at t=10, then the client's frames. */
+  function broken(clientFrames: Partial<H2SessionFrame>[], extra: { closedAt?: number; nodeRst?: number } = {}): CaseRecord {
+    const frame = (f: Partial<H2SessionFrame>): H2SessionFrame => ({
+      t: 20,
+      dir: 'c2p',
+      type: 'DATA',
+      stream: 1,
+      flags: 0,
+      length: 0,
+      ...f,
+    });
+    return {
+      caseId: 'h2-trailers-after-200',
+      connections: [
+        {
+          id: 7,
+          protocol: 'h2',
+          h2Stream: 1,
+          openedAt: 1,
+          requests: [{ t: 2, head: { method: 'CONNECT', target: 'x:443' } }],
+          events: [
+            { t: 1, kind: 'open', clientPort: 1, h2: { connection: 7, stream: 1 } },
+            { t: 5, kind: 'response' },
+            { t: 10, kind: 'h2-headers' },
+            // What Node's stream object said afterwards (its rstCode), whatever the client sent.
+            ...(extra.nodeRst !== undefined ? [{ t: 21, kind: 'client-rst', frame: { errorCode: extra.nodeRst } }] : []),
+          ],
+        },
+      ],
+      h2Sessions: [
+        { id: 7, clientPort: 1, openedAt: 0, ...(extra.closedAt ? { closedAt: extra.closedAt } : {}), frames: clientFrames.map(frame) },
+      ],
+      origin: [],
+      harness: { contextClosedAt: 1000, settledAt: 900, durationMs: 1000, notes: [], strays: [] },
+    } as unknown as CaseRecord;
+  }
+  const fact = (rec: CaseRecord) => h2SessionFacts(rec)['h2-stream-error'];
+
+  it('RST_STREAM on the stream, with its code', () => {
+    expect(fact(broken([{ type: 'RST_STREAM', errorCode: ERROR_CODES.PROTOCOL_ERROR }]))).to.equal('RST_STREAM PROTOCOL_ERROR');
+  });
+  it('GOAWAY, with its code, even where Node reports a reset of the stream (firefox-h2 h2-trailers-after-200, issue 31)', () => {
+    const rec = broken([{ type: 'GOAWAY', stream: 0, errorCode: ERROR_CODES.PROTOCOL_ERROR }], { nodeRst: ERROR_CODES.PROTOCOL_ERROR });
+    expect(fact(rec)).to.equal('GOAWAY PROTOCOL_ERROR');
+  });
+  it("a RST_STREAM on another stream is not this stream's answer", () => {
+    expect(fact(broken([{ type: 'RST_STREAM', stream: 3, errorCode: ERROR_CODES.CANCEL }]))).to.equal('none');
+  });
+  it('END_STREAM on the stream, or the connection closed: "stream closed"', () => {
+    expect(fact(broken([{ type: 'DATA', flags: FLAG_END_STREAM }]))).to.equal('stream closed');
+    expect(fact(broken([], { closedAt: 30 }))).to.equal('stream closed');
+  });
+  it('nothing the client sent back before the harness closed the case: "none" (frames after the close are the harness\'s)', () => {
+    expect(fact(broken([]))).to.equal('none');
+    expect(fact(broken([{ t: 2000, type: 'RST_STREAM', errorCode: ERROR_CODES.CANCEL }]))).to.equal('none');
+  });
+  it('h2-window, in frame order on the wire: DATA logged before the WINDOW_UPDATE, after it, or none', () => {
+    const grant = { dir: 'p2c' as const, type: 'WINDOW_UPDATE', increment: 65535 };
+    const window = (rec: CaseRecord) => h2SessionFacts(rec)['h2-window'];
+    // Same timestamp: the order of the log decides, not the clock.
+    expect(
+      window(
+        broken([
+          { t: 15, type: 'DATA', length: 517 },
+          { t: 15, ...grant },
+        ]),
+      ),
+    ).to.equal('DATA before the window opened');
+    expect(
+      window(
+        broken([
+          { t: 15, ...grant },
+          { t: 15, type: 'DATA', length: 517 },
+        ]),
+      ),
+    ).to.equal('waited, then sent');
+    expect(
+      window(
+        broken([
+          { t: 15, ...grant },
+          { t: 16, type: 'DATA', length: 0, flags: FLAG_END_STREAM },
+        ]),
+      ),
+    ).to.equal('sent nothing');
+    expect(window(broken([{ t: 15, type: 'DATA', length: 517 }])), 'no grant: not measured').to.equal(undefined);
+  });
+
+  it('frames the client sent before the breaking frame are not its answer', () => {
+    expect(fact(broken([{ t: 9, type: 'RST_STREAM', errorCode: ERROR_CODES.CANCEL }]))).to.equal('none');
   });
 });

@@ -92,26 +92,42 @@ function afterGoawayFact(rec: CaseRecord, streams: readonly ConnectionTrace[]): 
   return violated ? 'new streams on that session' : 'no new stream on that session';
 }
 
-/** With a zero initial window: did tunnel DATA come before the script's WINDOW_UPDATE opened the stream's window? */
-function windowFact(streams: readonly ConnectionTrace[]): Facts['h2-window'] {
-  const granted = streams.filter((c) => c.events.some((e) => e.kind === 'h2-frame' && e.frame.type === 'WINDOW_UPDATE'));
-  if (!granted.length) return undefined;
+/**
+ * With a zero initial window: did the client send tunnel DATA on a stream before the script's
+ * WINDOW_UPDATE opened that stream's window? Read in the session's frame order on the wire (the
+ * tap logs each frame as it passes): a DATA frame with payload logged before the WINDOW_UPDATE was
+ * sent cannot have been sent with the window open.
+ */
+function windowFact(rec: CaseRecord, streams: readonly ConnectionTrace[]): Facts['h2-window'] {
+  let granted = 0;
   let before = 0;
   let after = 0;
-  for (const c of granted) {
-    const at = c.events.find((e) => e.kind === 'h2-frame' && e.frame.type === 'WINDOW_UPDATE')!.t;
-    for (const e of c.events)
-      if (e.kind === 'c2p') {
-        const n = Buffer.from(e.data, 'base64').length;
-        if (e.t < at) before += n;
-        else after += n;
-      }
+  for (const session of rec.h2Sessions ?? []) {
+    const ours = new Set(streams.filter((c) => c.id === session.id).map((c) => c.h2Stream ?? 0));
+    for (const stream of ours) {
+      const frames = session.frames.filter((f) => f.stream === stream && isLive(rec, f.t));
+      const grant = frames.findIndex((f) => f.dir === 'p2c' && f.type === 'WINDOW_UPDATE');
+      if (grant < 0) continue;
+      granted++;
+      frames.forEach((f, i) => {
+        if (f.dir !== 'c2p' || f.type !== 'DATA' || !f.length) return;
+        if (i < grant) before += f.length;
+        else after += f.length;
+      });
+    }
   }
+  if (!granted) return undefined;
   if (before) return 'DATA before the window opened';
   return after ? 'waited, then sent' : 'sent nothing';
 }
 
-/** What the client did after a frame the script wrote that breaks the stream (HEADERS after the 2xx, DATA before HEADERS). */
+/**
+ * What the client did after a frame the script wrote that breaks the stream (HEADERS after the 2xx,
+ * DATA before HEADERS), read from the session's frames on the wire only: the first frame the client
+ * sent back that ends the stream (RST_STREAM on it, with its code) or the session (GOAWAY, with its
+ * code); else END_STREAM on it or the connection closed ("stream closed"); else "none". Node's own
+ * idea of the stream (its rstCode, also set when the session went away) is not the wire.
+ */
 function streamErrorFact(rec: CaseRecord, streams: readonly ConnectionTrace[]): Facts['h2-stream-error'] {
   const broken = streams.flatMap((c) => {
     // A HEADERS frame the script wrote, or bytes sent before any response (a DATA frame before HEADERS).
@@ -121,15 +137,15 @@ function streamErrorFact(rec: CaseRecord, streams: readonly ConnectionTrace[]): 
   });
   const hit = broken[0];
   if (!hit) return undefined;
-  const rstByClient = hit.c.events.find((e) => e.kind === 'client-rst' && e.t >= hit.t && e.frame?.errorCode !== undefined);
-  if (rstByClient && rstByClient.kind === 'client-rst' && isLive(rec, rstByClient.t))
-    return `RST_STREAM ${errorCodeName(rstByClient.frame!.errorCode!)}`;
   const session = rec.h2Sessions?.find((s) => s.id === hit.c.id);
-  const goaway = session?.frames.find((f: H2SessionFrame) => f.dir === 'c2p' && f.type === 'GOAWAY' && f.t >= hit.t && isLive(rec, f.t));
-  if (goaway) return `GOAWAY ${errorCodeName(goaway.errorCode ?? 0)}`;
-  const cancelled = hit.c.events.find((e) => e.kind === 'client-rst' && e.t >= hit.t && isLive(rec, e.t));
-  if (cancelled) return 'stream closed';
-  return 'none';
+  if (!session) return undefined;
+  const stream = hit.c.h2Stream;
+  const after = (f: H2SessionFrame) => f.dir === 'c2p' && f.t >= hit.t && isLive(rec, f.t);
+  const ended = session.frames.find((f) => after(f) && ((f.type === 'RST_STREAM' && f.stream === stream) || f.type === 'GOAWAY'));
+  if (ended) return `${ended.type === 'GOAWAY' ? 'GOAWAY' : 'RST_STREAM'} ${errorCodeName(ended.errorCode ?? 0)}`;
+  const finished = session.frames.some((f) => after(f) && f.stream === stream && (f.flags & FLAG_END_STREAM) !== 0);
+  const closed = session.closedAt !== undefined && session.closedAt >= hit.t && isLive(rec, session.closedAt);
+  return finished || closed ? 'stream closed' : 'none';
 }
 
 /** Subresource hosts (s1.{host}…) whose image request reached the origin. */
@@ -151,7 +167,7 @@ export function h2SessionFacts(rec: CaseRecord): Facts {
   };
   const retry = retryFact(streams);
   const goaway = afterGoawayFact(rec, streams);
-  const window = windowFact(streams);
+  const window = windowFact(rec, streams);
   const streamError = streamErrorFact(rec, streams);
   return {
     ...facts,
