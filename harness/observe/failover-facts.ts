@@ -17,8 +17,11 @@ export function failoverFacts(rec: CaseRecord): Facts {
   const atNext = rec.connections.flatMap((c) => c.requests.map((r) => r.t));
   // What reached the first proxy: its requests (a scripted one), else the connections it accepted.
   const atFirst = first.kind === 'script' ? first.connections.flatMap((c) => c.requests.map((r) => r.t)) : first.accepts;
+  // The next proxy is a failover only after the first was tried: its port reached in visit 1, or
+  // refused (nothing listens there, so the attempt leaves no trace but the client's going on).
+  const firstTried = first.kind === 'refused' || first.accepts.some(inVisit1);
   const facts: Facts = {
-    'next-proxy': atNext.some(inVisit1) ? 'used' : 'not used',
+    'next-proxy': !atNext.some(inVisit1) ? 'not used' : firstTried ? 'used' : 'used, first not tried',
   };
   // A refused connection leaves nothing at the first proxy's port: whether visit 2 tried it is not observable.
   if (first.kind !== 'refused' && starts.length > 1)

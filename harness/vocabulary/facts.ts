@@ -345,9 +345,9 @@ export const FACTS = {
   },
   'next-proxy': {
     stable: true,
-    domain: oneOf('used', 'not used'),
+    domain: oneOf('used', 'not used', 'used, first not tried'),
     means:
-      'A proxy list ("PROXY a; PROXY b" from a PAC) whose first proxy fails: whether the client sent the case\'s request to the next proxy (b) during the first visit.',
+      'A proxy list ("PROXY a; PROXY b" from a PAC) whose first proxy fails: whether the client sent the case\'s request to the next proxy (b) during the first visit after it tried the first ("used": the first proxy\'s port was reached in that visit, or refused the connection), or went to b without a trace at a ("used, first not tried").',
   },
   'first-proxy-reached': {
     stable: true,
