@@ -94,6 +94,19 @@ describe('changed since the last run', () => {
     expect(regressed.after!.version).to.equal('151.0');
   });
 
+  it('with no earlier run but a history snapshot (a fresh clone), compares with the newest snapshot, on the index and in the case history', () => {
+    const dir = reportsDir();
+    mkdirSync(join(dir, 'history'));
+    writeFileSync(join(dir, 'history', '2025-12-01_old.json'), JSON.stringify(syntheticRun('2025-12-01_00-00-00', 'new')));
+    writeFileSync(join(dir, 'history', '2026-01-01_newer.json'), JSON.stringify(syntheticRun(OLD, 'old')));
+    const written = report(dir, syntheticRun(NEW, 'new'));
+    expect(written.changes.against?.kind).to.equal('snapshot');
+    expect(written.changes.against?.run.id, 'the newest snapshot').to.equal(OLD);
+    expect(written.changes.diffs.map((d) => d.transition)).to.include('improved');
+    expect(readFileSync(written.index, 'utf8')).to.not.contain('No earlier run to compare with');
+    expect(written.history.map((h) => h.index.run.id)).to.deep.equal([NEW, OLD, '2025-12-01_00-00-00']);
+  });
+
   it('says so when there is no earlier run, and writes the verdict index beside the results', () => {
     const dir = reportsDir();
     const written = report(dir, syntheticRun(OLD, 'old'));

@@ -100,6 +100,23 @@ export function olderRuns(runDir: string): { folder: string; dir: string; result
     });
 }
 
+/**
+ * The history snapshots of the reports folder a run belongs to (<reports>/history/*.json, the
+ * deliberate records `npm run snapshot` commits), newest first by name (they start with the date).
+ * A fresh clone has no earlier run but has these: its first report compares with the newest.
+ */
+export function historySnapshots(runDir: string): string[] {
+  const runsDir = dirname(resolve(runDir));
+  if (basename(runsDir) !== 'runs') return [];
+  const history = join(dirname(runsDir), 'history');
+  if (!existsSync(history)) return [];
+  return readdirSync(history)
+    .filter((f) => /\.json(\.gz)?$/.test(f))
+    .sort()
+    .reverse()
+    .map((f) => join(history, f));
+}
+
 /** The results file of the newest stored run older than the one in runDir, if any. */
 export function previousRun(runDir: string): string | undefined {
   return olderRuns(runDir)[0]?.results;
@@ -158,6 +175,18 @@ function indexFromResults(resultsPath: string): VerdictIndex {
  * them when they are in a run folder. Throws when the results cannot be read.
  */
 export function loadVerdictIndex(resultsPath: string): VerdictIndex {
+  // A snapshot outside a run folder has no index file: computed once per process (changes and history both read it).
+  const key = `${resolve(resultsPath)}\u0000${statSync(resultsPath).mtimeMs}`;
+  const known = computed.get(key);
+  if (known) return known;
+  const index = readOrComputeIndex(resultsPath);
+  computed.set(key, index);
+  return index;
+}
+
+const computed = new Map<string, VerdictIndex>();
+
+function readOrComputeIndex(resultsPath: string): VerdictIndex {
   const cached = join(dirname(resultsPath), VERDICTS_FILE);
   if (inRunFolder(resultsPath) && existsSync(cached) && statSync(cached).mtimeMs >= statSync(resultsPath).mtimeMs) {
     try {
@@ -258,6 +287,14 @@ export function computeChanges(runDir: string, current: VerdictIndex, against?: 
       notes.push(`run ${earlier.folder} passed over: ${short((e as Error).message, 200)}`);
     }
   }
+  // No earlier run (a fresh clone): the newest committed history snapshot, read through the converters.
+  for (const snapshot of historySnapshots(runDir)) {
+    try {
+      return make(snapshot, loadVerdictIndex(snapshot), 'snapshot');
+    } catch (e) {
+      notes.push(`snapshot ${basename(snapshot)} passed over: ${short((e as Error).message, 200)}`);
+    }
+  }
   return { diffs: [], notes };
 }
 
@@ -274,6 +311,15 @@ export function runHistory(runDir: string, current: VerdictIndex, limit = HISTOR
       runs.push({ index: loadVerdictIndex(earlier.results), folder: earlier.folder, pages: existsSync(join(earlier.dir, 'cases')) });
     } catch (e) {
       notes.push(`run ${earlier.folder} passed over: ${short((e as Error).message, 200)}`);
+    }
+  }
+  // Then the committed history snapshots (no case pages of their own to link to).
+  for (const snapshot of historySnapshots(runDir)) {
+    if (runs.length >= limit) break;
+    try {
+      runs.push({ index: loadVerdictIndex(snapshot), folder: basename(snapshot), pages: false });
+    } catch (e) {
+      notes.push(`snapshot ${basename(snapshot)} passed over: ${short((e as Error).message, 200)}`);
     }
   }
   return { runs, notes };
