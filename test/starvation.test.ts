@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpuWaitBetween, processTree, sampleSched } from '../harness/runner/cpu-wait';
 import { boundsRanOut, MAX_ATTEMPTS, STARVED_SHARE, starvedBounds } from '../harness/runner/starvation';
+import { outcomeText } from '../harness/evidence/machine';
 import { runUnstarved } from '../harness/runner/run-unstarved';
 import { MachineGate } from '../harness/runner/machine-gate';
 import { HarnessBoundError, HarnessError } from '../harness/vocabulary/harness-errors';
@@ -192,7 +193,7 @@ describe('the re-run of a starved case', () => {
     const r = await runUnstarved(noAnswer, gateOf(g), async () => attempts.shift()!);
     expect([g.alone, g.released]).to.deep.equal([1, 1]);
     expect(r.navigation?.failure).to.deep.equal(refused.failure);
-    expect(r.harness.starvedAttempts?.map((a) => [a.outcome, a.bounds.length])).to.deep.equal([['timeout', 1]]);
+    expect(r.harness.starvedAttempts?.map((a) => [outcomeText(a.failures), a.bounds.length])).to.deep.equal([['timeout', 1]]);
   });
 
   it('starved again alone with the outcome of the attempt before is kept: the outcome did not depend on the wait', async () => {

@@ -3,6 +3,7 @@
  * reader can tell "the client did not answer in time" from "the client was waiting for a CPU".
  * Measurements of the harness, never observations of the client: no fact reads them.
  */
+import { failureCode, type VisitFailure } from './failure';
 
 /** What a window cost the worker's process tree (worker, browser, renderers, command clients). */
 export interface CpuWait {
@@ -23,6 +24,11 @@ export interface StarvedAttempt {
   /** The bounds that ran out (the navigation's timeout, the settle bound, a hang bound…). */
   bounds: string[];
   cpuWait: CpuWait;
-  /** The attempt's navigation outcome, as the error fact would read it, so the report can show what was thrown away. */
-  outcome: string;
+  /** The attempt's visits as the client reported them (null: a visit that succeeded; none: a harness error), raw: codes are read when shown. */
+  failures: (VisitFailure | null)[];
+}
+
+/** An attempt's outcome in the error fact's codes ("timeout, none"), for comparing attempts and for people. */
+export function outcomeText(failures: StarvedAttempt['failures']): string {
+  return failures.length ? failures.map((f) => (f ? failureCode(f) : 'none')).join(', ') : 'harness error';
 }

@@ -14,6 +14,7 @@ import { parseProjectName } from '../vocabulary/transports';
 import type { ConnectionTrace } from '../evidence/events';
 import type { LoadedFixture } from '../cases/load';
 import type { CaseRecord } from '../evidence/record';
+import { outcomeText } from '../evidence/machine';
 import { failureCode, failureText } from '../evidence/failure';
 import { DIRECTION, describeFirstProxy, describeOriginEvent, describeProxyEvent, sessionLogLines, tlsRecords } from './wire-text';
 import { caseHistorySection, type HistoryRun } from './changes';
@@ -69,7 +70,7 @@ function harnessLine(rec: CaseRecord): string {
       : []),
     ...(rec.harness.starvedAttempts ?? []).map(
       (a, i) =>
-        `attempt ${i + 1} thrown away, starved of CPU (outcome then: ${a.outcome}; ${a.bounds.join('; ')} ran out while one thread waited ${a.cpuWait.maxThreadWaitMs} ms for a CPU); this record is the re-run, alone on the machine`,
+        `attempt ${i + 1} thrown away, starved of CPU (outcome then: ${outcomeText(a.failures)}; ${a.bounds.join('; ')} ran out while one thread waited ${a.cpuWait.maxThreadWaitMs} ms for a CPU); this record is the re-run, alone on the machine`,
     ),
     ...rec.harness.notes,
     ...(strays.length ? [`${strays.length} refused background request(s): ${strays.map((s) => s.requestLine).join(', ')}`] : []),

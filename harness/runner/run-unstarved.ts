@@ -10,18 +10,12 @@
 import type { Lab } from './lab';
 import type { LoadedFixture } from '../cases/load';
 import type { CaseRecord } from '../evidence/record';
-import type { StarvedAttempt } from '../evidence/machine';
-import { failureCode } from '../evidence/failure';
+import { outcomeText, type StarvedAttempt } from '../evidence/machine';
 import { HarnessBoundError, HarnessError } from '../vocabulary/harness-errors';
 import { runCase, type RunOptions } from './run-case';
 import { cpuWaitBetween, sampleSched } from './cpu-wait';
-import { MAX_ATTEMPTS, starvedAttempt, starvedBounds, starvedFor, waitOver } from './starvation';
+import { MAX_ATTEMPTS, starvedAttempt, starvedBounds, starvedFor, visitFailures, waitOver } from './starvation';
 import type { MachineGate } from './machine-gate';
-
-function outcomeOf(record: CaseRecord): string {
-  const visits = record.visits ?? (record.navigation ? [record.navigation] : []);
-  return visits.map((v) => (v.failure ? failureCode(v.failure) : 'none')).join(', ') || 'no navigation';
-}
 
 /** The gate's part here: start a case, and take the machine alone for a re-run. */
 export type Gate = Pick<MachineGate, 'enter' | 'leave' | 'alone'>;
@@ -53,12 +47,13 @@ export async function runUnstarved(
           // A harness bound (the client "stopped answering") that ran out while it waited for a CPU.
           const wait = cpuWaitBetween(start, sampleSched());
           if (!(e instanceof HarnessBoundError) || !starvedFor(wait, e.boundMs)) throw e;
-          attempts.push(starvedAttempt([{ what: `a harness bound: ${e.message}`, boundMs: e.boundMs, window: 0 }], wait, 'harness error'));
+          attempts.push(starvedAttempt([{ what: `a harness bound: ${e.message}`, boundMs: e.boundMs, window: 0 }], wait, []));
           if (attempt >= maxAttempts) throw starvedError(attempts);
           continue;
         }
         const starved = starvedBounds(record, fixture);
-        const outcome = outcomeOf(record);
+        const failures = visitFailures(record);
+        const outcome = outcomeText(failures);
         const kept = (notes: string[] = []) =>
           attempts.length
             ? { ...record, harness: { ...record.harness, notes: [...record.harness.notes, ...notes], starvedAttempts: attempts } }
@@ -68,11 +63,11 @@ export async function runUnstarved(
         // machine has: Chromium on one core), with the outcome of the attempt before, which waited
         // more: the outcome did not depend on the wait, so it is the client's.
         const before = attempts[attempts.length - 1];
-        if (alone && before && before.outcome === outcome)
+        if (alone && before && outcomeText(before.failures) === outcome)
           return kept([
             `starved on the re-run alone too (one thread waited ${waitOver(record, starved[0]!)!.maxThreadWaitMs} ms), with the outcome of the attempt before (${outcome}, after ${before.cpuWait.maxThreadWaitMs} ms): the outcome did not depend on the wait`,
           ]);
-        attempts.push(starvedAttempt(starved, waitOver(record, starved[0]!)!, outcome));
+        attempts.push(starvedAttempt(starved, waitOver(record, starved[0]!)!, failures));
         if (attempt >= maxAttempts) throw starvedError(attempts);
       } finally {
         alone?.release();

@@ -69,6 +69,12 @@ export function waitOver(record: CaseRecord, bound: RanOutBound): CpuWait | unde
 }
 
 /** The attempt as kept beside the record that replaced it. */
-export function starvedAttempt(bounds: readonly RanOutBound[], cpuWait: CpuWait, outcome: string): StarvedAttempt {
-  return { bounds: bounds.map((b) => b.what), cpuWait, outcome };
+export function starvedAttempt(bounds: readonly RanOutBound[], cpuWait: CpuWait, failures: StarvedAttempt['failures']): StarvedAttempt {
+  return { bounds: bounds.map((b) => b.what), cpuWait, failures };
+}
+
+/** A record's visits as raw failures (null for a visit that succeeded). */
+export function visitFailures(record: CaseRecord): StarvedAttempt['failures'] {
+  const visits = record.visits ?? (record.navigation ? [record.navigation] : []);
+  return visits.map((v) => v.failure ?? null);
 }
