@@ -29,6 +29,8 @@ export interface StarvedAttempt {
 }
 
 /** An attempt's outcome in the error fact's codes ("timeout, none"), for comparing attempts and for people. */
-export function outcomeText(failures: StarvedAttempt['failures']): string {
+export function outcomeText(failures: StarvedAttempt['failures'] | undefined): string {
+  // Runs of the days before the failures were kept raw stored an "outcome" text instead: not read.
+  if (!Array.isArray(failures)) return 'not recorded';
   return failures.length ? failures.map((f) => (f ? failureCode(f) : 'none')).join(', ') : 'harness error';
 }
