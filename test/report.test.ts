@@ -211,3 +211,14 @@ describe('the results reporter', () => {
     expect(cases).to.equal(all.length);
   });
 });
+
+describe('wire log headings count what the wire has', () => {
+  it('HTTP/2 streams of one session are streams on one session, not TCP connections', async () => {
+    const { wireCount } = await import('../harness/report/case-page');
+    const h2 = (id: number, stream: number) => ({ protocol: 'h2', id, h2Stream: stream }) as never;
+    const h1 = { protocol: 'h1', id: 9 } as never;
+    expect(wireCount([h2(3, 1), h2(3, 3), h2(3, 5), h2(3, 7)])).to.equal('4 streams on 1 HTTP/2 session');
+    expect(wireCount([h1, h2(3, 1), h2(4, 1)])).to.equal('1 TCP connection, 2 streams on 2 HTTP/2 sessions');
+    expect(wireCount([])).to.equal('0 TCP connections');
+  });
+});

@@ -138,13 +138,28 @@ function navigationTable(rec: CaseRecord): VNode {
   </table>`;
 }
 
+/**
+ * What the traces are, counted as the wire has them: an HTTP/2 CONNECT stream is traced like a
+ * connection, but streams of one session share one TCP connection ("4 streams on 1 HTTP/2 session").
+ */
+export function wireCount(connections: readonly ConnectionTrace[]): string {
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const h1 = connections.filter((c) => c.protocol !== 'h2').length;
+  const streams = connections.filter((c) => c.protocol === 'h2');
+  const sessions = new Set(streams.map((c) => c.id)).size;
+  return [
+    ...(h1 || !streams.length ? [plural(h1, 'TCP connection')] : []),
+    ...(streams.length ? [`${plural(streams.length, 'stream')} on ${plural(sessions, 'HTTP/2 session')}`] : []),
+  ].join(', ');
+}
+
 function wireSection(rec: CaseRecord): VNode {
   const table = (c: ConnectionTrace) =>
     html`<table class="wire"><tr><th>ms</th><th>direction / event</th><th>bytes</th></tr>${wireRows(c)}</table>`;
-  return html`<h3>Wire log: ${rec.connections.length} TCP connection${rec.connections.length === 1 ? '' : 's'} (ms from case start)</h3>
+  return html`<h3>Wire log: ${wireCount(rec.connections)} (ms from case start)</h3>
     ${rec.connections.map(
       (c) =>
-        html`<h4>connection #${c.index} — proxy connection id ${c.id}, client port ${c.clientPort}, opened at ${c.openedAt} ms${c.tunnelProxyPort ? `, tunnelled to the origin from the proxy's port ${c.tunnelProxyPort}` : ''}</h4>${table(c)}`,
+        html`<h4>${c.protocol === 'h2' ? `HTTP/2 stream ${c.h2Stream ?? '?'} of session ${c.id}` : `connection #${c.index} — proxy connection id ${c.id}`}, client port ${c.clientPort}, opened at ${c.openedAt} ms${c.tunnelProxyPort ? `, tunnelled to the origin from the proxy's port ${c.tunnelProxyPort}` : ''}</h4>${table(c)}`,
     )}
     ${
       rec.firstProxy
