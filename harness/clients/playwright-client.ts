@@ -3,7 +3,7 @@
  * one visit's observation (the navigations, the dwell, the WebSocket probe, the page read, the
  * screenshot). The browser's life is browser-lifecycle.ts; how a page is read, page-observation.ts.
  */
-import type { Page } from '@playwright/test';
+import type { Page, Request } from '@playwright/test';
 import { performance } from 'node:perf_hooks';
 import type { NavigationRecord } from '../evidence/record';
 import { resolveExecutable } from './executables';
@@ -83,6 +83,28 @@ class PlaywrightDriver implements ClientDriver {
       : undefined;
   }
 
+  /**
+   * After a load, for a Refresh: wait up to dwellMs for the page to ask for another document (a
+   * navigation request of its main frame to a URL other than the one visited or loaded); one that
+   * came is then waited for until it loads (the navigation's own bound), so a Refresh that fires
+   * late on a loaded machine is still this visit's, not the next one's. None within dwellMs: the
+   * page stays as it is (then any load under way finishes, as before).
+   */
+  private async dwell(
+    page: Page,
+    url: string,
+    requested: readonly string[],
+    client: { dwellMs?: number; timeoutMs: number },
+  ): Promise<void> {
+    const loaded = page.url();
+    const target = () => requested.find((u) => u !== url && u !== loaded);
+    const deadline = performance.now() + (client.dwellMs ?? 0);
+    while (!target() && performance.now() < deadline) await page.waitForTimeout(25);
+    const moved = target();
+    if (moved) await page.waitForURL(moved, { timeout: client.timeoutMs, waitUntil: 'load' }).catch(() => {});
+    await page.waitForLoadState('load', { timeout: client.timeoutMs }).catch(() => {});
+  }
+
   async visit({ fixture, urls, beginVisit, marker, screenshotPath }: VisitRequest): Promise<VisitOutcome> {
     const notes: string[] = [];
     const clock = new PhaseClock();
@@ -108,18 +130,18 @@ class PlaywrightDriver implements ClientDriver {
         let committed = false;
         let status: number | undefined;
         let failure: NavigationRecord['failure'];
+        // The page's own navigations (a Refresh's among them), as requests: a Refresh is waited for
+        // by its request, not by a fixed dwell it may outlast on a loaded machine.
+        const requested: string[] = [];
+        const onRequest = (r: Request) => {
+          if (r.isNavigationRequest() && r.frame() === page.mainFrame()) requested.push(r.url());
+        };
+        if (fixture.client.dwellMs) page.on('request', onRequest);
         try {
           const response = await clock.time('navigation', page.goto(url, { timeout: fixture.client.timeoutMs, waitUntil: 'load' }));
           committed = true;
           status = response?.status();
-          if (fixture.client.dwellMs) {
-            // A Refresh fires after the load: stay, then let any navigation it started finish.
-            await clock.time('dwell', page.waitForTimeout(fixture.client.dwellMs));
-            await clock.time(
-              'dwell',
-              page.waitForLoadState('load', { timeout: fixture.client.timeoutMs }).catch(() => {}),
-            );
-          }
+          if (fixture.client.dwellMs) await clock.time('dwell', this.dwell(page, url, requested, fixture.client));
         } catch (e) {
           if (!cc.alive()) {
             if (!fixture.client.crashIsFinding)
@@ -156,6 +178,7 @@ class PlaywrightDriver implements ClientDriver {
               .catch(() => WS_NO_RESULT),
           );
         }
+        page.off('request', onRequest);
         const durationMs = Math.round(performance.now() - navStart);
         const seen = await clock.time('page read', describePage(page, marker, notes));
         visits.push({
