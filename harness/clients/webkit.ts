@@ -16,7 +16,7 @@ import type { ClientDriver, ClientKind, ProxyEndpoint, VisitOutcome, VisitReques
 import { PhaseClock } from '../evidence/phases';
 import { pngPath } from './screenshot';
 import { childPids, signalAll } from './processes';
-import { TIMED_OUT, within } from '../vocabulary/harness-errors';
+import { TIMED_OUT, within, HarnessBoundError } from '../vocabulary/harness-errors';
 
 const DRIVER = process.env.WEBKIT_DRIVER_PATH || '/usr/bin/WebKitWebDriver';
 const MINIBROWSER = process.env.MINIBROWSER_PATH || '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
@@ -48,6 +48,11 @@ export async function wd<T>(base: string, method: string, path: string, body?: u
     headers: { 'content-type': 'application/json' },
     ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     signal: AbortSignal.timeout(timeoutMs),
+  }).catch((e: Error) => {
+    // WebKitWebDriver did not answer in time: a harness bound (hung, or starved of CPU), never the page's outcome.
+    if (e.name === 'TimeoutError' || e.name === 'AbortError')
+      throw new HarnessBoundError(`WebKitWebDriver did not answer ${method} ${path} within ${timeoutMs} ms`, timeoutMs);
+    throw e;
   });
   const json = (await res.json()) as { value: T & { error?: string; message?: string } };
   if (!res.ok || (json.value && typeof json.value === 'object' && 'error' in json.value && json.value.error)) {
@@ -173,6 +178,7 @@ export const webkitClient: ClientKind = {
             try {
               await clock.time('navigation', wd(base, 'POST', `${s}/url`, { url }, fixture.client.timeoutMs + 2000));
             } catch (e) {
+              if (e instanceof HarnessBoundError) throw e;
               const err = e as WebDriverError;
               failure = { by: 'webdriver', error: err.error ?? '', message: err.message };
             }
