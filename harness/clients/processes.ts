@@ -4,14 +4,14 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 
-/** Direct children of a process, this one by default (Linux /proc; elsewhere an empty set, and hangs fall back to Playwright's own kill). */
-export function childPids(parent = process.pid): Set<number> {
-  const pids = new Set<number>();
+/** Every process's children by parent pid, from one pass over /proc (Linux; elsewhere empty). */
+function childrenByParent(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return pids;
+    return children;
   }
   for (const entry of entries) {
     if (!/^\d+$/.test(entry)) continue;
@@ -19,12 +19,29 @@ export function childPids(parent = process.pid): Set<number> {
       // /proc/<pid>/stat: "pid (comm) state ppid ...", where comm may itself contain spaces and ")".
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (ppid === parent) pids.add(Number(entry));
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
     } catch {
       // the process ended while we looked
     }
   }
-  return pids;
+  return children;
+}
+
+/** Direct children of a process, this one by default (elsewhere than Linux an empty set, and hangs fall back to Playwright's own kill). */
+export function childPids(parent = process.pid): Set<number> {
+  return new Set(childrenByParent().get(parent) ?? []);
+}
+
+/** A process and all its descendants, the root first. */
+export function processTree(root = process.pid): number[] {
+  const children = childrenByParent();
+  const tree: number[] = [];
+  for (const queue = [root]; queue.length; ) {
+    const pid = queue.shift()!;
+    tree.push(pid);
+    queue.push(...(children.get(pid) ?? []));
+  }
+  return tree;
 }
 
 /** Runs launch() and returns what it returned plus the child processes that appeared meanwhile. */

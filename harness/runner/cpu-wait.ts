@@ -11,6 +11,9 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { processTree } from '../clients/processes';
+
+export { processTree } from '../clients/processes';
 import type { CpuWait } from '../evidence/machine';
 
 export type { CpuWait } from '../evidence/machine';
@@ -20,37 +23,6 @@ export interface SchedSample {
   at: number;
   threads: Map<string, { delayNs: number; cpuNs: number }>;
   processes: number;
-}
-
-/** This process and all its descendants (by ppid), from one pass over /proc. */
-export function processTree(root = process.pid): number[] {
-  const children = new Map<number, number[]>();
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return [root];
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(entry));
-      children.set(ppid, list);
-    } catch {
-      // ended while we looked
-    }
-  }
-  const tree: number[] = [];
-  const queue = [root];
-  while (queue.length) {
-    const pid = queue.shift()!;
-    tree.push(pid);
-    queue.push(...(children.get(pid) ?? []));
-  }
-  return tree;
 }
 
 /** Scheduler statistics of every thread of the tree (an empty sample where /proc has none). */
