@@ -19,8 +19,11 @@ say "browsers"
 missing=()
 if [ -z "${CHROMIUM_PATH:-}" ] && ! command -v chromium >/dev/null 2>&1; then missing+=(chromium); fi
 if [ -z "${FIREFOX_PATH:-}" ] && ! command -v firefox-esr >/dev/null 2>&1; then missing+=(firefox-esr); fi
+# certutil: Firefox trusts the run's CA through its profile's NSS database, not an override (an
+# overridden certificate makes Firefox drop HSTS: harness/clients/firefox.ts).
+if ! command -v certutil >/dev/null 2>&1; then missing+=(libnss3-tools); fi
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "chromium and firefox-esr are present (or given by CHROMIUM_PATH / FIREFOX_PATH)"
+  echo "chromium, firefox-esr and certutil are present (or given by CHROMIUM_PATH / FIREFOX_PATH)"
 elif [ -f /etc/debian_version ]; then
   if [ "$(id -u)" = 0 ]; then sudo=""; elif sudo -n true 2>/dev/null; then sudo="sudo -n"; else sudo="none"; fi
   if [ "$sudo" = none ]; then

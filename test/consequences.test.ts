@@ -62,8 +62,9 @@ function record(p: Partial<CaseRecord> & { visits: NavigationRecord[] }): CaseRe
   };
 }
 
-const originRequest = (t: number, path: string, headers: [string, string][] = []) => ({
+const originRequest = (t: number, path: string, headers: [string, string][] = [], scheme: 'http' | 'https' = 'https') => ({
   t,
+  scheme,
   kind: 'request' as const,
   method: 'GET',
   target: path,
@@ -132,7 +133,7 @@ describe('consequence facts (from stored typed evidence)', () => {
     expect(computeFacts(subresource)['redirect-followed']).to.equal('no');
   });
 
-  it('http-visit: an http: visit upgraded to https (HSTS) is a CONNECT to :443 in that visit, not a GET http://', () => {
+  it('http-visit: "upgraded to https" only from the visit\'s own request reaching the origin over TLS', () => {
     const visits = [nav(`https://${HOST}/cc-answer`), nav(`http://${HOST}/`)];
     const upgraded = record({
       visitStarts: [0, 500],
@@ -141,8 +142,21 @@ describe('consequence facts (from stored typed evidence)', () => {
         { t: 5, head: head('CONNECT', `${HOST}:443`) },
         { t: 510, head: head('CONNECT', `${HOST}:443`) },
       ]),
+      origin: [originRequest(10, '/cc-answer'), originRequest(520, '/')],
     });
     expect(computeFacts(upgraded)['http-visit']).to.equal('upgraded to https');
+    // Issue 31: a :443 CONNECT in the visit's window and no :80 request, but nothing of the visit
+    // reached the origin (a late retry of visit 1, a visit 2 that sent nothing): no upgrade is seen.
+    const retryOnly = record({
+      visitStarts: [0, 500],
+      visits,
+      connections: conns([
+        { t: 5, head: head('CONNECT', `${HOST}:443`) },
+        { t: 510, head: head('CONNECT', `${HOST}:443`) },
+      ]),
+      origin: [originRequest(10, '/cc-answer'), originRequest(520, '/cc-answer')],
+    });
+    expect(computeFacts(retryOnly)['http-visit']).to.equal('no request');
     const plain = record({
       visitStarts: [0, 500],
       visits,
@@ -153,6 +167,13 @@ describe('consequence facts (from stored typed evidence)', () => {
     });
     expect(computeFacts(plain)['http-visit']).to.equal('sent as http');
     expect(computeFacts(plain).authorities).to.equal('{host}:443, {host}:80');
+    const plainAtOrigin = record({
+      visitStarts: [0, 500],
+      visits,
+      connections: conns([{ t: 5, head: head('CONNECT', `${HOST}:443`) }]),
+      origin: [originRequest(10, '/cc-answer'), originRequest(520, '/', [], 'http')],
+    });
+    expect(computeFacts(plainAtOrigin)['http-visit']).to.equal('sent as http');
   });
 
   it('alt-svc-used: a CONNECT to the advertised alternative (alt.{host} or another port of the host)', () => {
@@ -184,6 +205,15 @@ describe('consequence facts (from stored typed evidence)', () => {
     expect(computeFacts(cookieOnly)['origin-state']).to.equal('cookie cleared');
     const never = record({ visits: [nav(`https://${HOST}/cc-set`, undefined, { cookies: '', storage: [] })] });
     expect(computeFacts(never)['origin-state']).to.equal('never set');
+    // An error page on the last visit reads an empty document.cookie whatever the origin kept.
+    const errorPage = record({
+      visits: [
+        set,
+        answer,
+        nav(`https://${HOST}/`, 'chrome-error://chromewebdata/', { cookies: '', storage: [], originMarkerFound: false }),
+      ],
+    });
+    expect(computeFacts(errorPage)['origin-state']).to.equal('not read');
   });
 });
 
@@ -256,8 +286,9 @@ describe('positive controls', () => {
     expect(uncontrolledBecause(fixture, 'informational', control, undefined)).to.match(/no observation/);
   });
 
-  it('never hides a fail: a consequence seen is a finding whatever the control did', () => {
-    expect(uncontrolledBecause(fixture, 'fail', control, { facts: { 'answer-cookies': 'none' } })).to.equal(undefined);
+  it('a fail without a working control is no finding: the cell is blind there and says why', () => {
+    expect(uncontrolledBecause(fixture, 'fail', control, { facts: { 'answer-cookies': 'none' } })).to.match(/blind here/);
+    expect(uncontrolledBecause(fixture, 'fail', control, { facts: { 'answer-cookies': 'cc_answer_host' } })).to.equal(undefined);
   });
 });
 

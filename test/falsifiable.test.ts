@@ -33,7 +33,9 @@ describe('every consequence verdict is falsifiable (the guard)', () => {
   });
 
   for (const f of cells) {
-    const control = byId.get(f.control!)!.controls!;
+    const controls = byId.get(f.control!)!.controls!;
+    // A cell fails on any kind of the consequence (control.seen); its control must show every kind (control.shows).
+    const control = { shows: controls.seen ?? controls.shows };
     const read = [...new Set([...factsRead(f), 'page' as FactName])];
     const named = (fact: FactName) => f.checks.flatMap((c) => c.outcomes.map((o) => o.when[fact]).filter((v) => v !== undefined));
     it(`${f.id}: a fail only on the consequence seen, a pass only on its absence seen on a loaded visit`, () => {
@@ -54,6 +56,25 @@ describe('every consequence verdict is falsifiable (the guard)', () => {
       }
     });
   }
+
+  it('the Set-Cookie control must show every cookie kind; a cell fails on any one kind', () => {
+    const controls = byId.get('cq-control-cookie')!.controls!;
+    expect(matches(controls.shows, { 'answer-cookies': 'cc_answer_host' })).to.equal(false);
+    expect(matches(controls.shows, { 'answer-cookies': '__Host-cc_answer, cc_answer_host, cc_answer_parent' })).to.equal(true);
+    const [r] = evaluateChecks(byId.get('cq-200-cookie')!, { 'answer-cookies': '__Host-cc_answer', page: 'loaded' });
+    expect(r!.verdict).to.equal('fail');
+  });
+
+  it('a cell whose answer no request got cannot pass: "not exercised" (answer-served 0)', () => {
+    const f = byId.get('cq-403-cookie')!;
+    expect(evaluateChecks(f, { 'answer-cookies': 'none', page: 'loaded', 'answer-served': 1 })[0]!.verdict).to.equal('pass');
+    const [r] = evaluateChecks(f, { 'answer-cookies': 'none', page: 'loaded', 'answer-served': 0 });
+    expect(r!.verdict).to.equal('informational');
+    expect(r!.means).to.match(/^not exercised/);
+    // A case without working helpers (every exchange is under test) is judged as before.
+    const plain = byId.get('baseline-200');
+    if (plain) expect(plain.proxy.exchanges.some((e) => e.working)).to.equal(false);
+  });
 
   it('WebKitGTK\'s cq-407-hsts record of issue 31 ("http-visit: no request", "page: no outcome") is no finding', () => {
     const f = byId.get('cq-407-hsts')!;

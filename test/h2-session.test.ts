@@ -101,10 +101,7 @@ describe('Scripted HTTP/2 sessions (frame tap) with a Node http2 client', () => 
         script([
           {
             when: { connection: 1 },
-            steps: [
-              { do: 'goaway', lastStream: 'below' },
-              { do: 'hold', ms: 3000 },
-            ],
+            steps: [{ do: 'goaway', lastStream: 'below' }, { do: 'ping' }, { do: 'hold', ms: 3000 }],
           },
           { steps: [OK, 'close'] },
         ]),
@@ -131,12 +128,51 @@ describe('Scripted HTTP/2 sessions (frame tap) with a Node http2 client', () => 
       const sent = rec.h2Sessions!.flatMap((s) => s.frames.filter((f) => f.type === 'GOAWAY' && f.dir === 'p2c' && f.scripted));
       expect(sent.map((f) => [f.lastStreamId, f.errorCode, f.scripted])).to.deep.equal([[0, 0, 'injected']]);
 
-      // The same record with a stream opened on the old session after the GOAWAY: the fact sees it.
-      const old = rec.connections.find((c) => c.h2Stream === 1 && c.id === rec.connections[0]!.id)!;
-      const late: ConnectionTrace = { ...old, h2Stream: 3, openedAt: old.openedAt + 50, events: [] };
-      expect(h2SessionFacts({ ...rec, connections: [...rec.connections, late] })['h2-after-goaway']).to.equal(
-        'new streams on that session',
+      // The PING sent behind the GOAWAY came back acknowledged: the fence (h2spec's) is on the wire.
+      const oldSession = rec.h2Sessions!.find((x) => x.id === rec.connections[0]!.id)!;
+      const goawayAt = oldSession.frames.findIndex((f) => f.dir === 'p2c' && f.type === 'GOAWAY');
+      const ackAt = oldSession.frames.findIndex((f, i) => i > goawayAt && f.dir === 'c2p' && f.type === 'PING' && f.flags & 1);
+      expect(ackAt, 'the client acknowledged the PING after the GOAWAY').to.be.above(goawayAt);
+
+      // The same record with a HEADERS frame on the old session above the last-stream-id: after the
+      // PING's acknowledgement it is a violation; before it, a stream the client may have opened
+      // before the GOAWAY reached it (legal); with no acknowledgement at all, nothing is fenced.
+      const withFrame = (at: number, frames = oldSession.frames) => {
+        const headers = { t: frames[at - 1]!.t, dir: 'c2p' as const, type: 'HEADERS', stream: 3, flags: 0x4, length: 20 };
+        const changed = { ...oldSession, frames: [...frames.slice(0, at), headers, ...frames.slice(at)] };
+        return h2SessionFacts({ ...rec, h2Sessions: rec.h2Sessions!.map((x) => (x === oldSession ? changed : x)) })['h2-after-goaway'];
+      };
+      expect(withFrame(ackAt + 1)).to.equal('new streams on that session');
+      expect(withFrame(goawayAt + 1)).to.equal('no new stream on that session');
+      const noAck = oldSession.frames.filter((_, i) => i !== ackAt);
+      expect(withFrame(goawayAt + 1, noAck)).to.equal('not fenced (no PING acknowledged after the GOAWAY)');
+    });
+  });
+
+  describe('RST_STREAM on one tunnel while others are open (h2-session-isolation)', () => {
+    it('h2-reset-stream names the stream the proxy reset (from its RST_STREAM frame) and whether the client retried it', async () => {
+      bed.proxy.useSessionProfile({});
+      const h = host();
+      const session = bed.proxy.openCase(
+        h,
+        script([
+          { when: { connection: 2 }, steps: [OK, { do: 'rst-stream', code: 'CONNECT_ERROR' }] },
+          { steps: [OK, { do: 'hold', ms: 2000 }] },
+        ]),
       );
+      const client = h2Client(bed);
+      const page = connect(client, `${h}:443`);
+      expect(await page.response).to.equal(200);
+      const image = connect(client, `s1.${h}:443`);
+      await image.closed;
+      let rec = { ...recordOf(bed, session), host: h };
+      expect(h2SessionFacts(rec)['h2-reset-stream']).to.equal('stream 3 (s1.{host}:443), not retried');
+      const retry = connect(client, `s1.${h}:443`);
+      expect(await retry.response).to.equal(200);
+      await settle();
+      rec = { ...recordOf(bed, session), host: h };
+      expect(h2SessionFacts(rec)['h2-reset-stream']).to.equal('stream 3 (s1.{host}:443), retried on the same session');
+      client.destroy();
     });
   });
 

@@ -40,7 +40,12 @@ const header = z.strictObject({
   finding: z.string().min(1).describe("The sentence of a fail; {shape} is the shape's title."),
   control: z.strictObject({
     routes: z.record(z.string(), z.unknown()).describe("The origin's routes in the control: the origin sends the header itself."),
-    shows: factMatch,
+    shows: factMatch.describe("The facts that show the consequence: a cell's only fail."),
+    showsEvery: factMatch
+      .optional()
+      .describe(
+        'What the control must show to count as working, where the header has several kinds (every cookie kind: a client that drops one kind of the origin\'s own cookies would leave that kind blind); default "shows".',
+      ),
     consequence: z.string().min(1),
   }),
 });
@@ -77,8 +82,8 @@ export type MatrixFile = z.output<typeof matrixSchema>;
 
 /** The later visits' answers: http: requests forwarded, every CONNECT a working tunnel. */
 const WORKING = [
-  { when: { method: 'GET' }, steps: [{ do: 'tunnel' }], note: 'an http: visit, forwarded to the origin' },
-  { steps: [{ do: 'send', text: 'HTTP/1.1 200 Connection established\r\n\r\n' }, { do: 'tunnel' }], note: 'a working tunnel' },
+  { when: { method: 'GET' }, steps: [{ do: 'tunnel' }], note: 'an http: visit, forwarded to the origin', working: true },
+  { steps: [{ do: 'send', text: 'HTTP/1.1 200 Connection established\r\n\r\n' }, { do: 'tunnel' }], note: 'a working tunnel', working: true },
 ];
 
 type Header = MatrixFile['matrix']['headers'][number];
@@ -156,7 +161,7 @@ function control(m: MatrixFile['matrix'], h: Header): Record<string, unknown> {
         requirement: h.requirement,
         outcomes: [
           {
-            when: h.control.shows,
+            when: h.control.showsEvery ?? h.control.shows,
             verdict: 'informational',
             means: `control: ${h.control.consequence} (the measurement sees the consequence)`,
           },
@@ -167,7 +172,11 @@ function control(m: MatrixFile['matrix'], h: Header): Record<string, unknown> {
         },
       },
     ],
-    controls: { shows: h.control.shows, consequence: h.control.consequence },
+    controls: {
+      shows: h.control.showsEvery ?? h.control.shows,
+      ...(h.control.showsEvery ? { seen: h.control.shows } : {}),
+      consequence: h.control.consequence,
+    },
   };
 }
 

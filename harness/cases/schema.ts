@@ -242,6 +242,12 @@ const exchangeObject = z.strictObject({
     .optional(),
   steps: z.array(step).min(1),
   note: z.string().optional(),
+  working: z
+    .literal(true)
+    .optional()
+    .describe(
+      'A helper, not the answer under test (a later visit\'s working tunnel): requests it answers do not count in the fact answer-served, and a case with such helpers cannot pass where no request got the answer under test.',
+    ),
 });
 
 /**
@@ -474,11 +480,14 @@ export const fixtureSchema = z.strictObject({
     .regex(/^[a-z0-9][a-z0-9-]*$/)
     .optional()
     .describe(
-      "The positive control of this case's measurement: a case where the origin itself causes the consequence. Where that control does not show it for a client, this case's pass or informational verdict becomes unsupported (the measurement could not have seen a fail).",
+      "The positive control of this case's measurement: a case where the origin itself causes the consequence. Where that control does not show it for a client, this case's verdict there becomes unsupported (blind: the measurement could not have seen a fail, and a fail seen by it is no finding).",
     ),
   controls: z
     .strictObject({
-      shows: factMatch.describe('The facts that prove the consequence took effect.'),
+      shows: factMatch.describe('The facts that prove the consequence took effect (in every kind the class has).'),
+      seen: factMatch
+        .optional()
+        .describe('The facts that show the consequence in a case this one controls (its only fail) where they are wider than "shows" (any one kind); default "shows".'),
       consequence: z.string().min(1).describe('The consequence, in a few words ("the origin\'s own cookie is kept").'),
     })
     .optional()

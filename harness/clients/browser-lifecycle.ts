@@ -57,6 +57,7 @@ export class PlaywrightBrowser {
       executablePath: this.executablePath,
       proxyUrl: this.endpoint.url,
       spki: this.endpoint.spki,
+      caPem: this.endpoint.caPem,
       ...(this.endpoint.pac ? { pac: this.endpoint.pac } : {}),
     };
   }
@@ -72,9 +73,10 @@ export class PlaywrightBrowser {
   private async launchPersistent(extra: BrowserContextOptions): Promise<{ value: BrowserContext; pids: number[] }> {
     const dir = mkdtempSync(join(tmpdir(), `cc-${this.engine.name}-`));
     this.dirs.push(dir);
+    this.engine.prepareProfile?.(dir, this.setup());
     const options = {
       ...this.engine.launchOptions(this.setup()),
-      ...this.contextOptions({ ignoreHTTPSErrors: true, ...extra }),
+      ...this.contextOptions(extra),
     } as LaunchOptions & BrowserContextOptions;
     return withNewChildren(() => this.engine.launchPersistent!(dir, options));
   }

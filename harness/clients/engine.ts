@@ -12,6 +12,8 @@ export interface LaunchSetup {
   spki: string;
   /** The "list" transport: a PAC script to configure instead of proxyUrl. */
   pac?: string;
+  /** The run's CA (PEM): an engine that trusts it through its profile, not an override, imports it. */
+  caPem: string;
 }
 
 export interface Engine {
@@ -36,6 +38,8 @@ export interface Engine {
    * platform-notes.md); then the engine launches one and cases get pages in it.
    */
   persistent?(setup: LaunchSetup): boolean;
+  /** Fills a persistent context's user data dir before the launch (Firefox: the run's CA in its NSS database). */
+  prepareProfile?(userDataDir: string, setup: LaunchSetup): void;
   launchPersistent?(userDataDir: string, options: LaunchOptions & BrowserContextOptions): Promise<BrowserContext>;
 }
 

@@ -5,8 +5,34 @@
  * send CONNECTs of its own (see platform-notes.md).
  */
 import { firefox, type BrowserContextOptions, type LaunchOptions } from '@playwright/test';
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { pacDataUrl, type Engine, type LaunchSetup } from './engine';
 import { proxyPac } from '../vocabulary/transports';
+import { SetupError } from '../vocabulary/harness-errors';
+
+/**
+ * Trusts the run's CA in a profile's own NSS database, as a user's imported root: no certificate
+ * override. WebDriver's acceptInsecureCerts (Playwright's ignoreHTTPSErrors) makes every
+ * certificate an override, and Firefox drops Strict-Transport-Security on an overridden connection
+ * (nsHttpChannel::ProcessHSTSHeader), which left its HSTS control blind. Firefox under Playwright
+ * keeps a cert9.db it finds in the user data dir (platform-notes.md).
+ */
+export function trustCaInProfile(dir: string, caPem: string): void {
+  const certutil = (...args: string[]) => {
+    const r = spawnSync('certutil', args, { encoding: 'utf8', timeout: 30_000 });
+    if (r.error || r.status !== 0)
+      throw new SetupError(
+        `Firefox: certutil ${args.slice(0, 1).join(' ')} failed (${r.error?.message ?? `exit ${r.status}: ${(r.stderr || r.stdout).trim()}`}); ` +
+          'certutil (Debian libnss3-tools) puts the run\'s CA into the profile: run npm run setup',
+      );
+  };
+  const pem = join(dir, 'cc-run-ca.pem');
+  writeFileSync(pem, caPem);
+  certutil('-N', '-d', `sql:${dir}`, '--empty-password');
+  certutil('-A', '-d', `sql:${dir}`, '-n', 'connect-conformance run CA', '-t', 'C,,', '-i', pem);
+}
 
 /**
  * How Firefox reaches the mock proxy (the suite's browsers and npm run serve's printed profile).
@@ -43,14 +69,14 @@ export const firefoxEngine: Engine = {
       firefoxUserPrefs: firefoxProxyPrefs(setup),
     };
   },
-  // The origin's certificate comes from a CA made at run time; BiDi's acceptInsecureCerts is
-  // Firefox's only switch for it.
-  contextOptions: { ignoreHTTPSErrors: true },
-  proxyCertificateUnverified:
-    "Firefox runs with acceptInsecureCerts (WebDriver BiDi's only way to trust the run's CA), which accepts the HTTPS proxy's certificate too, whatever is wrong with it",
+  // No certificate override: the run's CA is a root of the profile (trustCaInProfile), so HSTS is
+  // kept as from any trusted site and the HTTPS proxy's own certificate is checked for real.
+  contextOptions: {},
   launch: (options) => firefox.launch(options),
-  // Measured here: with an HTTPS proxy Firefox only completes the tunnel in a persistent context
-  // with ignoreHTTPSErrors (the proxy certificate is checked outside per-context overrides).
-  persistent: ({ proxyUrl }) => proxyUrl.startsWith('https:'),
+  // Every Firefox project runs in one persistent context per worker: only a profile made before the
+  // launch can hold the CA (launch() refuses --profile). Cases get pages of it, emptied after each
+  // (browser-lifecycle.ts); hosts are unique per case run, since Firefox's HSTS store is per profile.
+  persistent: () => true,
+  prepareProfile: (dir: string, setup: LaunchSetup) => trustCaInProfile(dir, setup.caPem),
   launchPersistent: (dir: string, options: LaunchOptions & BrowserContextOptions) => firefox.launchPersistentContext(dir, options),
 };

@@ -68,8 +68,8 @@ export type ProxyEventData =
   | { kind: 'p2c'; data: string; frame?: H2Frame }
   /** A complete request head; its fields are in the connection's requests[index - 1]. */
   | { kind: 'request'; index: number; method: string; target: string; version: string; frame?: H2Frame }
-  /** The fixture exchange chosen for the latest request. */
-  | { kind: 'exchange'; index: number; note?: string }
+  /** The fixture exchange chosen for the latest request; working: a helper exchange, not the answer under test. */
+  | { kind: 'exchange'; index: number; note?: string; working?: true }
   /** A response head the proxy sent (parsed from the bytes it wrote, or an HTTP/2 HEADERS frame). */
   | {
       kind: 'response';
@@ -107,7 +107,17 @@ export type ProxyEventKind = ProxyEvent['kind'];
 export type OriginEventData =
   | { kind: 'handshake-completed'; tlsVersion: string; alpn: string | null; servername?: string }
   | { kind: 'handshake-failed'; error: string }
-  | { kind: 'request'; method: string; target: string; version: string; host: string; path: string; headers: Header[] }
+  /** scheme: whether the request came over TLS (absent in runs recorded before it was kept). */
+  | {
+      kind: 'request';
+      method: string;
+      target: string;
+      version: string;
+      host: string;
+      path: string;
+      headers: Header[];
+      scheme?: 'http' | 'https';
+    }
   /** A WebSocket handshake: an HTTP/1.1 Upgrade, or an HTTP/2 extended CONNECT (RFC 8441) whose headers include the pseudo-headers. */
   | { kind: 'websocket'; via: 'h2 extended CONNECT' | 'HTTP/1.1 Upgrade'; method: string; path: string; headers: Header[] }
   | { kind: 'ws-message'; text: string };

@@ -113,8 +113,10 @@ export function redirectFollowed(rec: CaseRecord): 'yes' | 'no' {
 
 /**
  * An http: visit after an answer that carried Strict-Transport-Security: did the client send it
- * to the proxy as http (absolute-form GET, or a CONNECT to port 80) or upgrade it to https first
- * (a CONNECT to port 443)? Read per visit window.
+ * as http, or upgrade it to https first? Read per visit window. An upgrade is only believed from
+ * the visit's own request (the visit's path, for the case host) reaching the origin over TLS: the
+ * absence of a :80 request proves nothing (a late retry of an earlier visit plus a visit that sent
+ * nothing reads the same at the proxy).
  */
 export function httpVisit(rec: CaseRecord): NonNullable<Facts['http-visit']> {
   const httpVisits = visitsOf(rec)
@@ -126,10 +128,17 @@ export function httpVisit(rec: CaseRecord): NonNullable<Facts['http-visit']> {
     const a = requestAuthority(head);
     return a && a.host === rec.host ? [a.port] : [];
   });
+  const ownRequests = rec.origin.filter(
+    (e): e is Extract<OriginEvent, { kind: 'request' }> =>
+      e.kind === 'request' &&
+      isLive(rec, e.t) &&
+      e.host === rec.host &&
+      httpVisits.some(({ v, i }) => i === visitAt(rec, e.t) && place(v.url) === `${e.host}${new URL(e.path, 'https://origin.invalid').pathname}`),
+  );
   // HSTS means no http request at all: one sent as http (beside any https attempt, such as
   // Chromium's HTTPS-Upgrades probe) shows the policy was not noted.
-  if (ports.some((p) => p !== 443)) return 'sent as http';
-  return ports.includes(443) ? 'upgraded to https' : 'no request';
+  if (ports.some((p) => p !== 443) || ownRequests.some((e) => e.scheme === 'http')) return 'sent as http';
+  return ownRequests.some((e) => e.scheme === 'https') ? 'upgraded to https' : 'no request';
 }
 
 /**
@@ -174,7 +183,8 @@ export function originState(rec: CaseRecord): NonNullable<Facts['origin-state']>
   });
   if (!visits.some((v) => has(v).cookie || has(v).storage)) return visits.some((v) => v.cookies !== undefined) ? 'never set' : 'not read';
   const last = visits[visits.length - 1]!;
-  if (last.cookies === undefined && last.storage === undefined) return 'not read';
+  // An error page's document.cookie is empty whatever the origin's state: only the origin's own page reads it.
+  if (!last.originMarkerFound || (last.cookies === undefined && last.storage === undefined)) return 'not read';
   const { cookie, storage } = has(last);
   return cookie && storage ? 'kept' : cookie ? 'storage cleared' : storage ? 'cookie cleared' : 'both cleared';
 }

@@ -16,6 +16,7 @@ import { requestFacts } from './request-facts';
 import { websocketFacts } from './websocket-facts';
 import { h2SessionFacts } from './h2-session-facts';
 import { failoverFacts } from './failover-facts';
+import { answerServed } from './answer-facts';
 
 export function computeFacts(rec: CaseRecord): Facts {
   const conns = byOpening(rec);
@@ -28,6 +29,7 @@ export function computeFacts(rec: CaseRecord): Facts {
     ...navigationFacts(rec),
     ...originFacts(rec),
     ...consequenceFacts(rec),
+    'answer-served': answerServed(rec),
     connects:
       conns.flatMap((c) => c.requests).filter((r) => r.head.method === 'CONNECT' && isLive(rec, r.t)).length +
       (omitted?.requests.filter((r) => r.method === 'CONNECT' && isLive(rec, r.t)).length ?? 0),

@@ -74,8 +74,8 @@ const SUBRESOURCE_SVG =
 
 export class TlsOrigin {
   private tlsServer: tls.Server;
-  private h1 = http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => this.serve(req, res));
-  private plainServer = http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => this.serve(req, res));
+  private h1 = http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => this.serve(req, res, 'https'));
+  private plainServer = http.createServer({ keepAliveTimeout: 120_000 }, (req, res) => this.serve(req, res, 'http'));
   private h2 = http2.createServer({ settings: { enableConnectProtocol: false } });
   private h2Connect = http2.createServer({ settings: { enableConnectProtocol: true } });
   private pages = new Map<string, PageSpec>();
@@ -191,7 +191,7 @@ export class TlsOrigin {
     return { status: route?.status ?? 200, html, spec, extra: route ? routeHeaders(route.headers, host) : {} };
   }
 
-  private serve(req: http.IncomingMessage, res: http.ServerResponse): void {
+  private serve(req: http.IncomingMessage, res: http.ServerResponse, scheme: 'http' | 'https'): void {
     const host = (req.headers.host ?? '').replace(/:\d+$/, '').toLowerCase();
     const path = (req.url ?? '/').replace(/^https?:\/\/[^/]+/, '') || '/';
     this.record(req.socket.remotePort, {
@@ -202,6 +202,7 @@ export class TlsOrigin {
       host,
       path,
       headers: fields(req.rawHeaders),
+      scheme,
     });
     const { status, html, spec, extra } = this.body(host, path);
     res.writeHead(status, {
@@ -245,6 +246,7 @@ export class TlsOrigin {
       host,
       path,
       headers: fields(raw),
+      scheme: 'https',
     });
     const { status, html, spec, extra } = this.body(host, path);
     stream.respond({

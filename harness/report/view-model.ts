@@ -106,7 +106,7 @@ export function buildCell(
 /**
  * A pass means nothing unless the measurement could have seen the fail: where a case's positive
  * control (the origin itself causing the consequence) did not show it for a client, that case's
- * pass or informational verdict there becomes unsupported. A fail stands: it was seen.
+ * verdict there (a fail included: a finding needs a measurement shown to work) becomes unsupported.
  */
 function applyControls(fixtures: LoadedFixture[], cells: Map<string, Cell>): void {
   const byId = new Map(fixtures.map((f) => [f.id, f]));

@@ -26,10 +26,26 @@ export interface CheckResult {
   matched: number | 'otherwise';
 }
 
-export function evaluateChecks(fixture: Pick<Fixture, 'checks'>, facts: Facts): CheckResult[] {
+/** A case whose proxy script has working helpers beside the answer under test (the consequence matrix). */
+const hasHelpers = (fixture: Partial<Pick<Fixture, 'proxy'>>) => !!fixture.proxy?.exchanges.some((e) => e.working);
+
+export const NOT_EXERCISED =
+  'not exercised: no request got the answer under test (answer-served 0: a helper or nothing answered every request), so a pass would rest on nothing';
+
+export function evaluateChecks(fixture: Pick<Fixture, 'checks'> & Partial<Pick<Fixture, 'proxy'>>, facts: Facts): CheckResult[] {
+  const unexercised = hasHelpers(fixture) && facts['answer-served'] === 0;
   return fixture.checks.map((c) => {
     const i = c.outcomes.findIndex((o) => matches(o.when, facts));
     const hit = i >= 0 ? c.outcomes[i]! : c.otherwise;
+    // Only a pass needs the answer served: a fail was seen, and nothing else is a judgement.
+    if (unexercised && hit.verdict === 'pass')
+      return {
+        requirement: c.requirement,
+        level: requirement(c.requirement)?.level ?? '?',
+        verdict: 'informational',
+        means: NOT_EXERCISED,
+        matched: i >= 0 ? i : 'otherwise',
+      };
     return {
       requirement: c.requirement,
       level: requirement(c.requirement)?.level ?? '?',
@@ -47,7 +63,11 @@ export function evaluateChecks(fixture: Pick<Fixture, 'checks'>, facts: Facts): 
  * the worst. A client that sometimes breaks a MUST fails it in every run; the raw facts stay as
  * observed.
  */
-export function evaluateChecksFor(fixture: Pick<Fixture, 'checks' | 'intermittent'>, client: string, facts: Facts): CheckResult[] {
+export function evaluateChecksFor(
+  fixture: Pick<Fixture, 'checks' | 'intermittent'> & Partial<Pick<Fixture, 'proxy'>>,
+  client: string,
+  facts: Facts,
+): CheckResult[] {
   const declared = intermittentFacts(fixture, client);
   return evaluateChecks(fixture, facts).map((result, i) => {
     const check = fixture.checks[i]!;
@@ -58,7 +78,7 @@ export function evaluateChecksFor(fixture: Pick<Fixture, 'checks' | 'intermitten
     if (!varying.length) return result;
     let combos: Facts[] = [facts];
     for (const [fact, values] of varying) combos = combos.flatMap((c) => values.map((v) => ({ ...c, [fact]: v }) as Facts));
-    const all = combos.map((c) => evaluateChecks({ checks: [check] }, c)[0]!);
+    const all = combos.map((c) => evaluateChecks({ checks: [check], ...(fixture.proxy ? { proxy: fixture.proxy } : {}) }, c)[0]!);
     const worstVerdict = worst(all.map((r) => r.verdict));
     if (worstVerdict === result.verdict) return result;
     const hit = all.find((r) => r.verdict === worstVerdict)!;

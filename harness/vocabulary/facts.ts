@@ -110,6 +110,12 @@ export const FACTS = {
     domain: count,
     means: 'How many CONNECT requests for the case host reached the proxy before the harness closed the client context.',
   },
+  'answer-served': {
+    stable: true,
+    domain: count,
+    means:
+      'How many requests the proxy answered with the exchange under test (any exchange of the case but its working helpers, such as a later visit\'s working tunnel), from the exchange log. A case with helpers cannot pass where this is 0: the answer was not exercised.',
+  },
   connections: { stable: true, domain: count, means: 'How many TCP connections the client opened to the proxy for the case host.' },
   'request-line': { stable: true, domain: text, means: "The first request's request line, with the case host written as {host}." },
   'request-version': { stable: true, domain: text, means: 'The HTTP version of the first request.' },
@@ -209,7 +215,7 @@ export const FACTS = {
     stable: true,
     domain: oneOf('upgraded to https', 'sent as http', 'no request', 'none'),
     means:
-      'For the case\'s http: visits (after an answer carrying Strict-Transport-Security): "upgraded to https" when the client asked the proxy for the case host on port 443 only (an HSTS upgrade), "sent as http" when an http request went out (port 80; an https attempt beside it, such as Chromium\'s HTTPS-Upgrades probe, does not change that: an HSTS host is never asked for over http), "no request", or "none" when the case has no http: visit.',
+      'For the case\'s http: visits (after an answer carrying Strict-Transport-Security): "sent as http" when an http request for the case host went out in the visit (an absolute-form GET or a CONNECT to port 80 at the proxy, or the visit\'s request reaching the origin over plain http; an https attempt beside it, such as Chromium\'s HTTPS-Upgrades probe, does not change that: an HSTS host is never asked for over http), "upgraded to https" only when the visit\'s own request (its path, for the case host, in its window) reached the origin over TLS, "no request" when neither was seen, or "none" when the case has no http: visit.',
   },
   'alt-svc-used': {
     stable: true,
@@ -231,7 +237,7 @@ export const FACTS = {
     stable: true,
     domain: oneOf('kept', 'cookie cleared', 'storage cleared', 'both cleared', 'never set', 'not read'),
     means:
-      'The origin\'s own cookie and localStorage item cc_origin (set by the first visit) as the last visit\'s page saw them: "kept", which were cleared, "never set" when no page ever saw them, "not read" without a page.',
+      'The origin\'s own cookie and localStorage item cc_origin (set by the first visit) as the last visit\'s page saw them: "kept", which were cleared, "never set" when no page ever saw them, "not read" when the last visit did not load the origin\'s page (an error page\'s empty document.cookie says nothing about the origin\'s state).',
   },
   'origin-paths': {
     stable: true,

@@ -18,7 +18,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -28,7 +28,7 @@ import { firefoxEngine } from '../../harness/clients/firefox';
 import { resolveExecutable } from '../../harness/clients/executables';
 import { pngPath, SCREENSHOT_FILE, screenshotOptions } from '../../harness/clients/screenshot';
 import { startWebKitDriver, stopWebKitDriver, wd } from '../../harness/clients/webkit';
-import type { Engine } from '../../harness/clients/engine';
+import type { Engine, LaunchSetup } from '../../harness/clients/engine';
 
 const [kind, visitsArg, atOnceArg = '1'] = process.argv.slice(2);
 const visits = Number(visitsArg);
@@ -49,7 +49,9 @@ const share = (n: number) => Array.from({ length: visits }, (_, i) => i).filter(
 async function playwrightLoop(engine: Engine, mine: number[]): Promise<void> {
   const exe = resolveExecutable(engine.name);
   if (!exe.path) throw new Error(`${engine.label} is not available: ${exe.how}`);
-  const browser = await engine.launch(engine.launchOptions({ executablePath: exe.path, proxyUrl, spki: ca.leafSpkiSha256 }));
+  const setup = { executablePath: exe.path, proxyUrl, spki: ca.leafSpkiSha256, caPem: ca.caPem };
+  if (engine.persistent?.(setup)) return persistentLoop(engine, setup, mine);
+  const browser = await engine.launch(engine.launchOptions(setup));
   for (const i of mine) {
     const shot = join(dir, `${i}-${SCREENSHOT_FILE}`);
     const context = await browser.newContext(engine.contextOptions);
@@ -59,6 +61,23 @@ async function playwrightLoop(engine: Engine, mine: number[]): Promise<void> {
     await context.close();
   }
   await browser.close();
+}
+
+/** As the suite drives an engine that needs a persistent context (Firefox: the CA lives in its profile): a page per visit, cookies cleared after. */
+async function persistentLoop(engine: Engine, setup: LaunchSetup, mine: number[]): Promise<void> {
+  const profile = mkdtempSync(join(tmpdir(), 'cc-bare-profile-'));
+  engine.prepareProfile?.(profile, setup);
+  const context = await engine.launchPersistent!(profile, { ...engine.launchOptions(setup), ...engine.contextOptions });
+  for (const i of mine) {
+    const shot = join(dir, `${i}-${SCREENSHOT_FILE}`);
+    const p = await context.newPage();
+    await p.goto(`https://bare-${i}.connect.test/`, { timeout: 30_000 });
+    await p.screenshot({ path: shot, ...screenshotOptions(shot) });
+    await p.close();
+    await context.clearCookies();
+  }
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
 }
 
 async function webkitLoop(mine: number[]): Promise<void> {
