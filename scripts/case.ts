@@ -1,15 +1,18 @@
 /**
- * npm run case -- <case-id> [--client chromium] [--transport h1|h1-tls|h2|list]
+ * npm run case -- <case-id> [--client chromium] [--transport h1|h1-tls|h2|list] [--pcap [file]]
  *
  * Runs one fixture in one client, outside Playwright, and prints what h2spec prints on a failure:
  * each requirement's text and section, the acceptable outcomes, what was observed and the
  * verdict; then every fact, the expectation check, the navigation and the wire log both ways.
+ * --pcap writes the case's wire as a pcapng for Wireshark (default <case-id>.<project>.pcapng).
  *
  * Exit codes: 0 ran and matched expectations/ (or none is recorded for it yet, as for a new case:
  * the output says so), 1 differs from expectations/, 2 harness error,
  * 3 bad arguments (unknown case, client or transport; client not installed).
  */
+import { writeFileSync } from 'node:fs';
 import { loadFixtures, type LoadedFixture } from '../harness/cases/load';
+import { recordPcapng } from '../harness/report/pcapng';
 import { CLIENTS } from '../harness/clients/registry';
 import { unsupportedReason } from '../harness/clients/client';
 import { Lab } from '../harness/runner/lab';
@@ -24,13 +27,16 @@ const option = (name: string) => {
   if (at < 0) return undefined;
   return args[at]!.includes('=') ? args[at]!.split('=')[1] : args[at + 1];
 };
-const usage = 'usage: npm run case -- <case-id> [--client chromium] [--transport h1|h1-tls|h2|list]';
+const usage = 'usage: npm run case -- <case-id> [--client chromium] [--transport h1|h1-tls|h2|list] [--pcap [file]]';
 const fail = (message: string): never => {
   console.error(`${message}\n${usage}`);
   process.exit(3);
 };
 
-const id = args.find((a, i) => !a.startsWith('--') && !['--client', '--transport'].includes(args[i - 1] ?? '')) ?? fail('which case?');
+const id =
+  args.find((a, i) => !a.startsWith('--') && !['--client', '--transport', '--pcap'].includes(args[i - 1] ?? '')) ?? fail('which case?');
+const pcapAt = args.indexOf('--pcap');
+const pcapArg = pcapAt >= 0 ? (args[pcapAt + 1] && !args[pcapAt + 1]!.startsWith('--') ? args[pcapAt + 1] : '') : undefined;
 const clientName = option('--client') ?? 'chromium';
 const transport = (option('--transport') ?? 'h1') as Transport;
 let fixtures: LoadedFixture[] = [];
@@ -92,5 +98,10 @@ const { differs } = printCaseResult({
   record,
   ...(controlRecord ? { controlRecord } : {}),
 });
+if (pcapArg !== undefined) {
+  const out = pcapArg || `${fixture.id}.${project}.pcapng`;
+  writeFileSync(out, recordPcapng(record, `${fixture.id} in ${record.client.label} ${record.client.version} (project ${project})`));
+  line(`\nwire written to ${out} (pcapng: open it in Wireshark)`);
+}
 // A case with no expectation yet (a new one, or one from an outside folder) ran: only a difference fails.
 process.exit(differs ? 1 : 0);

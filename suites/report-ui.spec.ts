@@ -140,3 +140,59 @@ test('the matrix keeps the browser columns within 1400 px and its transport togg
   expect(overflow).toBeLessThanOrEqual(0);
   await expect(page.locator('#f-cols')).toBeVisible();
 });
+
+test('a real run: a consequence finding shows its control, a blind cell says so, one search finds any case, filters survive a reload', async ({
+  page,
+}, testInfo) => {
+  // Renders a whole committed run (as the findings test does): the slow bound.
+  test.slow();
+  const dir = testInfo.outputPath('history-report');
+  const runDir = join(dir, 'runs', 'history');
+  mkdirSync(runDir, { recursive: true });
+  const run = readResults(join(import.meta.dirname, '..', 'reports', 'history', '2026-11-22_chromium-156.0.8078.79_firefox-153.7.0.json'));
+  writeFileSync(join(runDir, 'results.json'), JSON.stringify(run));
+  writeReport(run, join(runDir, 'results.json'), { topDir: dir, expectations: hostileExpectations });
+  const rows = buildMatrix(run).groups.flatMap((g) => g.rows);
+  const cellWhere = (pick: (c: ReturnType<typeof buildMatrix>['groups'][number]['rows'][number]['cells'][number]) => boolean) =>
+    rows.flatMap((r) => (r.fixture.consequence ? r.cells.filter(pick).map((cell) => ({ row: r, cell })) : []))[0];
+  await page.setViewportSize({ width: 1400, height: 900 });
+
+  // A finding of a consequence class: its control's own result for the same client, on the same page.
+  const finding = cellWhere((c) => c.severity === 'security');
+  expect(finding, 'the snapshot has a consequence finding').toBeTruthy();
+  await page.goto(pathToFileURL(join(runDir, 'cases', `${finding!.row.fixture.id}.html`)).href + `#${finding!.cell.client}`);
+  const section = page.locator(`section#${finding!.cell.client}`);
+  await expect(section.locator('.control-works')).toContainText('shows the consequence here');
+  await expect(section.locator(`.control a[href^="${finding!.row.fixture.control}.html"]`)).toBeVisible();
+
+  // A cell whose control showed nothing: the word for blind, with its control.
+  const blind = cellWhere((c) => c.verdict === 'blind');
+  expect(blind, 'the snapshot has a blind cell (Firefox HSTS under an override)').toBeTruthy();
+  await page.goto(pathToFileURL(join(runDir, 'cases', `${blind!.row.fixture.id}.html`)).href + `#${blind!.cell.client}`);
+  const blindSection = page.locator(`section#${blind!.cell.client}`);
+  await expect(blindSection.locator('h2 .v-blind')).toHaveText('blind');
+  await expect(blindSection).toContainText('blind here');
+  await expect(blindSection.locator(`a[href^="${blind!.row.fixture.control}.html"]`)).toBeVisible();
+
+  // One search from the default view finds a case of another transport (an h2 case).
+  await page.goto(pathToFileURL(join(dir, 'index.html')).href);
+  const h2 = rows.find((r) => r.fixture.id.startsWith('h2-') && !r.fixture.transports.includes('h1'));
+  expect(h2, 'the snapshot has an h2-only case').toBeTruthy();
+  await page.locator('#f-q').fill(h2!.fixture.id);
+  await page.locator('#f-q').dispatchEvent('input');
+  await expect(page.locator(`tr#${h2!.fixture.id}`)).toBeVisible();
+
+  // Filters combine and survive a reload: the failures filter stays while a search narrows it.
+  await page.locator('#f-q').fill('');
+  await page.locator('#f-q').dispatchEvent('input');
+  await page.locator('#f-cols').selectOption({ index: 0 });
+  await page.locator('#f-show').selectOption('bad');
+  await page.locator('#f-q').fill('cq-');
+  await page.locator('#f-q').dispatchEvent('input');
+  await expect(page.locator('#f-show')).toHaveValue('bad');
+  const before = await page.locator('#f-count').textContent();
+  await page.reload();
+  await expect(page.locator('#f-show')).toHaveValue('bad');
+  await expect(page.locator('#f-q')).toHaveValue('cq-');
+  await expect(page.locator('#f-count')).toHaveText(before!);
+});

@@ -69,7 +69,7 @@ describe('every consequence verdict is falsifiable (the guard)', () => {
     const f = byId.get('cq-403-cookie')!;
     expect(evaluateChecks(f, { 'answer-cookies': 'none', page: 'loaded', 'answer-served': 1 })[0]!.verdict).to.equal('pass');
     const [r] = evaluateChecks(f, { 'answer-cookies': 'none', page: 'loaded', 'answer-served': 0 });
-    expect(r!.verdict).to.equal('informational');
+    expect(r!.verdict).to.equal('not measured');
     expect(r!.means).to.match(/^not exercised/);
     // A case without working helpers (every exchange is under test) is judged as before.
     const plain = byId.get('baseline-200');
@@ -79,7 +79,7 @@ describe('every consequence verdict is falsifiable (the guard)', () => {
   it('WebKitGTK\'s cq-407-hsts record of issue 31 ("http-visit: no request", "page: no outcome") is no finding', () => {
     const f = byId.get('cq-407-hsts')!;
     const [r] = evaluateChecks(f, { 'http-visit': 'no request', page: 'no outcome' });
-    expect(r!.verdict).to.equal('informational');
+    expect(r!.verdict).to.equal('not measured');
     expect(r!.means).to.match(/^not measured/);
   });
 });

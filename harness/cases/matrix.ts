@@ -83,7 +83,11 @@ export type MatrixFile = z.output<typeof matrixSchema>;
 /** The later visits' answers: http: requests forwarded, every CONNECT a working tunnel. */
 const WORKING = [
   { when: { method: 'GET' }, steps: [{ do: 'tunnel' }], note: 'an http: visit, forwarded to the origin', working: true },
-  { steps: [{ do: 'send', text: 'HTTP/1.1 200 Connection established\r\n\r\n' }, { do: 'tunnel' }], note: 'a working tunnel', working: true },
+  {
+    steps: [{ do: 'send', text: 'HTTP/1.1 200 Connection established\r\n\r\n' }, { do: 'tunnel' }],
+    note: 'a working tunnel',
+    working: true,
+  },
 ];
 
 type Header = MatrixFile['matrix']['headers'][number];
@@ -103,12 +107,12 @@ export function checkFor(h: Header, means: { fail: string }) {
       { when: { ...h.pass.when, page: 'loaded' }, verdict: 'pass', means: `${h.pass.means}, and the last visit loaded the origin` },
       {
         when: h.pass.when,
-        verdict: 'informational',
-        means: `${h.pass.means}, but the last visit did not load the origin, so nothing proves the client's state was read`,
+        verdict: 'not measured',
+        means: `not measured: ${h.pass.means}, but the last visit did not load the origin, so nothing proves the client's state was read`,
       },
     ],
     otherwise: {
-      verdict: 'informational',
+      verdict: 'not measured',
       means: `not measured: neither the consequence (${h.control.consequence}) nor its absence was seen`,
     },
   };

@@ -246,7 +246,7 @@ const exchangeObject = z.strictObject({
     .literal(true)
     .optional()
     .describe(
-      'A helper, not the answer under test (a later visit\'s working tunnel): requests it answers do not count in the fact answer-served, and a case with such helpers cannot pass where no request got the answer under test.',
+      "A helper, not the answer under test (a later visit's working tunnel): requests it answers do not count in the fact answer-served, and a case with such helpers cannot pass where no request got the answer under test.",
     ),
 });
 
@@ -487,7 +487,9 @@ export const fixtureSchema = z.strictObject({
       shows: factMatch.describe('The facts that prove the consequence took effect (in every kind the class has).'),
       seen: factMatch
         .optional()
-        .describe('The facts that show the consequence in a case this one controls (its only fail) where they are wider than "shows" (any one kind); default "shows".'),
+        .describe(
+          'The facts that show the consequence in a case this one controls (its only fail) where they are wider than "shows" (any one kind); default "shows".',
+        ),
       consequence: z.string().min(1).describe('The consequence, in a few words ("the origin\'s own cookie is kept").'),
     })
     .optional()

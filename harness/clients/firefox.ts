@@ -25,7 +25,7 @@ export function trustCaInProfile(dir: string, caPem: string): void {
     if (r.error || r.status !== 0)
       throw new SetupError(
         `Firefox: certutil ${args.slice(0, 1).join(' ')} failed (${r.error?.message ?? `exit ${r.status}: ${(r.stderr || r.stdout).trim()}`}); ` +
-          'certutil (Debian libnss3-tools) puts the run\'s CA into the profile: run npm run setup',
+          "certutil (Debian libnss3-tools) puts the run's CA into the profile: run npm run setup",
       );
   };
   const pem = join(dir, 'cc-run-ca.pem');

@@ -11,7 +11,7 @@ import type { Engine } from './engine';
 import { stripAnsi } from '../wire/bytes';
 import type { ClientDriver, ClientKind, ProxyEndpoint, VisitOutcome, VisitRequest } from './client';
 import type { Transport } from '../vocabulary/transports';
-import { guarded, HarnessError } from '../vocabulary/harness-errors';
+import { guarded, HarnessBoundError, HarnessError, TIMED_OUT, within } from '../vocabulary/harness-errors';
 import { PhaseClock } from '../evidence/phases';
 import { PlaywrightBrowser, RESPONSIVE_MS } from './browser-lifecycle';
 import { pageFields, READ_PAGE_EXPRESSION, WS_NO_RESULT, WS_RESULT_EXPRESSION, type PageFields, type PageRead } from './page-observation';
@@ -41,10 +41,26 @@ export function playwrightClient(engine: Engine): ClientKind {
   };
 }
 
-/** The page as the visit left it: one round trip for title, markup, text, cookies and storage. */
-async function describePage(page: Page, marker: string, notes: string[]): Promise<PageFields> {
-  const read = await guarded('reading the page', page.evaluate(READ_PAGE_EXPRESSION) as Promise<PageRead>, 3000, notes);
-  return pageFields(page.url(), read, marker);
+/** How long one read of a page may take. */
+const PAGE_READ_MS = 3000;
+
+/**
+ * The page as the visit left it: one round trip for title, markup, text, cookies and storage. On a
+ * page whose load fired, a read that does not answer in time is the harness's bound running out
+ * (judged for starvation, re-run or a harness error), never "other content"; on a page still
+ * loading (a proxy that never answers) the read may wait on the load, and nothing is read.
+ */
+async function describePage(page: Page, marker: string, notes: string[], loaded: boolean): Promise<PageFields> {
+  const reading = page.evaluate(READ_PAGE_EXPRESSION) as Promise<PageRead>;
+  if (loaded) {
+    const read = await within(reading, PAGE_READ_MS).catch((e: Error) => {
+      notes.push(`reading the page failed: ${e.message.split('\n')[0]}`);
+      return undefined;
+    });
+    if (read === TIMED_OUT) throw new HarnessBoundError(`reading the loaded page took longer than ${PAGE_READ_MS} ms`, PAGE_READ_MS);
+    return pageFields(page.url(), read, marker);
+  }
+  return pageFields(page.url(), await guarded('reading the page', reading, PAGE_READ_MS, notes), marker);
 }
 
 class PlaywrightDriver implements ClientDriver {
@@ -180,7 +196,7 @@ class PlaywrightDriver implements ClientDriver {
         }
         page.off('request', onRequest);
         const durationMs = Math.round(performance.now() - navStart);
-        const seen = await clock.time('page read', describePage(page, marker, notes));
+        const seen = await clock.time('page read', describePage(page, marker, notes, committed));
         visits.push({
           url,
           committed,

@@ -73,6 +73,33 @@ async function readPage(base: string, s: string, boundMs: number): Promise<[stri
 }
 
 /**
+ * After a load, for a Refresh (as the Playwright clients do, with what WebDriver can see): poll the
+ * page's URL for up to dwellMs for it to move away from the URL visited and the one loaded; one that
+ * moved is then waited for until its document is complete (the navigation's own bound), so a
+ * Refresh that fires late on a loaded machine is still this visit's. None within dwellMs: the page
+ * stays (a load under way is still let finish). Each WebDriver call is bounded: a page loading
+ * blocks some of them.
+ */
+async function dwell(base: string, s: string, url: string, client: { dwellMs?: number; timeoutMs: number }): Promise<void> {
+  const call = <T>(method: string, path: string, body?: unknown) => wd<T>(base, method, `${s}${path}`, body, 3000).catch(() => undefined);
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const loaded = await call<string>('GET', '/url');
+  const deadline = performance.now() + (client.dwellMs ?? 0);
+  let moved = false;
+  while (!moved && performance.now() < deadline) {
+    const now = await call<string>('GET', '/url');
+    moved = !!now && now !== url && now !== loaded;
+    if (!moved) await pause(25);
+  }
+  const until = performance.now() + client.timeoutMs;
+  for (;;) {
+    const state = await call<string>('POST', '/execute/sync', { script: 'return document.readyState;', args: [] });
+    if (state === 'complete' || performance.now() >= until) return;
+    await pause(50);
+  }
+}
+
+/**
  * WebKitWebDriver under xvfb-run with MiniBrowser's capabilities for a proxy; one throwaway session
  * learns the version (and fails early if the browser cannot start). Each case then opens a session
  * of its own: a fresh MiniBrowser. Shared by the client and the bare loop of npm run bench.
@@ -182,7 +209,7 @@ export const webkitClient: ClientKind = {
               const err = e as WebDriverError;
               failure = { by: 'webdriver', error: err.error ?? '', message: err.message };
             }
-            if (fixture.client.dwellMs && !failure) await clock.time('dwell', new Promise((r) => setTimeout(r, fixture.client.dwellMs)));
+            if (fixture.client.dwellMs && !failure) await clock.time('dwell', dwell(base, s, url, fixture.client));
             let probe: string | undefined;
             if (fixture.client.action === 'websocket' && !failure) {
               probe = await clock.time('probe', () =>

@@ -9,8 +9,5 @@ import { liveEvents } from './live';
 
 /** How many requests, while the case was live, got an exchange of the case other than a working helper. */
 export function answerServed(rec: CaseRecord): number {
-  return rec.connections.reduce(
-    (n, c) => n + liveEvents(c, rec).filter((e) => e.kind === 'exchange' && !e.working).length,
-    0,
-  );
+  return rec.connections.reduce((n, c) => n + liveEvents(c, rec).filter((e) => e.kind === 'exchange' && !e.working).length, 0);
 }

@@ -133,12 +133,23 @@ export function httpVisit(rec: CaseRecord): NonNullable<Facts['http-visit']> {
       e.kind === 'request' &&
       isLive(rec, e.t) &&
       e.host === rec.host &&
-      httpVisits.some(({ v, i }) => i === visitAt(rec, e.t) && place(v.url) === `${e.host}${new URL(e.path, 'https://origin.invalid').pathname}`),
+      httpVisits.some(
+        ({ v, i }) => i === visitAt(rec, e.t) && place(v.url) === `${e.host}${new URL(e.path, 'https://origin.invalid').pathname}`,
+      ),
   );
   // HSTS means no http request at all: one sent as http (beside any https attempt, such as
   // Chromium's HTTPS-Upgrades probe) shows the policy was not noted.
-  if (ports.some((p) => p !== 443) || ownRequests.some((e) => e.scheme === 'http')) return 'sent as http';
-  return ownRequests.some((e) => e.scheme === 'https') ? 'upgraded to https' : 'no request';
+  if (ports.some((p) => p !== 443) || ownRequests.some((e) => originScheme(e) === 'http')) return 'sent as http';
+  return ownRequests.some((e) => originScheme(e) === 'https') ? 'upgraded to https' : 'no request';
+}
+
+/**
+ * Whether a request reached the origin over TLS. Runs recorded before the origin kept it: a
+ * request forwarded as http carries the absolute-form target the client sent the proxy; every
+ * request through a TLS tunnel is origin-form.
+ */
+function originScheme(e: Extract<OriginEvent, { kind: 'request' }>): 'http' | 'https' {
+  return e.scheme ?? (/^http:\/\//i.test(e.target) ? 'http' : 'https');
 }
 
 /**

@@ -7,7 +7,8 @@
 import type { CaseRecord } from '../evidence/record';
 import type { ConnectionTrace, H2SessionFrame } from '../evidence/events';
 import type { Facts } from '../vocabulary/facts';
-import { errorCodeName, ERROR_CODES, FLAG_END_STREAM } from '../wire/h2-frames';
+import { errorCodeName, ERROR_CODES, FLAG_ACK, FLAG_END_STREAM } from '../wire/h2-frames';
+import { withHostPlaceholder } from '../wire/http-head';
 import { isLive } from './live';
 
 /**
@@ -78,18 +79,51 @@ function retryFact(streams: readonly ConnectionTrace[]): Facts['h2-retry'] {
   return retry.id === refused.id ? 'retried on the same session' : 'retried on a new session';
 }
 
-/** After a GOAWAY the script sent: did the client open a stream above its last-stream-id on that session? */
+/**
+ * After a GOAWAY the script sent: did the client open a stream above its last-stream-id on that
+ * session? Fenced as h2spec fences it: the script sends a PING behind the GOAWAY, and only a
+ * HEADERS frame the client sent after acknowledging that PING (so after it had the GOAWAY) counts;
+ * one before it may have been in flight (legal). Read from the session's frames in wire order.
+ */
 function afterGoawayFact(rec: CaseRecord, streams: readonly ConnectionTrace[]): Facts['h2-after-goaway'] {
-  const goaways = streams.flatMap((c) =>
-    c.events.flatMap((e) =>
-      e.kind === 'h2-frame' && e.frame.type === 'GOAWAY' ? [{ session: c.id, t: e.t, last: e.frame.lastStreamId ?? 0 }] : [],
-    ),
-  );
-  if (!goaways.length) return undefined;
-  const violated = goaways.some((g) =>
-    rec.connections.some((c) => c.id === g.session && c.openedAt > g.t && (c.h2Stream ?? 0) > g.last && isLive(rec, c.openedAt)),
-  );
-  return violated ? 'new streams on that session' : 'no new stream on that session';
+  const sessionIds = new Set(streams.map((c) => c.id));
+  const verdicts = (rec.h2Sessions ?? [])
+    .filter((s) => sessionIds.has(s.id))
+    .flatMap((session) => {
+      const frames = session.frames.filter((f) => isLive(rec, f.t));
+      return frames.flatMap((g, at) => {
+        if (g.dir !== 'p2c' || g.type !== 'GOAWAY') return [];
+        const last = g.lastStreamId ?? 0;
+        const ping = frames.findIndex((f, i) => i > at && f.dir === 'p2c' && f.type === 'PING' && !(f.flags & FLAG_ACK));
+        const fence = ping < 0 ? -1 : frames.findIndex((f, i) => i > ping && f.dir === 'c2p' && f.type === 'PING' && f.flags & FLAG_ACK);
+        const opened = (from: number) =>
+          frames.some((f, i) => i > from && f.dir === 'c2p' && f.type === 'HEADERS' && f.stream > last && f.stream % 2 === 1);
+        if (fence >= 0) return [opened(fence) ? 'new' : 'none'];
+        return [opened(at) ? 'unfenced' : 'none'];
+      });
+    });
+  if (!verdicts.length) return undefined;
+  if (verdicts.includes('new')) return 'new streams on that session';
+  if (verdicts.includes('unfenced')) return 'not fenced (no PING acknowledged after the GOAWAY)';
+  return 'no new stream on that session';
+}
+
+/**
+ * The stream the proxy reset (its RST_STREAM on the wire) with the authority its CONNECT asked
+ * for, and whether the client asked for that authority again afterwards.
+ */
+function resetStreamFact(rec: CaseRecord, streams: readonly ConnectionTrace[]): Facts['h2-reset-stream'] {
+  for (const session of rec.h2Sessions ?? []) {
+    const rst = session.frames.find((f) => f.dir === 'p2c' && f.type === 'RST_STREAM' && isLive(rec, f.t));
+    if (!rst) continue;
+    const reset = streams.find((c) => c.id === session.id && c.h2Stream === rst.stream);
+    const target = reset?.requests[0]?.head.target;
+    if (!reset || !target) continue;
+    const retry = streams.find((c) => c !== reset && c.openedAt >= rst.t && c.requests[0]?.head.target === target);
+    const how = !retry ? 'not retried' : retry.id === reset.id ? 'retried on the same session' : 'retried on a new session';
+    return `stream ${rst.stream} (${withHostPlaceholder(target, rec.host)}), ${how}`;
+  }
+  return undefined;
 }
 
 /**
@@ -169,11 +203,13 @@ export function h2SessionFacts(rec: CaseRecord): Facts {
   const goaway = afterGoawayFact(rec, streams);
   const window = windowFact(rec, streams);
   const streamError = streamErrorFact(rec, streams);
+  const reset = resetStreamFact(rec, streams);
   return {
     ...facts,
     ...(retry ? { 'h2-retry': retry } : {}),
     ...(goaway ? { 'h2-after-goaway': goaway } : {}),
     ...(window ? { 'h2-window': window } : {}),
     ...(streamError ? { 'h2-stream-error': streamError } : {}),
+    ...(reset ? { 'h2-reset-stream': reset } : {}),
   };
 }

@@ -120,7 +120,12 @@ export class CaseSession extends EventEmitter {
     let head: RequestHead | undefined = conn.requests[conn.requests.length - 1]!.head;
     for (let onConnection = 1; head; onConnection++) {
       const { exchange, index } = this.pick(head, conn, onConnection);
-      conn.log({ kind: 'exchange', index, ...(exchange.note ? { note: exchange.note } : {}), ...(exchange.working ? { working: true } : {}) });
+      conn.log({
+        kind: 'exchange',
+        index,
+        ...(exchange.note ? { note: exchange.note } : {}),
+        ...(exchange.working ? { working: true } : {}),
+      });
       if ((await this.runSteps(conn, exchange, openerFor(head, target))) || conn.isClosed) return;
       head = await conn.nextRequest(this.script.requestTimeoutMs);
     }

@@ -4,7 +4,7 @@
  */
 import type { VNode } from 'preact';
 import { html, page } from './html';
-import { dependencyLine, expectationLine, historyLine, prose, topNav, verdictBadge, versionAfter } from './components';
+import { controlLine, dependencyLine, expectationLine, historyLine, prose, topNav, verdictBadge, versionAfter } from './components';
 import type { Cell, Matrix, Row } from './view-model';
 import { LINEAGES_2015, OBSERVATIONS_2015, type Browser2015 } from '../vocabulary/history-2015';
 import { requirement, requirementLink } from '../vocabulary/requirements';
@@ -112,6 +112,7 @@ export function reproduceBox(m: Matrix, caseId: string, cell: Cell): VNode {
     <b>Reproduce</b> <span class="note">${client?.label ?? cell.client} ${versionAfter(client?.label ?? cell.client, rec?.client.version ?? client?.version)}${rec?.client.executablePath ? ` (${rec.client.executablePath})` : ''}</span>
     <div>as the suite runs it: <code class="cmd-case">${caseCommand}</code></div>
     <div>by hand, with your own build: <code class="cmd-serve">${serveCommand}</code></div>
+    ${rec ? html`<div>this cell's wire in Wireshark (pcapng): <code class="cmd-pcap">npm run pcap -- ${caseId} ${cell.client} --run reports/runs/${m.meta.runId}</code></div>` : null}
     <div>how the suite drove it: <a href=${`../clients.html#${cell.client}`}>launch options, flags, prefs or command</a>${driven(client?.launchConfig)}</div>
   </div>`;
 }
@@ -182,12 +183,12 @@ function evidence(m: Matrix, fixture: LoadedFixture, cell: Cell, label: string):
   const others = (Object.keys(cell.facts ?? {}) as FactName[]).filter((f) => !fixture.observe.includes(f));
   return html`<section id=${cell.client} data-severity=${cell.severity ?? 'none'}>
     <h2>${label} ${versionAfter(label, rec?.client.version)}: ${verdictBadge(cell.verdict)}${cell.severity ? html` <span class=${`sev sev-${cell.severity}`}>${cell.severity}</span>` : null}</h2>
-    ${cell.uncontrolled ? html`<p><b>unsupported</b>: ${cell.uncontrolled.why} (own verdict: ${cell.ownVerdict}); control: <a href=${`${cell.uncontrolled.caseId}.html#${cell.client}`}>${cell.uncontrolled.caseId}</a></p>` : null}
+    ${cell.uncontrolled ? html`<p><b>blind here</b>: ${cell.uncontrolled.why} (own verdict: ${cell.ownVerdict}); control: <a href=${`${cell.uncontrolled.caseId}.html#${cell.client}`}>${cell.uncontrolled.caseId}</a></p>` : null}
     ${
       !rec
         ? html`<pre>${cell.result?.harnessError ?? cell.summary}</pre>${cell.verdict === 'not applicable' ? null : reproduceBox(m, fixture.id, cell)}`
         : html`<div>
-      ${dependencyLine(cell)}
+      ${dependencyLine(cell)} ${cell.uncontrolled ? null : controlLine(cell)}
       <table class="checks">
         ${(cell.checks ?? []).map((c) => html`<tr><td>${verdictBadge(c.verdict)}</td><td><b>${c.requirement}</b> (${c.level})</td><td>${c.means}</td></tr>`)}
       </table>

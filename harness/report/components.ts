@@ -28,6 +28,13 @@ export function dependencyLine(cell: Cell, casesHref = ''): VNode | null {
   return html`<div class="dep">dependency failed: ${cell.failedDependencies.map((d) => html`<a href=${`${casesHref}${d.caseId}.html#${cell.client}`}>${d.caseId}</a> (${d.verdict}) `)}<span class="note">— this case means nothing here; its own verdict would be ${cell.ownVerdict}</span></div>`;
 }
 
+/** The positive control's own result for this client, beside a cell of a controlled case: why to believe it. */
+export function controlLine(cell: Cell, casesHref = ''): VNode | null {
+  const c = cell.control;
+  if (!c) return null;
+  return html`<div class=${`control ${c.shows ? 'control-works' : 'control-blind'}`}>control <a href=${`${casesHref}${c.caseId}.html#${cell.client}`}>${c.caseId}</a>: ${c.shows ? 'shows the consequence here' : html`<b>does not show the consequence here</b> (blind)`} <span class="note">(${c.seen})</span></div>`;
+}
+
 export function expectationLine(cell: Cell): VNode | null {
   const flaky = cell.result?.flakyFirstAttempt
     ? html`<div class="exp-mismatch">flaky: the first attempt saw ${cell.result.flakyFirstAttempt}</div>`

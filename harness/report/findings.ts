@@ -92,6 +92,8 @@ export function findings(m: Matrix): Finding[] {
       // A cell whose dependency failed is reported through that dependency, not again (and has no
       // severity of its own in the matrix either).
       if (cell.verdict === 'dependency failed') continue;
+      // A cell whose control did not show the consequence in this client measured nothing: no finding.
+      if (cell.verdict === 'blind') continue;
       for (const check of cell.checks ?? []) {
         const severity = checkSeverity(check);
         if (!severity) continue;

@@ -57,11 +57,12 @@ th { background: #f0f0f0; font-weight: 600; }
 .v { display: inline-block; font-weight: 700; padding: 0 .4rem; border-radius: 3px; color: #fff; font-size: 12px; letter-spacing: .02em; }
 .sev { font-size: 11px; font-weight: bold; padding: 0 4px; border: 1px solid currentColor; border-radius: 3px; } .sev-security { color: var(--fail); } .sev-MUST { color: var(--fail); } .sev-SHOULD { color: var(--ns); } .sev-informational { color: var(--info); }
 .v-pass { background: var(--pass); } .v-fail { background: var(--fail); } .v-non-strict { background: var(--ns); }
-.v-informational { background: var(--info); } .v-unsupported { background: #8d6e63; } .v-not-applicable { background: #b0b0b0; color: #222; } .v-harness-error { background: var(--err); } .v-not-available { background: var(--na); }
-.cell-unsupported { border-left: 4px solid #8d6e63; } .cell-not-applicable { border-left: 4px solid #ccc; color: #999; background: #f4f4f4; } .matrix td.na { min-width: 2rem; text-align: center; vertical-align: middle; }
+.v-informational { background: var(--info); } .v-not-measured { background: #fff; color: #455a64; border: 1px dashed #78909c; } .v-blind { background: #fff; color: #6d4c41; border: 1px dashed #8d6e63; } .v-unsupported { background: #8d6e63; } .v-not-applicable { background: #b0b0b0; color: #222; } .v-harness-error { background: var(--err); } .v-not-available { background: var(--na); }
+.cell-unsupported { border-left: 4px solid #8d6e63; } .cell-blind { border-left: 4px dashed #8d6e63; } .cell-not-measured { border-left: 4px dashed #78909c; } .cell-not-applicable { border-left: 4px solid #ccc; color: #999; background: #f4f4f4; } .matrix td.na { min-width: 2rem; text-align: center; vertical-align: middle; }
 .cell-pass { border-left: 4px solid var(--pass); } .cell-fail { border-left: 4px solid var(--fail); }
 .cell-non-strict { border-left: 4px solid var(--ns); } .cell-informational { border-left: 4px solid var(--info); }
 .cell-harness-error { border-left: 4px solid var(--err); } .cell-not-available { border-left: 4px solid var(--na); }
+.control { font-size: 12px; } .control-works { color: #2e7d32; } .control-blind { color: #6d4c41; }
 .facts { margin: .25rem 0 0; padding: 0; list-style: none; font-size: 12.5px; }
 .facts li { margin: 0; } .facts b { font-weight: 600; color: #444; }
 .hist { font-size: 12.5px; margin-top: .3rem; }

@@ -9,7 +9,7 @@
  */
 import type { VNode } from 'preact';
 import { html, page } from './html';
-import { cls, dependencyLine, expectationLine, factsList, historyLine, topNav, verdictBadge } from './components';
+import { cls, controlLine, dependencyLine, expectationLine, factsList, historyLine, topNav, verdictBadge } from './components';
 import { VERDICT_ORDER, type Cell, type CellVerdict, type Matrix, type Row } from './view-model';
 import type { RunResults } from '../runs/results';
 import { findingsSummary, type Severity } from './findings';
@@ -64,8 +64,10 @@ const LEGEND: [CellVerdict, string][] = [
   ['fail', 'a MUST broken'],
   ['non-strict', 'a SHOULD broken'],
   ['informational', 'observed, not judged'],
+  ['not measured', 'neither the consequence nor its absence was seen (no outcome, an error page, the answer never served)'],
   ['dependency failed', 'a case this one depends on failed'],
-  ['unsupported', 'the client cannot do what the case needs'],
+  ['blind', "the case's positive control did not show the consequence in this client: nothing it saw is a verdict"],
+  ['unsupported', 'cannot run here: the client cannot do what the case needs'],
   ['not applicable', 'the case does not run over this transport'],
   ['harness error', 'the suite failed, not the client'],
   ['not available', 'client not installed'],
@@ -120,18 +122,24 @@ export const FILTER_SCRIPT = `(() => {
     if (location.hash !== next) history.replaceState(null, '', next);
   }
   function apply() {
-    const view = columns(ctl.cols.value);
     const q = ctl.q.value.trim().toLowerCase();
-    // A choice that would show no case is disabled, and dropped if it was chosen.
-    for (const o of ctl.group.options) o.disabled = o.value !== '' && count(view, o.value, '', q) === 0;
-    if (ctl.group.selectedOptions[0]?.disabled) ctl.group.value = '';
+    // One search over every case: where the columns on screen have no case matching it (an h2
+    // case from the default HTTP/1.1 view), the first view that has one is opened.
+    if (q && count(columns(ctl.cols.value), ctl.group.value, ctl.show.value, q) === 0) {
+      const other = [...ctl.cols.options].find((o) => count(columns(o.value), ctl.group.value, ctl.show.value, q) > 0)
+        ?? [...ctl.cols.options].find((o) => count(columns(o.value), '', '', q) > 0);
+      if (other) ctl.cols.value = other.value;
+    }
+    const view = columns(ctl.cols.value);
+    // A choice that would show no case is disabled, but a chosen one is kept (filters combine; the
+    // count says why nothing shows), never silently dropped.
+    for (const o of ctl.group.options) o.disabled = o.value !== '' && o.value !== ctl.group.value && count(view, o.value, '', q) === 0;
     const group = ctl.group.value;
     for (const o of ctl.show.options) {
       const n = o.value === '' ? null : count(view, group, o.value, q);
-      o.disabled = n === 0;
+      o.disabled = n === 0 && o.value !== ctl.show.value;
       o.textContent = o.dataset.label + (n === null ? '' : ' (' + n + ')');
     }
-    if (ctl.show.selectedOptions[0]?.disabled) ctl.show.value = '';
     const show = ctl.show.value;
     let shown = 0;
     for (const row of rows) {
@@ -153,9 +161,11 @@ export const FILTER_SCRIPT = `(() => {
   }
   for (const el of Object.values(ctl)) el.addEventListener(el === ctl.q ? 'input' : 'change', apply);
   $('#f-reset').addEventListener('click', (e) => { e.preventDefault(); ctl.cols.selectedIndex = 0; ctl.group.value = ''; ctl.show.value = ''; ctl.q.value = ''; apply(); });
-  window.addEventListener('hashchange', () => { if (location.hash.includes('=')) { readHash(); apply(); } });
+  // A link into a filtered view (the Totals, another page) lands on the matrix, not above it.
+  window.addEventListener('hashchange', () => { if (location.hash.includes('=')) { readHash(); apply(); $('#filters')?.scrollIntoView(); } });
   readHash();
   apply();
+  if (location.hash.includes('=')) $('#filters')?.scrollIntoView();
 })();`;
 
 /** The facts that decided the cell's verdict: those its worst checks' matching outcomes name. */
@@ -184,11 +194,12 @@ function matrixCell(row: Row, cell: Cell, caseHref: string, col: MatrixColumn): 
     <a class="chip" href=${`${caseHref}#${cell.client}`} title="the evidence: wire log, facts, screenshot">${verdictBadge(cell.verdict)}</a>${cell.severity ? html` <span class=${`sev sev-${cls(cell.severity)}`}>${cell.severity}</span>` : null}
     ${key.map((f) => html`<div class="key"><b>${f}</b>: ${String(cell.facts?.[f] ?? '(not observed)')}</div>`)}
     ${cell.facts ? null : html`<div class="note">${cell.summary.slice(0, 160)}</div>`}
+    ${cell.severity || cell.verdict === 'blind' ? controlLine(cell, caseHref.replace(/[^/]*$/, '')) : null}
     ${expectationLine(cell)}
     ${
       cell.facts || cell.failedDependencies || cell.uncontrolled
         ? html`<details><summary>more</summary>
-      ${cell.uncontrolled ? html`<div class="note">unsupported: ${cell.uncontrolled.why} (own verdict: ${cell.ownVerdict})</div>` : null}
+      ${cell.uncontrolled ? html`<div class="note">blind here: ${cell.uncontrolled.why} (own verdict: ${cell.ownVerdict})</div>` : null}
       ${cell.facts ? factsList(row.fixture, cell) : null}
       ${dependencyLine(cell, caseHref.replace(/[^/]*$/, ''))} ${historyLine(cell)}
     </details>`

@@ -96,7 +96,9 @@ function consequenceClasses(m: Matrix, rows: Row[]) {
       return html`<tr id=${`consequence-${header.replace(/[^A-Za-z0-9]+/g, '-')}`}><td><b>${header}</b><div class="note">${req}${control ? html`; control: <a href=${`cases/${control.fixture.id}.html`}>${control.fixture.id}</a>` : null}</div></td>
         ${m.clients.map((c) => {
           const mine = list.map((r) => ({ r, cell: r.cells.find((x) => x.client === c.name)! }));
-          const judged = mine.filter(({ cell }) => ['pass', 'fail', 'informational', 'unsupported'].includes(cell.verdict));
+          const judged = mine.filter(({ cell }) =>
+            ['pass', 'fail', 'informational', 'not measured', 'blind', 'unsupported'].includes(cell.verdict),
+          );
           if (!judged.length)
             return html`<td class="note" data-client=${c.name} data-transport=${c.transport}>${mine[0]?.cell.verdict ?? '—'}</td>`;
           const failed = mine.filter(({ cell }) => cell.verdict === 'fail');
@@ -106,7 +108,10 @@ function consequenceClasses(m: Matrix, rows: Row[]) {
           const word = failed.length ? 'fail' : count('pass') ? 'pass' : worst(judged.map(({ cell }) => cell.verdict));
           return html`<td data-client=${c.name} data-severity=${failed.length ? 'security' : 'none'} data-transport=${c.transport}>${verdictBadge(word)}
             ${failed.length ? html`<div>took effect in: ${failed.map(({ r }, i) => html`${i ? ', ' : ''}<a href=${`cases/${r.fixture.id}.html#${c.name}`}>${r.fixture.consequence!.shape}</a>`)}</div>` : null}
-            <div class="note">${count('pass')} pass, ${count('informational')} informational, ${count('unsupported')} unsupported${count('harness error') ? `, ${count('harness error')} harness error` : ''}</div></td>`;
+            <div class="note">${['pass', 'informational', 'not measured', 'blind', 'unsupported', 'harness error']
+              .filter((v) => count(v) || v === 'pass')
+              .map((v) => `${count(v)} ${v === 'unsupported' ? 'cannot run' : v}`)
+              .join(', ')}</div></td>`;
         })}</tr>`;
     })}
   </table>`;
@@ -170,7 +175,7 @@ export function summaryPage(m: Matrix): string {
           if (!cell?.facts)
             return html`<td data-case=${r.fixture.id} data-client=${c.name} data-severity="none" data-transport=${c.transport}>${verdictBadge(cell?.verdict ?? 'not available')}</td>`;
           const checks = (cell.checks ?? []).filter((k) => SECURITY_REQUIREMENTS.includes(k.requirement));
-          return html`<td data-case=${r.fixture.id} data-client=${c.name} data-severity=${cell.severity ?? 'none'} data-transport=${c.transport}>${cell.severity ? html`<span class=${`sev sev-${cell.severity}`}>${cell.severity}</span>` : null}${cell.uncontrolled ? html`<div>${verdictBadge('unsupported')} ${cell.uncontrolled.why}</div>` : null}${checks.map((k) => html`<div>${verdictBadge(k.verdict)} ${k.requirement}: ${k.means}</div>`)}
+          return html`<td data-case=${r.fixture.id} data-client=${c.name} data-severity=${cell.severity ?? 'none'} data-transport=${c.transport}>${cell.severity ? html`<span class=${`sev sev-${cell.severity}`}>${cell.severity}</span>` : null}${cell.uncontrolled ? html`<div>${verdictBadge('blind')} ${cell.uncontrolled.why}</div>` : null}${checks.map((k) => html`<div>${verdictBadge(k.verdict)} ${k.requirement}: ${k.means}</div>`)}
             ${committedWithoutOrigin(cell) ? html`<div class="changed">committed HTTP ${String(cell.facts['committed-status'])} at ${String(cell.facts['final-url'])} with no tunnel to the origin</div>` : null}
             <div class="note">proxy body shown: ${String(cell.facts['proxy-body-shown'])}; redirect followed: ${String(cell.facts['redirect-followed'])}</div></td>`;
         })}</tr>`,

@@ -9,7 +9,15 @@ import { computeFacts } from '../observe/facts';
 import type { FactName, Facts, FactValue } from '../vocabulary/facts';
 import { parseProjectName, TRANSPORTS, type Transport } from '../vocabulary/transports';
 import { CELL_ORDER, type CellVerdict } from '../vocabulary/verdicts';
-import { compareWith2015, evaluateChecksFor, worstVerdict, type CheckResult, type HistoryComparison } from '../verdicts/evaluate';
+import {
+  compareWith2015,
+  evaluateChecksFor,
+  matches,
+  worstVerdict,
+  type CheckResult,
+  type FactMatch,
+  type HistoryComparison,
+} from '../verdicts/evaluate';
 import { uncontrolledBecause } from '../verdicts/controls';
 import { cellSeverity, type Severity } from '../verdicts/severity';
 import { failedDependencies } from '../verdicts/dependencies';
@@ -30,6 +38,11 @@ export interface Cell {
   failedDependencies?: { caseId: string; verdict: CellVerdict }[];
   /** The positive control that did not show its consequence for this client: the cell is unsupported, not pass. */
   uncontrolled?: { caseId: string; why: string };
+  /**
+   * The positive control's own result for this client, on every cell of a controlled case: why to
+   * believe the cell (or not), shown beside it rather than only linked.
+   */
+  control?: { caseId: string; shows: boolean; seen: string; verdict: CellVerdict };
   /** The gravest finding of the cell's checks (the one definition: verdicts/severity.ts). */
   severity?: Severity;
   history?: HistoryComparison;
@@ -115,11 +128,25 @@ function applyControls(fixtures: LoadedFixture[], cells: Map<string, Cell>): voi
     const control = byId.get(fixture.control);
     for (const [k, cell] of cells) {
       if (!k.startsWith(`${fixture.id}\u0000`) || !cell.facts) continue;
-      const why = uncontrolledBecause(fixture, cell.verdict, control, cells.get(`${fixture.control}\u0000${cell.client}`));
+      const controlCell = cells.get(`${fixture.control}\u0000${cell.client}`);
+      const shows = control?.controls?.shows ?? {};
+      cell.control = {
+        caseId: fixture.control,
+        shows: !!controlCell?.facts && matches(shows as FactMatch, controlCell.facts),
+        seen: controlCell?.facts
+          ? Object.keys(shows)
+              .map((f) => `${f}: ${String(controlCell.facts?.[f as FactName] ?? '(not observed)')}`)
+              .join('; ')
+          : (controlCell?.verdict ?? 'not run'),
+        verdict: controlCell?.verdict ?? 'not available',
+      };
+      const why = uncontrolledBecause(fixture, cell.verdict, control, controlCell);
       if (!why) continue;
       cell.ownVerdict = cell.verdict;
-      cell.verdict = 'unsupported';
+      cell.verdict = 'blind';
       cell.uncontrolled = { caseId: fixture.control, why };
+      // A blind cell is no finding on any page (findings, JUnit, summary read the severity).
+      delete cell.severity;
     }
   }
 }

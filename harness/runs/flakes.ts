@@ -64,7 +64,9 @@ export function analyseFlakes(run: RunResults, marks: RunResults['fixtures'] = r
     const facts = pinnedFacts(fixture, all);
     // The verdict as the report shows it: the run's checks, with today's intermittent declarations.
     const mark = marks.find((f) => f.id === r.caseId);
-    const verdict = worstVerdict(evaluateChecksFor({ checks: fixture.checks, proxy: fixture.proxy, intermittent: mark?.intermittent }, r.client, all));
+    const verdict = worstVerdict(
+      evaluateChecksFor({ checks: fixture.checks, proxy: fixture.proxy, intermittent: mark?.intermittent }, r.client, all),
+    );
     group.verdicts.set(verdict, (group.verdicts.get(verdict) ?? 0) + 1);
     const id = JSON.stringify(facts);
     const entry = group.seen.get(id) ?? { facts, count: 0 };

@@ -18,7 +18,7 @@ export function uncontrolledBecause(
   control: Pick<Fixture, 'controls'> | undefined,
   controlCell: { facts?: Facts; verdict?: CellVerdict } | undefined,
 ): string | undefined {
-  if (!fixture.control || !['pass', 'informational', 'fail', 'non-strict'].includes(verdict)) return undefined;
+  if (!fixture.control || !['pass', 'informational', 'not measured', 'fail', 'non-strict'].includes(verdict)) return undefined;
   if (control?.controls && controlCell?.facts && matches(control.controls.shows as FactMatch, controlCell.facts)) return undefined;
   if (!controlCell?.facts)
     return `its control ${fixture.control} has no observation for this client (${controlCell?.verdict ?? 'not run'})`;

@@ -42,7 +42,7 @@ export function evaluateChecks(fixture: Pick<Fixture, 'checks'> & Partial<Pick<F
       return {
         requirement: c.requirement,
         level: requirement(c.requirement)?.level ?? '?',
-        verdict: 'informational',
+        verdict: 'not measured',
         means: NOT_EXERCISED,
         matched: i >= 0 ? i : 'otherwise',
       };

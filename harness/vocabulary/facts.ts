@@ -114,7 +114,7 @@ export const FACTS = {
     stable: true,
     domain: count,
     means:
-      'How many requests the proxy answered with the exchange under test (any exchange of the case but its working helpers, such as a later visit\'s working tunnel), from the exchange log. A case with helpers cannot pass where this is 0: the answer was not exercised.',
+      "How many requests the proxy answered with the exchange under test (any exchange of the case but its working helpers, such as a later visit's working tunnel), from the exchange log. A case with helpers cannot pass where this is 0: the answer was not exercised.",
   },
   connections: { stable: true, domain: count, means: 'How many TCP connections the client opened to the proxy for the case host.' },
   'request-line': { stable: true, domain: text, means: "The first request's request line, with the case host written as {host}." },
@@ -399,9 +399,15 @@ export const FACTS = {
   },
   'h2-after-goaway': {
     stable: true,
-    domain: oneOf('no new stream on that session', 'new streams on that session'),
+    domain: oneOf('no new stream on that session', 'new streams on that session', 'not fenced (no PING acknowledged after the GOAWAY)'),
     means:
-      'After a GOAWAY from the proxy: whether the client still opened streams above its last-stream-id on that session (RFC 9113 §6.8 forbids it).',
+      'After a GOAWAY from the proxy, read from the session\'s frames: whether the client still opened streams above its last-stream-id on that session (RFC 9113 §6.8 forbids it). Fenced as h2spec does: the proxy sends a PING behind the GOAWAY, and only a HEADERS frame after the client\'s PING ACK counts (one before it may have been in flight); with no ACK and a HEADERS after the GOAWAY, "not fenced".',
+  },
+  'h2-reset-stream': {
+    stable: false,
+    domain: text,
+    means:
+      'The CONNECT stream the proxy reset (its RST_STREAM frame on the wire): "stream N (<authority>), " and whether the client asked for that authority again ("retried on the same session", "on a new session", "not retried"). Which stream it is depends on the order the page\'s tunnels opened: shown, never pinned.',
   },
   'h2-window': {
     stable: true,

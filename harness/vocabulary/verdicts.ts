@@ -5,14 +5,19 @@
  */
 import type { Level } from './requirements';
 
-export const VERDICTS = ['pass', 'fail', 'non-strict', 'informational'] as const;
+/**
+ * "not measured": the check saw neither the consequence nor its absence on a visit that reached the
+ * origin (or the answer under test was never served): shown, never a judgement of the client.
+ */
+export const VERDICTS = ['pass', 'fail', 'non-strict', 'informational', 'not measured'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
 /** Why a case did not run in a client: the fixture does not apply, the client cannot do it, or it is not installed. */
 export const SKIP_REASONS = ['not applicable', 'unsupported', 'not available'] as const;
 export type SkipReason = (typeof SKIP_REASONS)[number];
 
-export type CellVerdict = Verdict | SkipReason | 'dependency failed' | 'harness error';
+/** "blind": the case ran, but its positive control did not show the consequence in this client, so nothing it saw is a verdict. */
+export type CellVerdict = Verdict | SkipReason | 'dependency failed' | 'blind' | 'harness error';
 
 /** Every cell state in the order the report's totals and legend list them. */
 export const CELL_ORDER: readonly CellVerdict[] = [
@@ -20,7 +25,9 @@ export const CELL_ORDER: readonly CellVerdict[] = [
   'fail',
   'non-strict',
   'informational',
+  'not measured',
   'dependency failed',
+  'blind',
   'unsupported',
   'not applicable',
   'harness error',
@@ -32,6 +39,8 @@ export const SEVERITY: Record<CellVerdict, number> = {
   pass: 0,
   'not applicable': 0,
   informational: 1,
+  'not measured': 1,
+  blind: 1,
   unsupported: 1,
   'not available': 1,
   'dependency failed': 1,
@@ -55,11 +64,11 @@ export function allowedVerdicts(level: Level): readonly Verdict[] {
     case 'MUST (security)':
     case 'MUST NOT (server)':
     case 'SHALL':
-      return ['pass', 'fail', 'informational'];
+      return ['pass', 'fail', 'informational', 'not measured'];
     case 'SHOULD':
-      return ['pass', 'non-strict', 'informational'];
+      return ['pass', 'non-strict', 'informational', 'not measured'];
     case 'MAY':
     case 'note':
-      return ['pass', 'informational'];
+      return ['pass', 'informational', 'not measured'];
   }
 }
