@@ -6,7 +6,7 @@
 import { expect } from 'chai';
 import type { CaseRecord } from '../harness/evidence/record';
 import type { ConnectionTrace } from '../harness/evidence/events';
-import { PCAP_PROXY_PORT, recordPcapng } from '../harness/report/pcapng';
+import { H2_STREAM_PORT, PCAP_PROXY_PORT, recordPcapng } from '../harness/report/pcapng';
 
 interface Packet {
   micros: bigint;
@@ -141,9 +141,34 @@ describe("a cell's wire as pcapng (Wireshark)", () => {
     const ports = new Set(
       h2.packets
         .map((p) => tcp(p.data))
-        .filter((s) => s.dst === PCAP_PROXY_PORT)
+        .filter((s) => s.dst === H2_STREAM_PORT)
         .map((s) => s.src),
     );
     expect(ports.size).to.equal(2);
+  });
+});
+
+describe('TLS records on the case page: the ClientHello named by its SNI and ALPN', () => {
+  it('reads the SNI and ALPN of a real ClientHello, and nothing from a cut or hostile one', async () => {
+    const { clientHelloText, tlsRecords } = await import('../harness/report/wire-text');
+    const tls = await import('node:tls');
+    const net = await import('node:net');
+    // A real ClientHello, as Node writes it: captured from the socket.
+    const hello = await new Promise<Buffer>((resolve) => {
+      const server = net.createServer((s) => {
+        s.once('data', (d) => {
+          resolve(d);
+          s.destroy();
+          server.close();
+        });
+      });
+      server.listen(0, '127.0.0.1', () => {
+        const port = (server.address() as { port: number }).port;
+        tls.connect({ port, host: '127.0.0.1', servername: 'sni.connect.test', ALPNProtocols: ['h2', 'http/1.1'] }).on('error', () => {});
+      });
+    });
+    expect(tlsRecords(hello)).to.match(/^TLS records: handshake ClientHello \d+ \(SNI sni\.connect\.test, ALPN h2, http\/1\.1\)/);
+    expect(clientHelloText(hello.subarray(5, 60))).to.equal('');
+    expect(clientHelloText(Buffer.from([1, 0, 0, 200, 3, 3]))).to.equal('');
   });
 });

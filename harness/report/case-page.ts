@@ -3,7 +3,7 @@
  * proxy script, then per client the verdicts, facts, navigation, screenshot and full wire log.
  */
 import type { VNode } from 'preact';
-import { html, page } from './html';
+import { html, page, STYLESHEET_FILE } from './html';
 import { controlLine, dependencyLine, expectationLine, historyLine, prose, topNav, verdictBadge, versionAfter } from './components';
 import type { Cell, Matrix, Row } from './view-model';
 import { LINEAGES_2015, OBSERVATIONS_2015, type Browser2015 } from '../vocabulary/history-2015';
@@ -33,9 +33,13 @@ const printable = (bytes: Buffer) => bytes.every((b) => (b >= 0x20 && b < 0x7f) 
 
 function bytesCell(bytes: Buffer, where: string, inTunnel: boolean): VNode {
   const stored = `all ${bytes.length} bytes are in the run's raw results (${where})`;
-  // Inside an open tunnel the bytes are the origin's TLS: the record layer is what a reader can follow.
-  const records = inTunnel ? tlsRecords(bytes) : undefined;
-  if (records) return html`${bytes.length} bytes: ${records}`;
+  // Inside an open tunnel the bytes are the origin's TLS: the record layer (the ClientHello's SNI
+  // and ALPN) is what a reader can follow, the rest is encrypted; every byte is in the raw results
+  // and in the cell's pcapng. TLS bytes before the tunnel (early data) keep their hex as well.
+  const records = tlsRecords(bytes);
+  if (records && inTunnel) return html`${bytes.length} bytes: ${records}`;
+  if (records)
+    return html`${bytes.length} bytes: ${records}<details><summary>hex + ASCII</summary><pre>${hexDump(bytes, HEX_BYTES)}${bytes.length > HEX_BYTES ? `\n(${stored})` : ''}</pre></details>`;
   if (printable(bytes)) {
     const head = escapeBytes(bytes.subarray(0, INLINE_TEXT), INLINE_TEXT);
     if (bytes.length <= INLINE_TEXT) return html`${bytes.length} bytes: ${head}`;
@@ -46,9 +50,15 @@ function bytesCell(bytes: Buffer, where: string, inTunnel: boolean): VNode {
 }
 
 function wireRows(c: ConnectionTrace): VNode[] {
-  let inTunnel = false;
+  // The tunnel is open from the proxy's 2xx on (the client's ClientHello may come before the
+  // proxy's tunnel-open event) or its tunnel-open: bytes after it are the origin's TLS.
+  // The proxy's own bytes count as the origin's only once the tunnel to it is open.
+  let answered = false;
+  let opened = false;
   return c.events.map((e, i) => {
-    if (e.kind === 'tunnel-open') inTunnel = true;
+    if (e.kind === 'tunnel-open') opened = true;
+    if (e.kind === 'response' && !e.interim && e.status >= 200 && e.status < 300) answered = true;
+    const inTunnel = opened || (answered && e.kind === 'c2p');
     const bytes = 'data' in e && e.data ? Buffer.from(e.data, 'base64') : undefined;
     const moved = e.kind === 'c2p' || e.kind === 'p2c';
     return html`<tr class=${moved ? e.kind : 'ev'}>
@@ -306,5 +316,5 @@ export function casePage(m: Matrix, row: Row, options: { history?: HistoryRun[] 
     ${factGlossary(f)}
     ${options.history ? caseHistorySection(f.id, options.history) : null}
   </main>`;
-  return page(`${f.id} — connect-conformance`, body);
+  return page(`${f.id} — connect-conformance`, body, { stylesheet: `../${STYLESHEET_FILE}` });
 }

@@ -14,9 +14,14 @@ export const html = htm.bind(h) as (strings: TemplateStringsArray, ...values: un
  * A whole page. The Content-Security-Policy allows no script but the page's own (by hash) and no
  * inline event handlers, so even a hypothetical escaping bug could not run proxy bytes as script.
  */
-export function page(title: string, body: VNode, options: { script?: string } = {}): string {
+/**
+ * A page. `stylesheet`: the relative address of the run's shared STYLESHEET_FILE, for pages written
+ * by the hundred (case pages), which then carry no copy of the CSS of their own.
+ */
+export function page(title: string, body: VNode, options: { script?: string; stylesheet?: string } = {}): string {
   const scriptHash = options.script ? `'sha256-${createHash('sha256').update(options.script).digest('base64')}'` : "'none'";
-  const csp = `default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src ${scriptHash}; base-uri 'none'; form-action 'none'`;
+  const styles = options.stylesheet ? "'self'" : "'unsafe-inline'";
+  const csp = `default-src 'none'; img-src 'self' data:; style-src ${styles}; script-src ${scriptHash}; base-uri 'none'; form-action 'none'`;
   return (
     '<!doctype html>\n' +
     render(html`<html lang="en">
@@ -25,12 +30,15 @@ export function page(title: string, body: VNode, options: { script?: string } = 
     <meta name="viewport" content="width=device-width, initial-scale=1" />
     <meta http-equiv="Content-Security-Policy" content=${csp} />
     <title>${title}</title>
-    <style>${CSS}</style>
+    ${options.stylesheet ? html`<link rel="stylesheet" href=${options.stylesheet} />` : html`<style>${CSS}</style>`}
   </head>
   <body>${body}${options.script ? html`<script dangerouslySetInnerHTML=${{ __html: options.script }}></script>` : null}</body>
 </html>`)
   );
 }
+
+/** The shared stylesheet's file name in a run's folder (written by write-report.ts). */
+export const STYLESHEET_FILE = 'report.css';
 
 export const CSS = `
 :root { --pass:#1b7f3b; --fail:#b3261e; --ns:#a15c00; --info:#3f5f8a; --err:#6b2a86; --na:#777; }

@@ -13,6 +13,8 @@ import type { ConnectionTrace } from '../evidence/events';
 
 /** Wireshark's default HTTP ports include 3128 (Squid's): the proxy side of every stream. */
 export const PCAP_PROXY_PORT = 3128;
+/** An HTTP/2 CONNECT stream's DATA is the origin's TLS: port 443 has Wireshark dissect it as such. */
+export const H2_STREAM_PORT = 443;
 const LINKTYPE_RAW = 101;
 const MSS = 16_000;
 
@@ -114,9 +116,9 @@ export function tcpPacket(seg: { src: number; dst: number; seq: number; ack: num
 }
 
 /** The packets of one connection, each with its time in ms from the case's start. */
-function connectionPackets(c: ConnectionTrace, clientPort: number): { t: number; packet: Buffer }[] {
+function connectionPackets(c: ConnectionTrace, clientPort: number, proxyPort: number): { t: number; packet: Buffer }[] {
   const out: { t: number; packet: Buffer }[] = [];
-  const side = { client: { port: clientPort, seq: 1000 }, proxy: { port: PCAP_PROXY_PORT, seq: 5000 } };
+  const side = { client: { port: clientPort, seq: 1000 }, proxy: { port: proxyPort, seq: 5000 } };
   const send = (t: number, from: 'client' | 'proxy', flags: number, payload = Buffer.alloc(0)) => {
     const me = side[from];
     const peer = side[from === 'client' ? 'proxy' : 'client'];
@@ -160,7 +162,7 @@ export function recordPcapng(rec: CaseRecord, what: string): Buffer {
     let port = c.protocol === 'h2' ? 40_000 + i : c.clientPort;
     while (used.has(port)) port++;
     used.add(port);
-    return connectionPackets(c, port);
+    return connectionPackets(c, port, c.protocol === 'h2' ? H2_STREAM_PORT : PCAP_PROXY_PORT);
   });
   packets.sort((a, b) => a.t - b.t);
   return Buffer.concat([

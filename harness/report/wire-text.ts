@@ -203,10 +203,46 @@ export function tlsRecords(bytes: Uint8Array): string | undefined {
     const len = (bytes[off + 3]! << 8) | bytes[off + 4]!;
     const hs = type === 22 && off + 5 < bytes.length ? TLS_HANDSHAKE[bytes[off + 5]!] : undefined;
     const cut = off + 5 + len > bytes.length ? ` (continues in the next chunk: ${off + 5 + len - bytes.length} bytes)` : '';
-    if (parts.length < 8) parts.push(`${TLS_CONTENT[type]}${hs ? ` ${hs}` : ''} ${len}${cut}`);
+    const hello = hs === 'ClientHello' ? clientHelloText(bytes.subarray(off + 5, off + 5 + len)) : '';
+    if (parts.length < 8) parts.push(`${TLS_CONTENT[type]}${hs ? ` ${hs}` : ''} ${len}${hello}${cut}`);
     off += 5 + len;
   }
   if (!parts.length) return undefined;
   const n = parts.length === 8 ? ', …' : '';
   return `TLS records: ${parts.join(', ')}${n}`;
+}
+
+/**
+ * What a reader wants of a ClientHello: the server name it asks for (SNI) and the protocols it
+ * offers (ALPN), as " (SNI host, ALPN h2, http/1.1)"; "" where the message is cut or malformed
+ * (every length is checked against the bytes: the bytes are the client's, and anything may come).
+ */
+export function clientHelloText(hs: Uint8Array): string {
+  const b = Buffer.from(hs.buffer, hs.byteOffset, hs.byteLength);
+  if (b.length < 4 || b[0] !== 1) return '';
+  let at = 4 + 2 + 32; // handshake header, client_version, random
+  const skip = (lenBytes: number) => {
+    if (at + lenBytes > b.length) return false;
+    const n = lenBytes === 1 ? b[at]! : b.readUInt16BE(at);
+    at += lenBytes + n;
+    return at <= b.length;
+  };
+  if (!skip(1) || !skip(2) || !skip(1) || at + 2 > b.length) return '';
+  const end = Math.min(b.length, at + 2 + b.readUInt16BE(at));
+  at += 2;
+  let sni: string | undefined;
+  let alpn: string[] | undefined;
+  while (at + 4 <= end) {
+    const type = b.readUInt16BE(at);
+    const len = b.readUInt16BE(at + 2);
+    const data = b.subarray(at + 4, Math.min(end, at + 4 + len));
+    if (type === 0 && data.length >= 5 && data[2] === 0) sni = data.subarray(5, 5 + data.readUInt16BE(3)).toString('latin1');
+    if (type === 16 && data.length >= 2) {
+      alpn = [];
+      for (let i = 2; i < data.length; i += 1 + data[i]!) alpn.push(data.subarray(i + 1, i + 1 + data[i]!).toString('latin1'));
+    }
+    at += 4 + len;
+  }
+  const parts = [...(sni !== undefined ? [`SNI ${sni}`] : ['no SNI']), ...(alpn ? [`ALPN ${alpn.join(', ')}`] : [])];
+  return ` (${parts.join(', ')})`;
 }

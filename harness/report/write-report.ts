@@ -18,6 +18,7 @@ import { junitSemantics } from './components';
 import { summaryPage } from './summary-page';
 import { findingsPage } from './findings-page';
 import { junitXml } from './junit';
+import { CSS, STYLESHEET_FILE } from './html';
 import { changesSection, computeChanges, runHistory, verdictIndex, writeVerdictIndex, type Changes, type HistoryRun } from './changes';
 import type { RunResults } from '../runs/results';
 
@@ -47,6 +48,8 @@ export function writeReport(
   const changes = computeChanges(runDir, current, options.against);
   const { runs: history } = runHistory(runDir, current);
   mkdirSync(join(runDir, 'cases'), { recursive: true });
+  // One copy of the CSS for the hundreds of case pages (each linked to it), not one per page.
+  writeFileSync(join(runDir, STYLESHEET_FILE), CSS);
   for (const row of m.groups.flatMap((g) => g.rows)) {
     writeFileSync(join(runDir, 'cases', `${row.fixture.id}.html`), casePage(m, row, { history }));
   }

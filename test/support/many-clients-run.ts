@@ -73,13 +73,17 @@ export function manyClientsRun(): RunResults {
     tweak(r.record!);
     run.results.push(r);
   };
-  const cookieBack = (rec: CaseRecord) => {
-    rec.visits = [
-      loadedNavigation(`https://${rec.host}/cc-answer`),
-      loadedNavigation(`https://${rec.host}/`, { cookies: `cc_answer_host=${rec.host}` }),
-    ];
-    rec.navigation = rec.visits[1];
-  };
+  // The cells see one kind of the answer's cookies come back; the control (which must show every
+  // kind for the class to be measured) sees all three of the origin's own.
+  const cookieBack =
+    (...names: string[]) =>
+    (rec: CaseRecord) => {
+      rec.visits = [
+        loadedNavigation(`https://${rec.host}/cc-answer`),
+        loadedNavigation(`https://${rec.host}/`, { cookies: names.map((n) => `${n}=${rec.host}`).join('; ') }),
+      ];
+      rec.navigation = rec.visits[1];
+    };
   const noTunnel = (rec: CaseRecord) => {
     rec.navigation = {
       ...rec.navigation!,
@@ -89,8 +93,8 @@ export function manyClientsRun(): RunResults {
     };
   };
   for (const client of Object.keys(MANY_CLIENTS)) add('baseline-200', client);
-  for (const id of COOKIE_CELLS) add(id, 'node-agent', cookieBack);
-  add('cq-control-cookie', 'node-agent', cookieBack);
+  for (const id of COOKIE_CELLS) add(id, 'node-agent', cookieBack('cc_answer_host'));
+  add('cq-control-cookie', 'node-agent', cookieBack('cc_answer_host', 'cc_answer_parent', '__Host-cc_answer'));
   for (const id of TUNNEL_FAILS) for (const client of ['chromium', 'firefox']) add(id, client, noTunnel);
   add('status-201-tunnel', 'firefox-list', noTunnel);
   add('status-201-tunnel', 'chromium-list');
