@@ -13,6 +13,9 @@ import { buildMatrix } from '../harness/report/view-model';
 import { countFindings, findings, groupFindings } from '../harness/report/findings';
 import { readResults, writeResults } from '../harness/runs/results';
 import { JPEG_QUALITY } from '../harness/clients/screenshot';
+import { loadFixtures } from '../harness/cases/load';
+import type { CaseRecord } from '../harness/evidence/record';
+import { loadedNavigation } from '../test/support/many-clients-run';
 
 async function openReport(page: Page, dir: string): Promise<{ runDir: string; dialogs: string[] }> {
   const runDir = join(dir, 'runs', 'hostile');
@@ -141,58 +144,74 @@ test('the matrix keeps the browser columns within 1400 px and its transport togg
   await expect(page.locator('#f-cols')).toBeVisible();
 });
 
-test('a real run: a consequence finding shows its control, a blind cell says so, one search finds any case, filters survive a reload', async ({
+test('a consequence finding shows its control, a blind cell says so, one search finds any case, filters survive a reload', async ({
   page,
 }, testInfo) => {
-  // Renders a whole committed run (as the findings test does): the slow bound.
-  test.slow();
-  const dir = testInfo.outputPath('history-report');
-  const runDir = join(dir, 'runs', 'history');
+  // The hostile run plus consequence cells: Chromium's cookie came back where its control shows the
+  // origin's cookies of every kind (a finding); Firefox's control showed nothing (blind); and an
+  // h2-only case, which the default HTTP/1.1 view does not list.
+  const run = hostileRun();
+  const fixtures = loadFixtures();
+  const base = run.results.find((r) => r.caseId === 'baseline-200' && r.client === 'chromium')!;
+  const add = (id: string, client: string, tweak: (rec: CaseRecord) => void = () => {}) => {
+    if (!run.fixtures.some((f) => f.id === id)) run.fixtures.push(fixtures.find((f) => f.id === id)!);
+    const r = structuredClone(base);
+    r.caseId = id;
+    r.client = client;
+    tweak(r.record!);
+    run.results.push(r);
+  };
+  const cookiesBack =
+    (...names: string[]) =>
+    (rec: CaseRecord) => {
+      rec.visits = [
+        loadedNavigation(`https://${rec.host}/cc-answer`),
+        loadedNavigation(`https://${rec.host}/`, { cookies: names.map((n) => `${n}=${rec.host}`).join('; ') }),
+      ];
+      rec.navigation = rec.visits[1];
+    };
+  add('cq-cut-fin-cookie', 'chromium', cookiesBack('cc_answer_host'));
+  add('cq-control-cookie', 'chromium', cookiesBack('cc_answer_host', 'cc_answer_parent', '__Host-cc_answer'));
+  add('cq-cut-fin-cookie', 'firefox', cookiesBack('cc_answer_host'));
+  add('cq-control-cookie', 'firefox', cookiesBack());
+  add('h2-window-zero', 'chromium-h2');
+  run.clients['chromium-h2'] = { ...run.clients.chromium!, kind: 'chromium', transport: 'h2' };
+  const dir = testInfo.outputPath('report');
+  const runDir = join(dir, 'runs', 'consequences');
   mkdirSync(runDir, { recursive: true });
-  const run = readResults(join(import.meta.dirname, '..', 'reports', 'history', '2026-11-22_chromium-156.0.8078.79_firefox-153.7.0.json'));
-  writeFileSync(join(runDir, 'results.json'), JSON.stringify(run));
-  writeReport(run, join(runDir, 'results.json'), { topDir: dir, expectations: hostileExpectations });
-  const rows = buildMatrix(run).groups.flatMap((g) => g.rows);
-  const cellWhere = (pick: (c: ReturnType<typeof buildMatrix>['groups'][number]['rows'][number]['cells'][number]) => boolean) =>
-    rows.flatMap((r) => (r.fixture.consequence ? r.cells.filter(pick).map((cell) => ({ row: r, cell })) : []))[0];
+  writeReport(run, writeResults(runDir, run), { topDir: dir, expectations: hostileExpectations });
   await page.setViewportSize({ width: 1400, height: 900 });
 
-  // A finding of a consequence class: its control's own result for the same client, on the same page.
-  const finding = cellWhere((c) => c.severity === 'security');
-  expect(finding, 'the snapshot has a consequence finding').toBeTruthy();
-  await page.goto(pathToFileURL(join(runDir, 'cases', `${finding!.row.fixture.id}.html`)).href + `#${finding!.cell.client}`);
-  const section = page.locator(`section#${finding!.cell.client}`);
-  await expect(section.locator('.control-works')).toContainText('shows the consequence here');
-  await expect(section.locator(`.control a[href^="${finding!.row.fixture.control}.html"]`)).toBeVisible();
+  await page.goto(pathToFileURL(join(runDir, 'cases', 'cq-cut-fin-cookie.html')).href);
+  const finding = page.locator('section#chromium');
+  await expect(finding.locator('h2 .sev-security')).toBeVisible();
+  await expect(finding.locator('.control-works')).toContainText('shows the consequence here');
+  await expect(finding.locator('.control a[href="cq-control-cookie.html#chromium"]')).toBeVisible();
+  const blind = page.locator('section#firefox');
+  await expect(blind.locator('h2 .v-blind')).toHaveText('blind');
+  await expect(blind).toContainText('blind here');
+  await expect(blind.locator('a[href="cq-control-cookie.html#firefox"]')).toBeVisible();
+  await expect(blind.locator('.sev')).toHaveCount(0);
 
-  // A cell whose control showed nothing: the word for blind, with its control.
-  const blind = cellWhere((c) => c.verdict === 'blind');
-  expect(blind, 'the snapshot has a blind cell (Firefox HSTS under an override)').toBeTruthy();
-  await page.goto(pathToFileURL(join(runDir, 'cases', `${blind!.row.fixture.id}.html`)).href + `#${blind!.cell.client}`);
-  const blindSection = page.locator(`section#${blind!.cell.client}`);
-  await expect(blindSection.locator('h2 .v-blind')).toHaveText('blind');
-  await expect(blindSection).toContainText('blind here');
-  await expect(blindSection.locator(`a[href^="${blind!.row.fixture.control}.html"]`)).toBeVisible();
-
-  // One search from the default view finds a case of another transport (an h2 case).
+  // One search from the default view finds a case of another transport.
   await page.goto(pathToFileURL(join(dir, 'index.html')).href);
-  const h2 = rows.find((r) => r.fixture.id.startsWith('h2-') && !r.fixture.transports.includes('h1'));
-  expect(h2, 'the snapshot has an h2-only case').toBeTruthy();
-  await page.locator('#f-q').fill(h2!.fixture.id);
+  await expect(page.locator('tr#h2-window-zero')).toBeHidden();
+  await page.locator('#f-q').fill('h2-window-zero');
   await page.locator('#f-q').dispatchEvent('input');
-  await expect(page.locator(`tr#${h2!.fixture.id}`)).toBeVisible();
+  await expect(page.locator('tr#h2-window-zero')).toBeVisible();
 
-  // Filters combine and survive a reload: the failures filter stays while a search narrows it.
-  await page.locator('#f-q').fill('');
-  await page.locator('#f-q').dispatchEvent('input');
-  await page.locator('#f-cols').selectOption({ index: 0 });
+  // Filters combine and survive a reload: a search never drops the failures filter.
+  await page.locator('#f-reset').click();
   await page.locator('#f-show').selectOption('bad');
-  await page.locator('#f-q').fill('cq-');
+  const bad = await page.locator('#f-count').textContent();
+  await page.locator('#f-q').fill('no such case');
   await page.locator('#f-q').dispatchEvent('input');
   await expect(page.locator('#f-show')).toHaveValue('bad');
-  const before = await page.locator('#f-count').textContent();
+  await expect(page.locator('#f-none')).toBeVisible();
   await page.reload();
   await expect(page.locator('#f-show')).toHaveValue('bad');
-  await expect(page.locator('#f-q')).toHaveValue('cq-');
-  await expect(page.locator('#f-count')).toHaveText(before!);
+  await expect(page.locator('#f-q')).toHaveValue('no such case');
+  await page.locator('#f-q').fill('');
+  await page.locator('#f-q').dispatchEvent('input');
+  await expect(page.locator('#f-count')).toHaveText(bad!);
 });

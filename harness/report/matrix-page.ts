@@ -121,8 +121,12 @@ export const FILTER_SCRIPT = `(() => {
     const next = '#' + p.toString();
     if (location.hash !== next) history.replaceState(null, '', next);
   }
-  function apply() {
+  function apply(source) {
     const q = ctl.q.value.trim().toLowerCase();
+    // A search only narrows: it never drops a chosen group or show filter (the count says why
+    // nothing shows, and clearing the search brings the rows back); a choice of columns, group or
+    // show that would leave nothing drops the choice it makes impossible, as before.
+    const keep = source === 'q' || source === 'hash';
     // One search over every case: where the columns on screen have no case matching it (an h2
     // case from the default HTTP/1.1 view), the first view that has one is opened.
     if (q && count(columns(ctl.cols.value), ctl.group.value, ctl.show.value, q) === 0) {
@@ -133,13 +137,15 @@ export const FILTER_SCRIPT = `(() => {
     const view = columns(ctl.cols.value);
     // A choice that would show no case is disabled, but a chosen one is kept (filters combine; the
     // count says why nothing shows), never silently dropped.
-    for (const o of ctl.group.options) o.disabled = o.value !== '' && o.value !== ctl.group.value && count(view, o.value, '', q) === 0;
+    for (const o of ctl.group.options) o.disabled = o.value !== '' && !(keep && o.value === ctl.group.value) && count(view, o.value, '', q) === 0;
+    if (ctl.group.selectedOptions[0]?.disabled) ctl.group.value = '';
     const group = ctl.group.value;
     for (const o of ctl.show.options) {
       const n = o.value === '' ? null : count(view, group, o.value, q);
-      o.disabled = n === 0 && o.value !== ctl.show.value;
+      o.disabled = n === 0 && !(keep && o.value === ctl.show.value);
       o.textContent = o.dataset.label + (n === null ? '' : ' (' + n + ')');
     }
+    if (ctl.show.selectedOptions[0]?.disabled) ctl.show.value = '';
     const show = ctl.show.value;
     let shown = 0;
     for (const row of rows) {
@@ -159,12 +165,12 @@ export const FILTER_SCRIPT = `(() => {
     $('#f-none').hidden = shown !== 0;
     writeHash();
   }
-  for (const el of Object.values(ctl)) el.addEventListener(el === ctl.q ? 'input' : 'change', apply);
+  for (const el of Object.values(ctl)) el.addEventListener(el === ctl.q ? 'input' : 'change', () => apply(el === ctl.q ? 'q' : 'menu'));
   $('#f-reset').addEventListener('click', (e) => { e.preventDefault(); ctl.cols.selectedIndex = 0; ctl.group.value = ''; ctl.show.value = ''; ctl.q.value = ''; apply(); });
   // A link into a filtered view (the Totals, another page) lands on the matrix, not above it.
-  window.addEventListener('hashchange', () => { if (location.hash.includes('=')) { readHash(); apply(); $('#filters')?.scrollIntoView(); } });
+  window.addEventListener('hashchange', () => { if (location.hash.includes('=')) { readHash(); apply('hash'); $('#filters')?.scrollIntoView(); } });
   readHash();
-  apply();
+  apply('hash');
   if (location.hash.includes('=')) $('#filters')?.scrollIntoView();
 })();`;
 
@@ -255,7 +261,7 @@ function filtersForm(m: Matrix, columns: MatrixColumn[]): VNode {
       <a href="#" id="f-reset">reset</a>
       <span id="f-count" class="note"></span>
     </form>
-    <p id="f-none" class="callout" hidden>No case matches this text in these columns: <a href="#cols=">show every case</a>.</p>`;
+    <p id="f-none" class="callout" hidden>No case matches these filters (the counts beside each choice say which narrow it): <a href="#cols=">show every case</a>.</p>`;
 }
 
 function matrixBody(run: RunResults, m: Matrix, prefix: string, extra: VNode[]): VNode {
