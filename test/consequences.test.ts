@@ -393,3 +393,51 @@ describe('one severity everywhere', () => {
     );
   });
 });
+
+describe('the coverage page names, per client, whether each consequence class is measured', () => {
+  it("measured where the control shows the consequence, blind with the control's facts where not, cannot run with the reason", async () => {
+    const { hostileRun } = await import('./support/hostile-run');
+    const { buildMatrix } = await import('../harness/report/view-model');
+    const { consequenceCoverage, coveragePage } = await import('../harness/report/coverage-page');
+    const run = hostileRun();
+    const fixtures = loadFixtures();
+    const base = run.results.find((r) => r.caseId === 'baseline-200' && r.client === 'chromium')!;
+    run.fixtures.push(fixtures.find((f) => f.id === 'cq-control-hsts')!);
+    const add = (client: string, tweak: (r: (typeof run.results)[number]) => void) => {
+      const r = structuredClone(base);
+      r.caseId = 'cq-control-hsts';
+      r.client = client;
+      tweak(r);
+      run.results.push(r);
+    };
+    const visits = (rec: CaseRecord, scheme: 'http' | 'https') => {
+      rec.visits = [nav(`https://${rec.host}/cc-answer`), nav(`http://${rec.host}/`, `https://${rec.host}/`)];
+      rec.navigation = rec.visits[1];
+      rec.visitStarts = [0, 500];
+      rec.origin = [originRequest(10, '/cc-answer'), { ...originRequest(520, '/', [], scheme), host: rec.host }];
+      rec.connections = [];
+      rec.harness = { ...rec.harness, contextClosedAt: 10_000 };
+    };
+    add('chromium', (r) => visits(r.record!, 'https'));
+    add('firefox', (r) => visits(r.record!, 'http'));
+    run.clients.curl = { label: 'curl', available: true, version: '8' };
+    add('curl', (r) => {
+      r.status = 'skipped';
+      delete r.record;
+      r.skip = { reason: 'unsupported', detail: 'curl keeps no state between visits' };
+    });
+    const m = buildMatrix(run);
+    const [k] = consequenceCoverage(m);
+    expect(k!.control).to.equal('cq-control-hsts');
+    expect(k!.clients.find((c) => c.client === 'chromium')!.state).to.equal('measured');
+    const firefox = k!.clients.find((c) => c.client === 'firefox')!;
+    expect(firefox.state).to.equal('blind');
+    expect(firefox.why).to.contain('http-visit: sent as http');
+    expect(k!.clients.find((c) => c.client === 'curl')).to.deep.include({
+      state: 'cannot run',
+      why: 'unsupported: curl keeps no state between visits',
+    });
+    const pageHtml = coveragePage(m);
+    expect(pageHtml).to.contain('id="class-cq-control-hsts"').and.to.contain('curl keeps no state between visits');
+  });
+});

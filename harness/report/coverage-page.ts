@@ -5,6 +5,7 @@
 import type { VNode } from 'preact';
 import { html, page } from './html';
 import { prose, topNav, verdictBadge } from './components';
+import { matches, type FactMatch } from '../verdicts/evaluate';
 import type { Matrix } from './view-model';
 import { CLIENTS } from '../clients/registry';
 import { projectName, TRANSPORT_NAMES, TRANSPORTS } from '../vocabulary/transports';
@@ -51,6 +52,64 @@ function transportTable(): VNode {
     </table>`;
 }
 
+/** One consequence class in one client: measured (its control shows the consequence), blind, or cannot run. */
+export interface ClassCoverage {
+  control: string;
+  consequence: string;
+  clients: { client: string; state: 'measured' | 'blind' | 'cannot run' | 'no result'; why: string }[];
+}
+
+/**
+ * Per consequence class (each positive control) and client: whether the class is measured there,
+ * and why not where it is not: the control's own facts (blind), or the reason the client cannot
+ * run it (a client that keeps no state between visits, a transport it has no project for).
+ */
+export function consequenceCoverage(m: Matrix): ClassCoverage[] {
+  return m.groups
+    .flatMap((g) => g.rows)
+    .filter((r) => r.fixture.controls)
+    .map((r) => {
+      const shows = r.fixture.controls!.shows;
+      return {
+        control: r.fixture.id,
+        consequence: r.fixture.controls!.consequence,
+        clients: r.cells.map((c) => {
+          const seen = Object.keys(shows)
+            .map((f) => `${f}: ${String(c.facts?.[f as keyof typeof c.facts] ?? '(not observed)')}`)
+            .join('; ');
+          if (c.facts)
+            return matches(shows as FactMatch, c.facts)
+              ? { client: c.client, state: 'measured' as const, why: seen }
+              : { client: c.client, state: 'blind' as const, why: `the control did not show it (${seen})` };
+          if (c.verdict === 'harness error' || c.verdict === 'not available')
+            return { client: c.client, state: 'no result' as const, why: c.summary };
+          return { client: c.client, state: 'cannot run' as const, why: `${c.verdict}: ${c.summary}` };
+        }),
+      };
+    });
+}
+
+function consequenceTable(m: Matrix): VNode | null {
+  const classes = consequenceCoverage(m);
+  if (!classes.length) return null;
+  const label = (client: string) => m.clients.find((c) => c.name === client)?.label ?? client;
+  const link = (control: string, client: string) => html`<a href=${`cases/${control}.html#${client}`}>${label(client)}</a>`;
+  return html`<h2 id="consequence-classes">Consequence classes per client</h2>
+    <p class="note">A consequence class is measured in a client only where its positive control (the origin itself sends the header) shows the consequence there. Elsewhere its cells are <b>blind</b> (neither pass nor finding), with the control's own facts as the reason, or the client <b>cannot run</b> them (it keeps no state between visits, has no page, or has no project for the transport).</p>
+    <table class="coverage">
+      <tr><th>class (its control)</th><th>measured in</th><th>blind in (the control's facts there)</th><th>cannot run here, or no result</th></tr>
+      ${classes.map((k) => {
+        const of = (state: string) => k.clients.filter((c) => c.state === state);
+        const reasons = new Map<string, string[]>();
+        for (const c of [...of('cannot run'), ...of('no result')]) reasons.set(c.why, [...(reasons.get(c.why) ?? []), c.client]);
+        return html`<tr id=${`class-${k.control}`}><td><a href=${`cases/${k.control}.html`}>${k.control}</a><div class="note">${k.consequence}</div></td>
+          <td>${of('measured').map((c, i) => html`${i ? ', ' : ''}${link(k.control, c.client)}`)}</td>
+          <td>${of('blind').map((c) => html`<div>${link(k.control, c.client)}: <span class="note">${c.why}</span></div>`)}</td>
+          <td>${[...reasons].map(([why, clients]) => html`<div>${clients.map((c, i) => html`${i ? ', ' : ''}${link(k.control, c)}`)}: <span class="note">${why.slice(0, 200)}</span></div>`)}</td></tr>`;
+      })}
+    </table>`;
+}
+
 export function coveragePage(m: Matrix): string {
   const rows = coverage(m);
   const families = [...new Set(rows.map((r) => r.requirement.family))];
@@ -60,6 +119,7 @@ export function coveragePage(m: Matrix): string {
     ${topNav('', m.rawResults)}
     <p class="meta">${covered} of ${rows.length} requirements are tested by at least one case; ${rows.filter((r) => r.untestable).length} cannot be tested in browsers; ${rows.filter((r) => !r.cases.length && !r.untestable).length} are not covered yet.</p>
     ${transportTable()}
+    ${consequenceTable(m)}
     ${families.map(
       (fam) => html`<h2>${fam}</h2>
       <table class="coverage">
