@@ -172,7 +172,7 @@ function control(m: MatrixFile['matrix'], h: Header): Record<string, unknown> {
         ],
         otherwise: {
           verdict: 'informational',
-          means: `control: the origin's own ${h.name} did not take effect in this client, so the ${h.name} cases are unsupported here`,
+          means: `control: the origin's own ${h.name} did not take effect in this client, so the ${h.name} cases are blind here`,
         },
       },
     ],

@@ -43,6 +43,31 @@ export interface Capabilities {
    * when it cannot: e.g. it runs with certificate checks off. Absent: it verifies the proxy.
    */
   proxyCertificateUnverified?: string;
+  /**
+   * What a client without a page keeps across one case's visits (a per-case state folder: a cookie
+   * jar, an HSTS and an Alt-Svc cache), and whether it follows a Location: the consequence classes
+   * it can run. A client with a page keeps all of it. Absent: it keeps nothing.
+   */
+  keeps?: readonly StateKind[];
+}
+
+/** A consequence class's state: what a client must keep between visits (or do) for the class to run there. */
+export const STATE_KINDS = ['cookies', 'redirects', 'refresh', 'hsts', 'alt-svc', 'storage'] as const;
+export type StateKind = (typeof STATE_KINDS)[number];
+
+/** What a stateful case needs of a client, from the consequence fact its checks read (Refresh: a Location-like move by a page's header). */
+export function stateNeeded(fixture: Pick<LoadedFixture, 'checks' | 'client' | 'controls'>): StateKind[] {
+  const read = new Set([
+    ...fixture.checks.flatMap((c) => c.outcomes.flatMap((o) => Object.keys(o.when))),
+    ...Object.keys(fixture.controls?.shows ?? {}),
+  ]);
+  const needs: StateKind[] = [];
+  if (read.has('answer-cookies')) needs.push('cookies');
+  if (read.has('redirect-followed')) needs.push(fixture.client.dwellMs ? 'refresh' : 'redirects');
+  if (read.has('http-visit')) needs.push('hsts');
+  if (read.has('alt-svc-used')) needs.push('alt-svc');
+  if (read.has('origin-state')) needs.push('cookies', 'storage');
+  return needs;
 }
 
 export interface VisitRequest {
@@ -110,8 +135,12 @@ export function unsupportedReason(kind: ClientKind, fixture: LoadedFixture): str
   if (fixture.client.action === 'websocket' && !caps.websocket) return `unsupported: ${kind.label} has no page to open a WebSocket from`;
   if (fixture.client.credentials && caps.credentials === 'none') return `unsupported: ${kind.label} cannot be given proxy credentials`;
   if (fixture.proxy.certificate && caps.proxyCertificateUnverified) return `unsupported: ${caps.proxyCertificateUnverified}`;
-  if (fixture.client.cookieJar && !caps.page)
-    return `unsupported: ${kind.label} keeps no state between visits in this suite (no cookie jar, storage, HSTS or Alt-Svc cache, no page)`;
+  if (fixture.client.cookieJar && !caps.page) {
+    if (!caps.keeps?.length)
+      return `unsupported: ${kind.label} keeps no state between visits in this suite (no cookie jar, storage, HSTS or Alt-Svc cache, no page)`;
+    const missing = stateNeeded(fixture).filter((k) => !caps.keeps!.includes(k));
+    if (missing.length) return `unsupported: ${kind.label} keeps or does no ${missing.join(', ')} between visits (it keeps ${caps.keeps.join(', ')})`;
+  }
   return undefined;
 }
 
