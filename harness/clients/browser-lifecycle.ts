@@ -4,7 +4,7 @@
  * crash and hang detection with relaunch, and fault injection for the harness's own tests. What a
  * visit observes is playwright-client.ts and page-observation.ts.
  */
-import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions } from '@playwright/test';
+import type { Browser, BrowserContext, BrowserContextOptions, LaunchOptions, Page } from '@playwright/test';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,8 @@ async function closeOrKill(close: () => Promise<void>, pids: readonly number[], 
 
 export interface CaseContext {
   context: BrowserContext;
+  /** A page of the case's own (in a persistent context, the case's pages are told apart from those of cases in flight beside it). */
+  newPage(): Promise<Page>;
   alive(): boolean;
   dispose(): Promise<void>;
 }
@@ -114,27 +116,37 @@ export class PlaywrightBrowser {
   async caseContext(extra: BrowserContextOptions): Promise<CaseContext> {
     if (this.persistent) {
       const context = this.persistentContext!;
-      const before = new Set(context.pages());
+      // Only this case's pages are closed after it: cases may be in flight beside it in this
+      // browser (a lab's per-client concurrency), each with pages of its own.
+      const mine = new Set<Page>();
+      this.inFlight++;
       if (extra.httpCredentials) await context.setHTTPCredentials(extra.httpCredentials);
       return {
         context,
+        newPage: async () => {
+          const page = await context.newPage();
+          mine.add(page);
+          return page;
+        },
         alive: () => !this.persistentGone,
         dispose: async () => {
-          await Promise.all(
-            context
-              .pages()
-              .filter((p) => !before.has(p))
-              .map((p) => p.close()),
-          );
-          await context.clearCookies();
+          this.inFlight--;
+          await Promise.all([...mine].map((p) => p.close().catch(() => {})));
+          // The suite runs one case at a time per browser: the jar is emptied for the next case.
+          // With others in flight beside it, emptying it would take their cookies: it is emptied
+          // when the last one ends.
+          if (this.inFlight === 0) await context.clearCookies();
           if (extra.httpCredentials) await context.setHTTPCredentials(null);
         },
       };
     }
     const browser = this.browser!;
     const context = await browser.newContext(this.contextOptions(extra));
-    return { context, alive: () => browser.isConnected(), dispose: () => context.close() };
+    return { context, newPage: () => context.newPage(), alive: () => browser.isConnected(), dispose: () => context.close() };
   }
+
+  /** Cases with pages in the persistent context right now. */
+  private inFlight = 0;
 
   /** Set when the browser crashed or hung: the next case gets a fresh one. */
   suspect = false;
@@ -166,6 +178,8 @@ export class PlaywrightBrowser {
   async relaunch(notes: string[]): Promise<void> {
     this.suspect = false;
     notes.push(`${this.engine.label} was relaunched (the previous one crashed or hung)`);
+    // A hung case never disposed its pages: the fresh browser has none in flight.
+    this.inFlight = 0;
     await this.close();
     this.dirs = [];
     await this.open();

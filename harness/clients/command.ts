@@ -4,9 +4,12 @@
  * per visit and reads one JSON object from its stdout. The contract, also in the README:
  *
  *   environment in:  CC_TARGET_URL, CC_PROXY_URL (http:// or https://), CC_CA_FILE (PEM: trust it
- *                    for the origin and for an HTTPS proxy), CC_TIMEOUT_MS, CC_CASE_ID, and
- *                    CC_PROXY_USERNAME / CC_PROXY_PASSWORD when the case has proxy credentials
- *   stdout out:      {"status": 200, "body": "…"}            a response (body as text, Latin-1 for bytes)
+ *                    for the origin and for an HTTPS proxy), CC_TIMEOUT_MS, CC_CASE_ID,
+ *                    CC_PROXY_USERNAME / CC_PROXY_PASSWORD when the case has proxy credentials, and
+ *                    CC_STATE_DIR (a folder of the case's own) when the case reads state across its
+ *                    visits and the client declares what it keeps ("keeps"): cookies, HSTS… kept there
+ *   stdout out:      {"status": 200, "body": "…"}            a response (body as text, Latin-1 for bytes;
+ *                                                             "url": where it ended, after redirects)
  *                    {"error": {"code": "…", "message": "…"}} no response; code in the fact vocabulary
  *                    ("timeout", an error class such as "ProxyError", "<tool> exit N"…)
  *
@@ -31,7 +34,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { bodyNavigation, type ClientDriver, type ClientKind, type ProxyEndpoint, type VisitOutcome, type VisitRequest } from './client';
+import { bodyNavigation, STATE_KINDS, type ClientDriver, type ClientKind, type ProxyEndpoint, type VisitOutcome, type VisitRequest } from './client';
 import type { NavigationRecord } from '../evidence/record';
 import { invalidValue } from '../vocabulary/facts';
 import { HarnessBoundError, HarnessError, SetupError, TIMED_OUT, within } from '../vocabulary/harness-errors';
@@ -64,6 +67,12 @@ const commandClient = z.strictObject({
     .describe(
       'The same client serving many visits: one process per worker, a JSON line in (the visit variables) and a JSON line out per visit (see the README).',
     ),
+  keeps: z
+    .array(z.enum(STATE_KINDS))
+    .optional()
+    .describe(
+      'What the client keeps across one case\'s visits in CC_STATE_DIR (a folder per case, given only to cases that read state: the consequence matrix), or does across them ("redirects": follows a Location and says where it ended, as "url"). It then runs those consequence classes; without it every such case is unsupported for it.',
+    ),
 });
 export type CommandClientSpec = z.output<typeof commandClient>;
 
@@ -93,7 +102,12 @@ export function loadCommandClients(
 /** The JSON a command prints. */
 const visitNonce = z.string().optional().describe('The serving mode: the CC_VISIT nonce of the visit this answers.');
 const output = z.union([
-  z.strictObject({ status: z.number().int().min(100).max(999), body: z.string().default(''), visit: visitNonce }),
+  z.strictObject({
+    status: z.number().int().min(100).max(999),
+    body: z.string().default(''),
+    url: z.string().optional().describe('Where the request ended after redirects it followed (clients that keep "redirects").'),
+    visit: visitNonce,
+  }),
   z.strictObject({ error: z.strictObject({ code: z.string().min(1), message: z.string().default('') }), visit: visitNonce }),
 ]);
 
@@ -315,6 +329,7 @@ export function commandClientKind(spec: CommandClientSpec, base: string): Client
       credentials: spec.credentials,
       transports: spec.transports,
       ...(spec.transportGaps ? { transportGaps: spec.transportGaps } : {}),
+      ...(spec.keeps ? { keeps: spec.keeps } : {}),
     },
     resolve() {
       if (installed) return installed;
@@ -355,29 +370,39 @@ export function commandClientKind(spec: CommandClientSpec, base: string): Client
         async visit({ fixture, urls, beginVisit, marker }: VisitRequest): Promise<VisitOutcome> {
           const visits: NavigationRecord[] = [];
           const credentials = fixture.client.credentials;
+          // A case that reads state across its visits gets a folder the client keeps it in, gone after the case.
+          const state = fixture.client.cookieJar && spec.keeps?.length ? mkdtempSync(join(dir, 'state-')) : undefined;
           const visitVars: Record<string, string> = {
             CC_TIMEOUT_MS: String(fixture.client.timeoutMs),
             CC_CASE_ID: fixture.id,
             ...(credentials ? { CC_PROXY_USERNAME: credentials.username, CC_PROXY_PASSWORD: credentials.password } : {}),
+            ...(state ? { CC_STATE_DIR: state } : {}),
           };
-          for (const [i, url] of urls.entries()) {
-            beginVisit(i + 1);
-            const t0 = performance.now();
-            const bound = fixture.client.timeoutMs + COMMAND_GRACE_MS;
-            const vars = { ...visitVars, CC_TARGET_URL: url };
-            const ran = server ? await server.visit(vars, bound) : await runCommand(command, base, { ...env, ...vars }, bound);
-            const about = `command client "${spec.name}" (${server ? server.shown : shown}) in case ${fixture.id}`;
-            const result = judgeOutput(ran, about, bound);
-            if ('error' in result) {
-              visits.push(
-                bodyNavigation(url, t0, '', marker, {
-                  committed: false,
-                  failure: { by: 'adapter', code: result.error.code, message: result.error.message || result.error.code },
-                }),
-              );
-            } else {
-              visits.push(bodyNavigation(url, t0, result.body, marker, { committed: true, status: result.status }));
+          try {
+            for (const [i, url] of urls.entries()) {
+              beginVisit(i + 1);
+              const t0 = performance.now();
+              const bound = fixture.client.timeoutMs + COMMAND_GRACE_MS;
+              const vars = { ...visitVars, CC_TARGET_URL: url };
+              const ran = server ? await server.visit(vars, bound) : await runCommand(command, base, { ...env, ...vars }, bound);
+              const about = `command client "${spec.name}" (${server ? server.shown : shown}) in case ${fixture.id}`;
+              const result = judgeOutput(ran, about, bound);
+              if ('error' in result) {
+                visits.push(
+                  bodyNavigation(url, t0, '', marker, {
+                    committed: false,
+                    failure: { by: 'adapter', code: result.error.code, message: result.error.message || result.error.code },
+                  }),
+                );
+              } else {
+                const visit = bodyNavigation(url, t0, result.body, marker, { committed: true, status: result.status });
+                // Where a followed Location ended: the visit's final URL, as a browser's.
+                if (result.url && result.url !== url) visit.finalUrl = result.url;
+                visits.push(visit);
+              }
             }
+          } finally {
+            if (state) rmSync(state, { recursive: true, force: true });
           }
           return {
             visits,
