@@ -139,7 +139,8 @@ export function unsupportedReason(kind: ClientKind, fixture: LoadedFixture): str
     if (!caps.keeps?.length)
       return `unsupported: ${kind.label} keeps no state between visits in this suite (no cookie jar, storage, HSTS or Alt-Svc cache, no page)`;
     const missing = stateNeeded(fixture).filter((k) => !caps.keeps!.includes(k));
-    if (missing.length) return `unsupported: ${kind.label} keeps or does no ${missing.join(', ')} between visits (it keeps ${caps.keeps.join(', ')})`;
+    if (missing.length)
+      return `unsupported: ${kind.label} keeps or does no ${missing.join(', ')} between visits (it keeps ${caps.keeps.join(', ')})`;
   }
   return undefined;
 }

@@ -34,7 +34,15 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
-import { bodyNavigation, STATE_KINDS, type ClientDriver, type ClientKind, type ProxyEndpoint, type VisitOutcome, type VisitRequest } from './client';
+import {
+  bodyNavigation,
+  STATE_KINDS,
+  type ClientDriver,
+  type ClientKind,
+  type ProxyEndpoint,
+  type VisitOutcome,
+  type VisitRequest,
+} from './client';
 import type { NavigationRecord } from '../evidence/record';
 import { invalidValue } from '../vocabulary/facts';
 import { HarnessBoundError, HarnessError, SetupError, TIMED_OUT, within } from '../vocabulary/harness-errors';

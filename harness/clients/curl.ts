@@ -50,7 +50,8 @@ export const curlClient: ClientKind = {
       launchConfig: {
         proxy,
         args: ['--proxy', proxy, '--cacert', '<run CA>', ...(endpoint.scheme === 'https' ? ['--proxy-cacert', '<run CA>'] : [])],
-        stateArgs: 'cases that read state across visits: --location --cookie/--cookie-jar <case folder>/cookies.txt --hsts <case folder>/hsts.txt --alt-svc <case folder>/alt-svc.txt',
+        stateArgs:
+          'cases that read state across visits: --location --cookie/--cookie-jar <case folder>/cookies.txt --hsts <case folder>/hsts.txt --alt-svc <case folder>/alt-svc.txt',
       },
       async visit({ fixture, urls, beginVisit, marker }: VisitRequest): Promise<VisitOutcome> {
         const visits: NavigationRecord[] = [];

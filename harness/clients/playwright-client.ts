@@ -139,8 +139,7 @@ class PlaywrightDriver implements ClientDriver {
         // After a failed visit the browser commits its error page later, sometimes after the next
         // goto began, which it then interrupts (seen in Chromium >500 ms after the failure): the next
         // visit gets a page of its own in the same context (same cookies, storage, HSTS, sockets).
-        if (i > 0 && visits[i - 1]?.failure)
-          page = await clock.time('context', this.bounded('opening a page', cc.newPage(), 30_000));
+        if (i > 0 && visits[i - 1]?.failure) page = await clock.time('context', this.bounded('opening a page', cc.newPage(), 30_000));
         beginVisit(i + 1);
         const navStart = performance.now();
         let committed = false;
