@@ -15,7 +15,7 @@ import { readResults, writeResults } from '../harness/runs/results';
 import { JPEG_QUALITY } from '../harness/clients/screenshot';
 import { loadFixtures } from '../harness/cases/load';
 import type { CaseRecord } from '../harness/evidence/record';
-import { loadedNavigation } from '../test/support/many-clients-run';
+import { answerCookiesBack, EVERY_ANSWER_COOKIE } from '../test/support/many-clients-run';
 
 async function openReport(page: Page, dir: string): Promise<{ runDir: string; dialogs: string[] }> {
   const runDir = join(dir, 'runs', 'hostile');
@@ -161,19 +161,10 @@ test('a consequence finding shows its control, a blind cell says so, one search 
     tweak(r.record!);
     run.results.push(r);
   };
-  const cookiesBack =
-    (...names: string[]) =>
-    (rec: CaseRecord) => {
-      rec.visits = [
-        loadedNavigation(`https://${rec.host}/cc-answer`),
-        loadedNavigation(`https://${rec.host}/`, { cookies: names.map((n) => `${n}=${rec.host}`).join('; ') }),
-      ];
-      rec.navigation = rec.visits[1];
-    };
-  add('cq-cut-fin-cookie', 'chromium', cookiesBack('cc_answer_host'));
-  add('cq-control-cookie', 'chromium', cookiesBack('cc_answer_host', 'cc_answer_parent', '__Host-cc_answer'));
-  add('cq-cut-fin-cookie', 'firefox', cookiesBack('cc_answer_host'));
-  add('cq-control-cookie', 'firefox', cookiesBack());
+  add('cq-cut-fin-cookie', 'chromium', answerCookiesBack('cc_answer_host'));
+  add('cq-control-cookie', 'chromium', answerCookiesBack(...EVERY_ANSWER_COOKIE));
+  add('cq-cut-fin-cookie', 'firefox', answerCookiesBack('cc_answer_host'));
+  add('cq-control-cookie', 'firefox', answerCookiesBack());
   add('h2-window-zero', 'chromium-h2');
   run.clients['chromium-h2'] = { ...run.clients.chromium!, kind: 'chromium', transport: 'h2' };
   const dir = testInfo.outputPath('report');

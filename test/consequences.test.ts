@@ -3,7 +3,7 @@
  * file's expansion into stable case ids, and the positive-control rule that turns an unseeable pass
  * into "unsupported".
  */
-import { loadedNavigation } from './support/many-clients-run';
+import { answerCookiesBack, EVERY_ANSWER_COOKIE, loadedNavigation } from './support/many-clients-run';
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -314,17 +314,8 @@ describe('one severity everywhere', () => {
     };
     // A proxy's cookie came back in Chromium (a security finding); Firefox saw none, but its control
     // showed nothing either (blind, no finding); Chromium's control showed the origin's cookies of every kind.
-    const cookieBack =
-      (...names: string[]) =>
-      (rec: CaseRecord) => {
-        rec.visits = [
-          nav(`https://${rec.host}/cc-answer`),
-          nav(`https://${rec.host}/`, undefined, { cookies: names.map((n) => `${n}=${rec.host}`).join('; ') }),
-        ];
-        rec.navigation = rec.visits[1];
-      };
-    add('cq-cut-fin-cookie', 'chromium', cookieBack('cc_answer_host'));
-    add('cq-control-cookie', 'chromium', cookieBack('cc_answer_host', 'cc_answer_parent', '__Host-cc_answer'));
+    add('cq-cut-fin-cookie', 'chromium', answerCookiesBack('cc_answer_host'));
+    add('cq-control-cookie', 'chromium', answerCookiesBack(...EVERY_ANSWER_COOKIE));
     add('cq-cut-fin-cookie', 'firefox', () => {});
     add('cq-control-cookie', 'firefox', () => {});
     // A cut-off head committed as the page (resp-incomplete-head): security, in Firefox only.

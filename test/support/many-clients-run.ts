@@ -38,6 +38,23 @@ export const COOKIE_CELLS = loadFixtures()
 /** The 2xx cases where Chromium and Firefox (h1) get no working tunnel: one sentence, three cases. */
 export const TUNNEL_FAILS = ['status-201-tunnel', 'status-204-tunnel', 'status-206-tunnel'];
 
+/** Every kind of cookie a consequence answer sets: the Set-Cookie control must show all of them. */
+export const EVERY_ANSWER_COOKIE = ['cc_answer_host', 'cc_answer_parent', '__Host-cc_answer'] as const;
+
+/**
+ * A two-visit consequence record whose second visit's page read the named answer cookies (valued
+ * with the case host): a cell sees one kind come back, a working control every kind.
+ */
+export const answerCookiesBack =
+  (...names: string[]) =>
+  (rec: CaseRecord): void => {
+    rec.visits = [
+      loadedNavigation(`https://${rec.host}/cc-answer`),
+      loadedNavigation(`https://${rec.host}/`, { cookies: names.map((n) => `${n}=${rec.host}`).join('; ') }),
+    ];
+    rec.navigation = rec.visits[1];
+  };
+
 /** A committed navigation to the origin (finalUrl = url unless `extra` says otherwise). */
 export function loadedNavigation(url: string, extra: Partial<NavigationRecord> = {}): NavigationRecord {
   return {
@@ -73,17 +90,6 @@ export function manyClientsRun(): RunResults {
     tweak(r.record!);
     run.results.push(r);
   };
-  // The cells see one kind of the answer's cookies come back; the control (which must show every
-  // kind for the class to be measured) sees all three of the origin's own.
-  const cookieBack =
-    (...names: string[]) =>
-    (rec: CaseRecord) => {
-      rec.visits = [
-        loadedNavigation(`https://${rec.host}/cc-answer`),
-        loadedNavigation(`https://${rec.host}/`, { cookies: names.map((n) => `${n}=${rec.host}`).join('; ') }),
-      ];
-      rec.navigation = rec.visits[1];
-    };
   const noTunnel = (rec: CaseRecord) => {
     rec.navigation = {
       ...rec.navigation!,
@@ -93,8 +99,8 @@ export function manyClientsRun(): RunResults {
     };
   };
   for (const client of Object.keys(MANY_CLIENTS)) add('baseline-200', client);
-  for (const id of COOKIE_CELLS) add(id, 'node-agent', cookieBack('cc_answer_host'));
-  add('cq-control-cookie', 'node-agent', cookieBack('cc_answer_host', 'cc_answer_parent', '__Host-cc_answer'));
+  for (const id of COOKIE_CELLS) add(id, 'node-agent', answerCookiesBack('cc_answer_host'));
+  add('cq-control-cookie', 'node-agent', answerCookiesBack(...EVERY_ANSWER_COOKIE));
   for (const id of TUNNEL_FAILS) for (const client of ['chromium', 'firefox']) add(id, client, noTunnel);
   add('status-201-tunnel', 'firefox-list', noTunnel);
   add('status-201-tunnel', 'chromium-list');
